@@ -1,0 +1,76 @@
+"""`jixiao parse FILE... [--json]`: read forms and show them."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import ReadError
+from .model import Form
+from .readers import read_forms
+from .readers.jsonio import dumps
+from .values import fmt_decimal
+
+
+def report_errors(errors: list[ReadError]) -> None:
+    for e in errors:
+        click.echo(f"错误：{e}", err=True)
+
+
+def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
+    """Read every file; a broken file never stops the others."""
+    forms: list[Form] = []
+    errors: list[ReadError] = []
+    for name in files:
+        f, e = read_forms(name)
+        forms.extend(f)
+        errors.extend(e)
+    return forms, errors
+
+
+def _amt(a) -> str:
+    return fmt_decimal(a.value) if a.value is not None else (a.text or "")
+
+
+def summary(f: Form) -> str:
+    t = f.funds.total
+    lines = [
+        f"【{f.project.text}】 {f.year or ''}年度  主管部门：{f.department.text}  实施单位：{f.unit.text}",
+        f"  来源：{f.source}",
+        f"  资金（{f.amount_unit}）：年初预算 {_amt(t.initial_budget)}  全年预算 {_amt(t.annual_budget)}  "
+        f"全年执行 {_amt(t.executed)}  分值 {_amt(t.weight)}  执行率 {t.rate.text}  得分 {_amt(t.score)}",
+        f"  预算目标：{f.goals.planned.text[:60]}{'…' if len(f.goals.planned.text) > 60 else ''}",
+        f"  实际完成：{f.goals.achieved.text[:60]}{'…' if len(f.goals.achieved.text) > 60 else ''}",
+        "  绩效指标：",
+    ]
+    for i in f.indicators:
+        dev = f"  偏差：{i.deviation.text[:30]}" if i.deviation.text else ""
+        lines.append(
+            f"    {i.level1.text or '?'} / {i.level2.text or '?'} / {i.name.text}  "
+            f"指标值 {i.target.norm or '—'}  完成值 {i.actual.norm or '—'}  分值 {_amt(i.weight)}  得分 {_amt(i.score)}{dev}"
+        )
+    inferred = "（无总分行，推算）" if f.total.inferred else ""
+    lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")
+    if f.repairs:
+        lines.append(f"  读取时修复 {len(f.repairs)} 处：")
+        for r in f.repairs:
+            where = "、".join(str(l.line) for l in r.locs if l.line is not None)
+            lines.append(f"    - {r.message}" + (f"（第{where}行）" if where else ""))
+    return "\n".join(lines)
+
+
+@click.command(help="读取自评表（文本、JSON 等）并显示；--json 输出 JSON 数组。")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（每张表一个对象）")
+def parse(files: tuple[str, ...], as_json: bool) -> None:
+    forms, errors = read_all(files)
+    if as_json:
+        sys.stdout.write(dumps(forms) + "\n")
+    else:
+        for f in forms:
+            click.echo(summary(f))
+            click.echo("")
+        click.echo(f"共读取 {len(forms)} 张自评表，{len(errors)} 处错误。")
+    report_errors(errors)
+    sys.exit(2 if errors else 0)

@@ -1,0 +1,53 @@
+"""Text made from PDFs: one table row per line, cells separated by tabs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ReadError
+from ..grid import Cell, Grid, Row
+from ..model import Loc
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def decode(data: bytes, name: str) -> str:
+    """Bytes → text; UTF-8 (with or without BOM) first, then GB18030, which Chinese tools write."""
+    if not data.strip():
+        raise ReadError("文件为空", Loc(file=name))
+    head = data[:8192]
+    if b"\x00" in head:
+        raise ReadError("不是文本文件（含二进制内容），请确认文件格式", Loc(file=name, line=1))
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        # GB18030 decodes almost any byte soup; reject text full of control characters.
+        bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
+        if bad > 8:
+            break
+        return text
+    raise ReadError("不是可识别的文本文件（既不是 UTF-8 也不是 GB18030 编码）", Loc(file=name, line=1))
+
+
+def grid_from_text(text: str, name: str) -> Grid:
+    grid = Grid(source=name)
+    blank = False
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            blank = True
+            continue
+        cells = [Cell(text=t, loc=Loc(file=name, line=n, col=i + 1)) for i, t in enumerate(line.split("\t"))]
+        grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=n), blank_before=blank))
+        blank = False
+    return grid
+
+
+def read_text(path: Path) -> list[Grid]:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReadError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Loc(file=str(path)))
+    data = path.read_bytes()
+    return [grid_from_text(decode(data, str(path)), str(path))]

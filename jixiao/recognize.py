@@ -1,0 +1,674 @@
+"""Recognise forms in a grid of cells: grid → `Form`, recording every repair.
+
+The recogniser works on content, not on fixed column positions. Header rows (项目资金…,
+绩效指标 一级指标 二级指标 …) are found by their text and give each column a meaning; a data row
+is then aligned to its header by trying small shifts and keeping the one whose cells fit their
+columns best (a page break drops the merged leading column, so later rows start one cell further
+left). Labels are recognised by the taxonomy wherever they stand, a 一级 missing from a row is
+inferred from its 二级, and rows that PDF-to-text tools split (a value row and its name row, a
+deviation text over two rows) are joined. Each such repair is recorded on the form with the
+lines it came from, so a person can see what was inferred.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import taxonomy
+from .errors import ReadError
+from .grid import Grid, Row
+from .model import (
+    EMPTY,
+    QUANT,
+    Amount,
+    Form,
+    FundsRow,
+    Indicator,
+    Loc,
+    Measure,
+    Repair,
+    Text,
+    Total,
+)
+from .values import amount, clean_text, is_blank, measure, parse_decimal, rate, round2
+
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_TERMINAL = tuple("。．.!！?？;；")
+
+# Header texts → field, for the indicator table (layouts.md: every spelling seen in published forms).
+_IND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+    ("level1", ("一级指标",)),
+    ("level2", ("二级指标",)),
+    ("name", ("三级指标", "指标名称")),
+    ("target_op", ("指标性质",)),
+    ("target_unit", ("度量单位", "计量单位")),
+    ("target", ("年度指标值", "年初目标值", "年度目标值", "预期指标值", "指标值", "目标值")),
+    ("actual", ("实际完成值", "全年实际值", "实际完成", "实际值", "完成值")),
+    ("weight", ("指标分值权重", "分值", "权重")),
+    ("score", ("得分",)),
+    ("deviation", ("偏差原因", "未完成原因", "原因分析")),
+]
+_FUNDS_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+    ("initial_budget", ("年初预算数", "年初预算")),
+    ("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
+    ("executed", ("全年执行数", "实际执行数", "执行数")),
+    ("weight", ("分值", "权重")),
+    ("rate", ("执行率",)),
+    ("score", ("得分",)),
+]
+_FUNDS_SUBROWS = (
+    ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金"),
+    ("上年结转资金", "上年结转"),
+    ("其他资金", "单位资金", "其他"),
+)
+
+
+def _match_header(text: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
+    t = clean_text(text).replace(" ", "")
+    t = re.sub(r"[（(][A-Za-z][)）]", "", t)  # 年初目标值(A) / 实际完成值(B)
+    for name, spellings in table:
+        for sp in spellings:
+            if t.startswith(sp) or (sp in t and len(t) <= len(sp) + 6):
+                return name
+    return None
+
+
+def _header_map(row: Row, table) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i, cell in enumerate(row.cells):
+        if not cell.text.strip():
+            continue
+        name = _match_header(cell.text, table)
+        if name and name not in found:
+            found[name] = i
+    return found
+
+
+def _first(row: Row) -> tuple[int, str]:
+    for i, c in enumerate(row.cells):
+        t = clean_text(c.text)
+        if t:
+            return i, t
+    return -1, ""
+
+
+def _nonempty(row: Row) -> list[tuple[int, str]]:
+    return [(i, clean_text(c.text)) for i, c in enumerate(row.cells) if c.text.strip()]
+
+
+def _loc(row: Row, i: int | None = None) -> Loc:
+    if i is not None and 0 <= i < len(row.cells):
+        return row.cells[i].loc
+    return row.loc
+
+
+def _is_number(text: str) -> bool:
+    return parse_decimal(text) is not None
+
+
+def _looks_measure(text: str) -> bool:
+    m = measure(text)
+    return m.kind == QUANT
+
+
+@dataclass
+class _Pending:
+    """Indicator-table state carried across rows."""
+
+    l1: Text | None = None
+    l2: Text | None = None
+    name_row: tuple[str, Row] | None = None  # a name that arrived before its values
+    deviation: tuple[str, Row] | None = None  # a deviation fragment waiting for its row
+    explicit: list[bool] = field(default_factory=list)  # per indicator: labels printed on its row
+
+
+class _FormBuilder:
+    def __init__(self, source: str, start: Row):
+        self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
+        self.source = source
+        self.funds_hdr: dict[str, int] = {}
+        self.ind_hdr: dict[str, int] = {}
+        self.goals_col: int | None = None
+        self.section = "header"  # header → funds → goals → indicators → done
+        self.pending = _Pending()
+        self.last_row: Row = start
+        self.saw_funds_header = False
+        self.saw_total_row = False
+
+    # -- helpers -----------------------------------------------------------------------------
+    def repair(self, kind: str, message: str, *rows: Row) -> None:
+        reps = self.form.repairs
+        if kind == "shift-row" and reps and reps[-1].kind == kind and reps[-1].message == message:
+            reps[-1].locs.extend(r.loc for r in rows)  # one repair for a run of shifted rows
+            return
+        reps.append(Repair(kind=kind, message=message, locs=[r.loc for r in rows]))
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def feed(self, row: Row) -> None:
+        self.last_row = row
+        first_i, first = _first(row)
+        if not first:
+            return
+        joined = "".join(clean_text(c.text) for c in row.cells)
+        if self.section == "done":
+            return
+        if "自评表" in first and self.section == "header":
+            self.form.title = first
+            m = _YEAR_RE.search(joined)
+            if m:
+                self.form.year = int(m.group(1))
+            return
+        if self.form.year is None and self.section == "header":
+            m = _YEAR_RE.search(joined)
+            if m and ("年度" in joined) and len(joined) <= 12:
+                self.form.year = int(m.group(1))
+                return
+        label = first.replace(" ", "")
+        if label.startswith("项目名称"):
+            self._labelled(row, "项目名称", "project")
+            return
+        if "主管部门" in joined or "实施单位" in joined:
+            if self.section == "header" or not (self.form.department or self.form.unit):
+                self._labelled(row, "主管部门", "department")
+                self._labelled(row, "实施单位", "unit")
+                return
+        if label.startswith("项目资金") or (self.section in ("header", "funds") and "年初预算" in joined and "执行" in joined):
+            self._funds_header(row, joined)
+            return
+        if self.section == "funds" or (self.saw_funds_header and self.section == "header"):
+            if self._funds_row(row):
+                return
+        if self._is_goals_header(joined):
+            self.section = "goals"
+            for i, c in enumerate(row.cells):
+                if "实际完成" in clean_text(c.text):
+                    self.goals_col = i
+            return
+        if self._is_indicator_header(row):
+            self.ind_hdr = _header_map(row, _IND_HEADERS)
+            self.section = "indicators"
+            return
+        if label.startswith(("总分", "合计", "总计")) and self.section == "indicators":
+            self._total_row(row)
+            self.section = "done"
+            return
+        if self.section == "goals":
+            self._goal_row(row)
+            return
+        if self.section == "indicators":
+            self._indicator_row(row)
+            return
+
+    # -- header --------------------------------------------------------------------------------
+    def _labelled(self, row: Row, label: str, attr: str) -> None:
+        cells = row.cells
+        for i, c in enumerate(cells):
+            t = clean_text(c.text).replace(" ", "")
+            if t.startswith(label):
+                rest = t[len(label):].lstrip(":：")
+                if rest:
+                    setattr(self.form, attr, Text(clean_text(c.text)[len(label):].lstrip(":： "), c.loc))
+                    return
+                for j in range(i + 1, len(cells)):
+                    v = clean_text(cells[j].text)
+                    if v:
+                        if any(v.replace(" ", "").startswith(x) for x in ("主管部门", "实施单位", "项目名称")):
+                            return
+                        setattr(self.form, attr, Text(v, cells[j].loc))
+                        return
+                return
+
+    # -- funds ---------------------------------------------------------------------------------
+    def _funds_header(self, row: Row, joined: str) -> None:
+        self.funds_hdr = _header_map(row, _FUNDS_HEADERS)
+        self.saw_funds_header = True
+        self.section = "funds"
+        if "万元" in joined:
+            self.form.amount_unit = "万元"
+
+    def _funds_row(self, row: Row) -> bool:
+        cells = _nonempty(row)
+        if not cells:
+            return False
+        label_i, label = cells[0]
+        label_ns = label.replace(" ", "")
+        label_ns = re.sub(r"^其中[:：]?", "", label_ns)
+        if label_ns.startswith("项目资金") and len(cells) > 1:
+            # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
+            label_i, label = cells[1]
+            label_ns = re.sub(r"^其中[:：]?", "", label.replace(" ", ""))
+        kind = None
+        if label_ns.startswith(("年度资金总额", "资金总额", "合计")):
+            kind = "total"
+        else:
+            for group in _FUNDS_SUBROWS:
+                if any(label_ns.startswith(g) for g in group):
+                    kind = "sub"
+                    break
+        if kind is None:
+            return False
+        shift = self._best_funds_shift(row, label_i)
+        values = {}
+        for fname, col in self.funds_hdr.items():
+            j = col + shift
+            text = row.cells[j].text.strip() if 0 <= j < len(row.cells) else ""
+            loc = row.cells[j].loc if 0 <= j < len(row.cells) else row.loc
+            values[fname] = (text, loc)
+        fr = FundsRow(label=label_ns, loc=row.loc)
+        for fname in ("initial_budget", "annual_budget", "executed", "weight", "score"):
+            if fname in values:
+                setattr(fr, fname, amount(*values[fname]))
+        if "rate" in values:
+            fr.rate = rate(*values["rate"])
+        if shift:
+            self.repair("shift-row", f"资金行整体错位 {shift:+d} 列，已按表头对齐", row)
+        if kind == "total":
+            self.form.funds.total = fr
+        else:
+            self.form.funds.rows.append(fr)
+        return True
+
+    def _best_funds_shift(self, row: Row, label_i: int) -> int:
+        if not self.funds_hdr:
+            return 0
+        first_col = min(self.funds_hdr.values())
+        best, best_score = 0, None
+        for s in (0, -1, 1, -2, 2):
+            score = 0
+            if label_i >= first_col + s:
+                continue  # the label would sit inside the value columns
+            for fname, col in self.funds_hdr.items():
+                j = col + s
+                t = row.cells[j].text.strip() if 0 <= j < len(row.cells) else ""
+                if not t:
+                    continue
+                if fname == "rate":
+                    score += 2 if ("%" in t or _is_number(t)) else -3
+                else:
+                    score += 2 if (_is_number(t) or is_blank(t)) else -3
+                    if fname != "rate" and "%" in t:
+                        score -= 3
+            if best_score is None or score > best_score:
+                best, best_score = s, score
+        return best
+
+    # -- goals ---------------------------------------------------------------------------------
+    @staticmethod
+    def _is_goals_header(joined: str) -> bool:
+        return ("预算目标" in joined or "预期目标" in joined or "年度目标" in joined) and "实际完成" in joined
+
+    def _goal_row(self, row: Row) -> None:
+        texts = [(i, t) for i, t in _nonempty(row) if t.replace(" ", "") not in ("年度总体目标", "总体目标")]
+        if not texts:
+            return
+        goals = self.form.goals
+        if len(texts) >= 2:
+            planned, achieved = texts[0], texts[-1]
+            self._append_goal(goals.planned, planned[1], row.cells[planned[0]].loc)
+            self._append_goal(goals.achieved, achieved[1], row.cells[achieved[0]].loc)
+            return
+        i, t = texts[0]
+        col = self.goals_col if self.goals_col is not None else 4
+        target = goals.achieved if i >= col else goals.planned
+        self._append_goal(target, t, row.cells[i].loc)
+
+    @staticmethod
+    def _append_goal(slot: Text, text: str, loc: Loc) -> None:
+        if slot.text:
+            slot.text += text
+        else:
+            slot.text, slot.loc = text, loc
+
+    # -- indicators ----------------------------------------------------------------------------
+    @staticmethod
+    def _is_indicator_header(row: Row) -> bool:
+        texts = [clean_text(c.text).replace(" ", "") for c in row.cells]
+        has_levels = any(t.startswith("一级指标") for t in texts) and (
+            any(t.startswith(("三级指标", "二级指标", "指标名称")) for t in texts)
+        )
+        return has_levels
+
+    def _best_shift(self, row: Row) -> tuple[int, int]:
+        """The shift that fits the row's cells to the header columns best, and its fit score.
+
+        Only rows that carry a number where 分值/得分 stand, or a quantitative target or actual,
+        are value rows; a name or label alone never decides the alignment.
+        """
+        hdr = self.ind_hdr
+        n = len(row.cells)
+        texts = [c.text.strip() for c in row.cells]
+        best, best_score = 0, 0
+        dev = hdr.get("deviation")
+        for s in (0, -1, 1, -2, 2):
+            score = 0
+            anchored = False
+            for fname in ("weight", "score"):
+                j = hdr[fname] + s if fname in hdr else -1
+                t = texts[j] if 0 <= j < n else ""
+                if t:
+                    if _is_number(t):
+                        score += 3
+                        anchored = True
+                    else:
+                        score -= 4
+            for fname in ("target", "actual"):
+                j = hdr[fname] + s if fname in hdr else -1
+                t = texts[j] if 0 <= j < n else ""
+                if not t:
+                    continue
+                if taxonomy.classify(t):
+                    score -= 4
+                elif _looks_measure(t):
+                    score += 2
+                    anchored = True
+                elif anchored:
+                    score += 1
+            if not anchored:
+                continue
+            if dev is not None:
+                score -= 2 * sum(1 for j in range(dev + s + 1, n) if texts[j])
+            if score > best_score:
+                best, best_score = s, score
+        return best, best_score
+
+    def _indicator_row(self, row: Row) -> None:
+        hdr = self.ind_hdr
+        if "target" not in hdr or "weight" not in hdr:
+            raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
+        shift, fit = self._best_shift(row)
+        texts = [clean_text(c.text) for c in row.cells]
+        n = len(texts)
+
+        def at(fname: str) -> tuple[str, Loc]:
+            if fname not in hdr:
+                return "", row.loc
+            j = hdr[fname] + shift
+            if 0 <= j < n:
+                return texts[j], row.cells[j].loc
+            return "", row.loc
+
+        target_col = hdr["target"] + shift
+        if "target_op" in hdr:
+            target_col = min(target_col, hdr["target_op"] + shift)
+        if "weight" in hdr and hdr["weight"] < hdr["target"]:
+            target_col = min(target_col, hdr["weight"] + shift)
+        tgt, tgt_loc = at("target")
+        if "target_op" in hdr or "target_unit" in hdr:
+            op_text, _ = at("target_op")
+            unit_text, _ = at("target_unit")
+            if op_text in ("定性",):
+                op_text = ""
+            tgt = f"{op_text}{tgt}{unit_text}" if tgt else tgt
+        act, act_loc = at("actual")
+        if act and "target_unit" in hdr and _is_number(act) and "actual_unit" not in hdr:
+            unit_text, _ = at("target_unit")
+            act = act + unit_text
+        wgt, wgt_loc = at("weight")
+        scr, scr_loc = at("score")
+        dev, dev_loc = at("deviation")
+        # extra text right of the deviation column belongs to the deviation (overflow)
+        if "deviation" in hdr:
+            for j in range(hdr["deviation"] + shift + 1, n):
+                if texts[j]:
+                    dev = dev + texts[j]
+
+        has_values = fit > 0
+        # cells left of the value columns: labels and the indicator name
+        left = [(j, texts[j]) for j in range(0, min(max(target_col, 0), n)) if texts[j]]
+        labels: list[tuple[int, int, str]] = []  # (col, level, canonical)
+        names: list[tuple[int, str]] = []
+        for j, t in left:
+            if t.replace(" ", "") in ("绩效指标",):
+                continue
+            c = taxonomy.classify(t)
+            if c:
+                labels.append((j, c[0], c[1]))
+            else:
+                names.append((j, t))
+        if not has_values:
+            self._row_without_values(row, labels, names, dev if dev else "", texts, shift)
+            return
+        if shift:
+            self.repair("shift-row", f"指标行整体错位 {shift:+d} 列（分页后合并列缺失），已按表头对齐", row)
+        explicit = self._apply_labels(row, labels)
+        name_text, name_loc = ("", row.loc)
+        if names:
+            j, name_text = names[-1]
+            name_loc = row.cells[j].loc
+            if len(names) > 1 and self.pending.l2 is None:
+                # an unknown 二级 label printed before the name
+                self.pending.l2 = Text(names[-2][1], row.cells[names[-2][0]].loc)
+            raw = row.cells[j].text.strip()
+            if raw != name_text and " " in raw:
+                self.repair("clean-label", f"指标名称“{raw}”中的换行空格已去除", row)
+            if "name" in hdr and j != hdr["name"] + shift:
+                self.repair("move-cell", f"指标名称“{name_text}”不在三级指标列（第{j + 1}格），已按内容识别", row)
+        ind = Indicator(
+            level1=Text(self.pending.l1.text, self.pending.l1.loc) if self.pending.l1 else Text(),
+            level2=Text(self.pending.l2.text, self.pending.l2.loc) if self.pending.l2 else Text(),
+            name=Text(name_text, name_loc),
+            target=measure(tgt, tgt_loc),
+            actual=measure(act, act_loc),
+            weight=amount(wgt, wgt_loc),
+            score=amount(scr, scr_loc),
+            deviation=Text(dev, dev_loc if dev else None),
+            loc=row.loc,
+        )
+        if not name_text and self.pending.name_row is not None:
+            pname, prow = self.pending.name_row
+            ind.name = Text(pname, prow.loc)
+            self.pending.name_row = None
+            self.repair("join-name-row", f"指标名称“{pname}”与下一行的数值合并为一行", prow, row)
+        if self.pending.deviation is not None:
+            frag, frow = self.pending.deviation
+            self.pending.deviation = None
+            ind.deviation = Text(frag + ind.deviation.text, frow.loc)
+            self.repair("join-deviation", "偏差原因分析被拆成两行，已合并", frow, row)
+        self.form.indicators.append(ind)
+        self.pending.explicit.append(explicit)
+
+    def _apply_labels(self, row: Row, labels: list[tuple[int, int, str]]) -> bool:
+        """Update the current 一级/二级 from the labels on a row; True when a label was printed."""
+        p = self.pending
+        l1s = [(j, name) for j, lvl, name in labels if lvl == 1]
+        l2s = [(j, name) for j, lvl, name in labels if lvl == 2]
+        if len(l1s) >= 2 and not l2s and l1s[-1][1] == "满意度指标":
+            # '满意度指标' used as the 二级 name means 服务对象满意度指标
+            l2s = [(l1s[-1][0], "服务对象满意度指标")]
+            l1s = l1s[:-1]
+        if not labels:
+            return False
+        if l1s:
+            j, name = l1s[0]
+            if p.l1 is None or p.l1.text != name:
+                p.l2 = None
+            p.l1 = Text(name, row.cells[j].loc)
+            if name == "满意度指标":
+                self._pull_satisfaction_rows(row)
+        if l2s:
+            j, name = l2s[-1]
+            # 成本指标 followed by its own 二级 is a 一级 (central 2021 framework)
+            if len(l2s) >= 2 and taxonomy.parent_of(name) == "成本指标" and l2s[0][1] == "成本指标":
+                p.l1 = Text("成本指标", row.cells[l2s[0][0]].loc)
+            p.l2 = Text(name, row.cells[j].loc)
+            parent = taxonomy.parent_of(name)
+            if not l1s and parent and (p.l1 is None or name not in taxonomy.KNOWN.get(p.l1.text, ())):
+                old = p.l1.text if p.l1 else "（无）"
+                p.l1 = Text(parent, None)
+                self.repair("infer-level1", f"二级指标“{name}”所在行缺少一级指标（原为{old}），按指标体系推定为“{parent}”", row)
+                if parent == "满意度指标":
+                    self._pull_satisfaction_rows(row)
+            if l1s == [] and "level1" in self.ind_hdr and j <= self.ind_hdr["level1"] + self._row_shift_hint(row):
+                self.repair("move-cell", f"二级指标“{name}”印在一级指标列，已按指标体系识别", row)
+        return True
+
+    def _row_shift_hint(self, row: Row) -> int:
+        return self._best_shift(row)[0]
+
+    def _pull_satisfaction_rows(self, row: Row) -> None:
+        """Satisfaction rows printed just before their 满意度指标 label belong to it."""
+        inds = self.form.indicators
+        k = len(inds) - 1
+        moved = []
+        while k >= 0 and not self.pending.explicit[k] and "满意" in inds[k].name.text and inds[k].level1.text != "满意度指标":
+            moved.append(k)
+            k -= 1
+        for k in moved:
+            inds[k].level1 = Text("满意度指标", None)
+            inds[k].level2 = Text("服务对象满意度指标", None)
+            self.repair(
+                "move-satisfaction-row",
+                f"满意度指标行“{inds[k].name.text}”印在“满意度指标”标签之前，已归入满意度指标",
+                Row(cells=[], loc=inds[k].loc or row.loc),
+                row,
+            )
+
+    def _row_without_values(self, row: Row, labels, names, dev: str, texts: list[str], shift: int) -> None:
+        p = self.pending
+        hdr = self.ind_hdr
+        dev_col = hdr.get("deviation")
+        # text standing in the deviation column (or right of the score) is a deviation fragment
+        nonempty = [(j, t) for j, t in enumerate(texts) if t]
+        if dev_col is not None and nonempty and all(j >= dev_col for j, _ in nonempty):
+            frag = "".join(t for _, t in nonempty)
+            prev = self.form.indicators[-1] if self.form.indicators else None
+            if prev is not None and prev.deviation.text and not prev.deviation.text.endswith(_TERMINAL):
+                prev.deviation.text += frag
+                self.repair("join-deviation", "偏差原因分析被拆成两行，已合并", Row([], prev.loc or row.loc), row)
+            else:
+                p.deviation = (frag, row)
+            return
+        if labels and not names:
+            self._apply_labels(row, labels)
+            return
+        if names:
+            if labels:
+                self._apply_labels(row, labels)
+            name = names[-1][1]
+            prev = self.form.indicators[-1] if self.form.indicators else None
+            if prev is not None and not prev.name.text:
+                prev.name = Text(name, row.cells[names[-1][0]].loc)
+                self.repair("join-name-row", f"指标名称“{name}”印在数值行之后，已与上一行的数值合并", Row([], prev.loc or row.loc), row)
+            else:
+                p.name_row = (name, row)
+
+    # -- total ---------------------------------------------------------------------------------
+    def _total_row(self, row: Row) -> None:
+        self.saw_total_row = True
+        nums = [(j, c.text.strip()) for j, c in enumerate(row.cells) if _is_number(c.text)]
+        tot = Total(loc=row.loc)
+        if len(nums) >= 2:
+            (jw, w), (js, s) = nums[-2], nums[-1]
+            tot.weight = amount(w, row.cells[jw].loc)
+            tot.score = amount(s, row.cells[js].loc)
+        elif len(nums) == 1:
+            j, v = nums[0]
+            w_col = self.ind_hdr.get("weight")
+            s_col = self.ind_hdr.get("score")
+            if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
+                tot.score = amount(v, row.cells[j].loc)
+            else:
+                tot.weight = amount(v, row.cells[j].loc)
+        self.form.total = tot
+
+    # -- end -----------------------------------------------------------------------------------
+    def finish(self) -> Form:
+        f = self.form
+        where = self.last_row.loc
+        missing = []
+        if not f.project.text:
+            missing.append("项目名称")
+        if not self.saw_funds_header:
+            missing.append("项目资金表头（年初预算数/全年预算数/全年执行数…）")
+        elif f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
+            missing.append("年度资金总额行")
+        if not self.ind_hdr:
+            missing.append("绩效指标表头（一级指标/二级指标/三级指标…）")
+        elif not f.indicators:
+            missing.append("绩效指标行")
+        if missing:
+            start = f.source.line if f.source else None
+            raise ReadError(
+                f"自评表“{f.project.text or '（无项目名称）'}”（自第{start}行起）不完整，读到第{where.line}行为止，缺少："
+                + "、".join(missing),
+                Loc(file=where.file, line=where.line, sheet=where.sheet),
+            )
+        if self.pending.name_row is not None:
+            name, prow = self.pending.name_row
+            self.repair("orphan-row", f"第{prow.loc.line}行的指标名称“{name}”找不到对应的数值行，已忽略", prow)
+        if self.pending.deviation is not None:
+            frag, frow = self.pending.deviation
+            if f.indicators:
+                f.indicators[-1].deviation.text += frag
+                self.repair("join-deviation", "偏差原因分析被拆成两行，已合并", frow)
+        for ind in f.indicators:
+            if not ind.name.text:
+                self.repair("missing-name", "指标行缺少三级指标名称", Row([], ind.loc or where))
+        if not self.saw_total_row:
+            scores = [i.score.value for i in f.indicators]
+            weights = [i.weight.value for i in f.indicators]
+            if all(s is not None for s in scores) and f.funds.total.score.value is not None:
+                total_score = f.funds.total.score.value + sum(scores)  # type: ignore[arg-type]
+                total_weight = (f.funds.total.weight.value or 0) + sum(w for w in weights if w is not None)
+                f.total = Total(
+                    weight=Amount(text=str(total_weight), value=total_weight),
+                    score=Amount(text=str(round2(total_score).normalize()), value=total_score),
+                    inferred=True,
+                )
+                self.repair(
+                    "infer-total",
+                    f"缺少“总分”行（表格在第{where.line}行结束），总分按执行得分与各指标得分之和推算为 {total_score}",
+                    self.last_row,
+                )
+            else:
+                self.repair("missing-total", f"缺少“总分”行（表格在第{where.line}行结束）", self.last_row)
+        return f
+
+
+def _starts_form(row: Row) -> bool:
+    for c in row.cells:
+        t = clean_text(c.text).replace(" ", "")
+        if t:
+            return "绩效自评表" in t or t.endswith("自评表")
+    return False
+
+
+def _starts_project(row: Row) -> bool:
+    i, t = _first(row)
+    return t.replace(" ", "").startswith("项目名称")
+
+
+def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
+    """All forms in a grid, and an error for each form that could not be read."""
+    forms: list[Form] = []
+    errors: list[ReadError] = []
+    builder: _FormBuilder | None = None
+
+    def close() -> None:
+        nonlocal builder
+        if builder is None:
+            return
+        try:
+            forms.append(builder.finish())
+        except ReadError as e:
+            errors.append(e)
+        builder = None
+
+    for row in grid.rows:
+        if _starts_form(row):
+            if builder is None or builder.section != "header" or builder.form.project.text:
+                close()
+                builder = _FormBuilder(grid.source, row)
+        elif _starts_project(row) and (builder is None or builder.form.project.text):
+            close()
+            builder = _FormBuilder(grid.source, row)
+        if builder is None:
+            continue
+        try:
+            builder.feed(row)
+        except ReadError as e:
+            errors.append(e)
+            builder = None
+    close()
+    return forms, errors

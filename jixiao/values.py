@@ -1,0 +1,153 @@
+"""Reading printed values: money, weights, rates, and targets/actuals (rules.md §3).
+
+Everything numeric is `Decimal`; nothing here touches float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure, Rate
+
+# Cells that mean "nothing here" in the funds block.
+_BLANKS = {"", "—", "-", "--", "——", "/", "／", "无", "\\"}
+
+_NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+
+# Operator spellings, longest first so that '>=' wins over '>'.
+_OPS: list[tuple[str, str]] = [
+    ("\\geqslant", ">="), ("\\leqslant", "<="), ("\\geq", ">="), ("\\leq", "<="),
+    ("\\ge", ">="), ("\\le", "<="), ("\\gt", ">"), ("\\lt", "<"),
+    (">=", ">="), ("<=", "<="), ("=>", ">="), ("=<", "<="),
+    ("≥", ">="), ("≧", ">="), ("⩾", ">="), ("≤", "<="), ("≦", "<="), ("⩽", "<="),
+    ("＞＝", ">="), ("＜＝", "<="), ("＞", ">"), ("＜", "<"),
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("大于等于", ">="), ("大于或等于", ">="),
+    ("不高于", "<="), ("不超过", "<="), ("不大于", "<="), ("不多于", "<="),
+    ("小于等于", "<="), ("小于或等于", "<="),
+    ("大于", ">"), ("小于", "<"), ("高于", ">"), ("低于", "<"),
+    ("＝", "="), ("═", "="), ("=", "="), (">", ">"), ("<", "<"),
+]
+_OP_PREFIXES = sorted(_OPS, key=lambda p: -len(p[0]))
+
+# Word forms of units that are spelled out.
+_UNIT_ALIASES = {"百分比": "%", "％": "%", "百分点": "%"}
+
+_MEASURE_RE = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
+
+_LATEX_STRIP = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
+
+
+def clean_text(text: str) -> str:
+    """Trim a cell and fold the whitespace that line wrapping leaves inside Chinese text."""
+    text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
+    if " " in text:
+        # A space between two CJK characters (or CJK and punctuation) is wrap damage; keep
+        # spaces between Latin words and numbers ("GB/T 22239-2019", "2021 年度" stays readable).
+        text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+        text = re.sub(r"\s+", " ", text)
+    return text
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """'446,048' → Decimal('446048'); '' / '—' → None; anything else non-numeric → None."""
+    t = text.strip().replace(" ", "")
+    if t in _BLANKS:
+        return None
+    if not _NUM_RE.match(t):
+        return None
+    try:
+        return Decimal(t.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the regex already guarantees a number
+        return None
+
+
+def is_blank(text: str) -> bool:
+    return text.strip() in _BLANKS
+
+
+def amount(text: str, loc: Loc | None = None) -> Amount:
+    t = text.strip()
+    return Amount(text=t, value=parse_decimal(t), loc=loc)
+
+
+def parse_rate(text: str) -> Decimal | None:
+    """'99.99%' → 99.99; '0.9999' → 99.99 (a fraction); '=100%' → 100."""
+    t = text.strip().replace(" ", "").lstrip("=＝")
+    if t in _BLANKS:
+        return None
+    pct = t.endswith(("%", "％"))
+    if pct:
+        t = t[:-1]
+    value = parse_decimal(t)
+    if value is None:
+        return None
+    if not pct and value <= 1 and "." in t:
+        value = value * 100  # printed as a fraction
+    return value
+
+
+def rate(text: str, loc: Loc | None = None) -> Rate:
+    t = text.strip()
+    return Rate(text=t, value=parse_rate(t), loc=loc)
+
+
+def normalise_ops(text: str) -> str:
+    """Target/actual text with LaTeX removed and the leading operator in ASCII.
+
+    '$\\geq 90\\%$' → '>=90%', '≤5毫秒' → '<=5毫秒', '不低于95%' → '>=95%'.
+    """
+    t = text.strip()
+    if "$" in t or "\\" in t:
+        t = t.replace("$", "").replace("\\%", "%")
+        t = _LATEX_STRIP.sub(lambda m: m.group(1) or "", t).strip()
+    for spelled, ascii_op in _OP_PREFIXES:
+        if t.startswith(spelled):
+            rest = t[len(spelled):].strip()
+            symbolic = not any("\u4e00" <= ch <= "\u9fff" for ch in spelled)
+            # A word is an operator only before a number: '高于同类水平' is a sentence.
+            if symbolic or rest[:1].isdigit() or rest[:1] in "+-.":
+                compact = rest.replace(" ", "")
+                return ascii_op + (compact if _MEASURE_RE.match(compact) else rest)
+            return t
+    return t
+
+
+def measure(text: str, loc: Loc | None = None) -> Measure:
+    """Read a target or an actual (rules.md §3)."""
+    printed = text.strip()
+    if not printed:
+        return Measure(text="", norm="", kind=EMPTY, loc=loc)
+    norm = normalise_ops(printed)
+    op = ""
+    body = norm
+    for ascii_op in (">=", "<=", "=", ">", "<"):
+        if body.startswith(ascii_op):
+            op, body = ascii_op, body[len(ascii_op):]
+            break
+    body_ns = body.replace(" ", "")
+    m = _MEASURE_RE.match(body_ns)
+    if m:
+        unit = m.group("unit").strip()
+        unit = _UNIT_ALIASES.get(unit, unit)
+        try:
+            number = Decimal(m.group("num").replace(",", ""))
+        except InvalidOperation:  # pragma: no cover
+            number = None
+        # A number followed by a long phrase ('100%完成年度任务') is qualitative text, not a unit.
+        if number is not None and len(unit) <= 6 and not re.search(r"[，。,；;、]", unit):
+            return Measure(text=printed, norm=op + body_ns, kind=QUANT, op=op, number=number, unit=unit, loc=loc)
+    return Measure(text=printed, norm=norm, kind=QUAL, op=op, loc=loc)
+
+
+def round2(value: Decimal) -> Decimal:
+    """Excel ROUND(x, 2): half up, never banker's rounding."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def fmt_decimal(value: Decimal | None) -> str:
+    """A Decimal as plain text without exponent ('1E+2' → '100')."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text
