@@ -1,0 +1,119 @@
+"""Bad input gets a clear Chinese message with file and line, exit status 2, and no traceback;
+the other files in the list are still read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jixiao.errors import ReadError
+from jixiao.readers import read_forms
+from jixiao.recognize import recognize
+from jixiao.readers.text import grid_from_text
+
+from .conftest import SEED
+from .test_damage import form_lines
+
+
+def run_parse(*files):
+    return subprocess.run([sys.executable, "-m", "jixiao.cli", "parse", *map(str, files)],
+                          capture_output=True, text=True)
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "empty.txt"
+    p.write_text("")
+    r = run_parse(p)
+    assert r.returncode == 2
+    assert "文件为空" in r.stderr and str(p) in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_binary_file(tmp_path):
+    p = tmp_path / "image.txt"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    r = run_parse(p)
+    assert r.returncode == 2
+    assert "不是文本文件" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_text_without_a_form(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("会议纪要\n今天讨论了预算编制。\n", encoding="utf-8")
+    r = run_parse(p)
+    assert r.returncode == 2
+    assert "没有找到自评表" in r.stderr
+
+
+def test_form_cut_off_in_the_middle(tmp_path):
+    """A form that stops after its funds block: says what is missing and the last line read."""
+    lines = form_lines(0)
+    cut = next(i for i, line in enumerate(lines) if line.startswith("年度 总体 目标"))
+    p = tmp_path / "cut.txt"
+    p.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
+    r = run_parse(p)
+    assert r.returncode == 2
+    assert "不完整" in r.stderr and "绩效指标表头" in r.stderr
+    assert f"{p} 第{cut}行" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    missing = tmp_path / "missing.txt"
+    r = run_parse(bad, SEED, missing)
+    assert r.returncode == 2
+    assert "共读取 10 张自评表，2 处错误" in r.stdout
+    assert "文件不存在" in r.stderr
+
+
+def test_cut_form_among_good_forms_keeps_the_good_ones(tmp_path):
+    lines = form_lines(0)[:12] + [""] + form_lines(1)
+    p = tmp_path / "two.txt"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    forms, errors = read_forms(p)
+    assert [f.project.text for f in forms] == ["2021年(社保卡中心)声讯系统运行费"]
+    assert len(errors) == 1 and "交换平台运行费" in errors[0].message
+
+
+def test_gb18030_text_is_read(tmp_path):
+    p = tmp_path / "gbk.txt"
+    p.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
+    forms, errors = read_forms(p)
+    assert len(forms) == 10 and errors == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_arbitrary_text_never_raises(text):
+    forms, errors = recognize(grid_from_text(text, "x.txt"))
+    assert all(isinstance(e, ReadError) for e in errors)
+
+
+SEED_ROWS = SEED.read_text(encoding="utf-8").splitlines()
+_cell = st.sampled_from(sorted({c for line in SEED_ROWS for c in line.split("\t")}) + ["", "—", "总分", "1,2", "%"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(SEED_ROWS), st.lists(_cell, max_size=10).map("\t".join)), max_size=60))
+def test_shuffled_seed_rows_never_raise(rows):
+    """Rows of real forms in any order and mixture: forms or clear errors, never a crash."""
+    forms, errors = recognize(grid_from_text("\n".join(rows), "x.txt"))
+    assert all(isinstance(e, ReadError) for e in errors)
+    for f in forms:
+        assert f.project.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_raise(tmp_path_factory, data):
+    p = tmp_path_factory.mktemp("b") / "x.txt"
+    p.write_bytes(data)
+    forms, errors = read_forms(p)
+    assert all(isinstance(e, ReadError) for e in errors)
+    assert forms or errors
