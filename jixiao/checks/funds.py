@@ -1,0 +1,123 @@
+"""Checks of the 项目资金 block: F001–F006 (rules.md §5 execution, §6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
+
+from ..score import num_text as n
+from .finding import Finding
+from .registry import Context, check
+
+COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+
+
+@check("F001")
+def subrows_add_up(ctx: Context) -> Iterator[Finding]:
+    total = ctx.form.funds.total
+    rows = ctx.form.funds.rows
+    for col, col_name in COLUMNS.items():
+        cell = getattr(total, col)
+        parts = [(r.label, getattr(r, col).value) for r in rows]
+        filled = [(label, v) for label, v in parts if v is not None]
+        # A column where no 其中 row is filled in is not a claim that they add up.
+        if cell.value is None or not filled:
+            continue
+        expected = sum((v for _, v in filled), Decimal(0))
+        if expected != cell.value:
+            terms = " + ".join(f"{label or '其中'} {n(v)}" for label, v in filled)
+            yield ctx.finding(
+                "F001",
+                f"年度资金总额的{col_name}应等于其中各项之和：{terms} = {n(expected)}，"
+                f"填报 {n(cell.value)}，相差 {n(cell.value - expected)}",
+                field=f"funds.{col}", expected=expected, printed=cell.value, location=cell.loc,
+            )
+
+
+@check("F002")
+def executed_within_budget(ctx: Context) -> Iterator[Finding]:
+    t = ctx.form.funds.total
+    budget, executed = t.annual_budget.value, t.executed.value
+    if budget is not None and executed is not None and executed > budget:
+        yield ctx.finding(
+            "F002",
+            f"全年执行数 {n(executed)} 大于全年预算数 {n(budget)}，超出 {n(executed - budget)}；"
+            f"执行率按 100% 计分，请核对执行数",
+            field="funds.executed", expected=budget, printed=executed, location=t.executed.loc,
+        )
+
+
+@check("F003")
+def printed_rate(ctx: Context) -> Iterator[Finding]:
+    t = ctx.form.funds.total
+    a = ctx.assessment
+    printed = t.rate.value
+    if a.rate is None or a.rate_exact is None or printed is None or printed == a.rate:
+        return
+    q = Decimal(1).scaleb(-ctx.ruleset.decimals)
+    up = a.rate_exact.quantize(q, rounding=ROUND_UP)
+    down = a.rate_exact.quantize(q, rounding=ROUND_DOWN)
+    if printed == up:
+        how = f"填报值等于向上进位的结果（{n(up)}%），而不是四舍五入"
+    elif printed == down:
+        how = f"填报值等于截尾的结果（{n(down)}%），而不是四舍五入"
+    else:
+        how = f"填报值既不是四舍五入（{n(a.rate)}%）也不是向上进位（{n(up)}%）的结果"
+    yield ctx.finding(
+        "F003",
+        f"执行率应为 全年执行数÷全年预算数 = {n(t.executed.value)}÷{n(t.annual_budget.value)} = "
+        f"{_short(a.rate_exact)}%，保留{ctx.ruleset.decimals}位小数为 {n(a.rate)}%；填报 {t.rate.text}，"
+        f"相差 {n(printed - a.rate)} 个百分点；{how}",
+        field="funds.rate", expected=a.rate, printed=printed, location=t.rate.loc,
+    )
+
+
+def _short(d: Decimal) -> str:
+    return n(d.quantize(Decimal("0.0001")))
+
+
+@check("F004")
+def execution_score(ctx: Context) -> Iterator[Finding]:
+    t = ctx.form.funds.total
+    a = ctx.assessment
+    printed = t.score.value
+    if a.execution_score is None or printed is None:
+        return
+    tol = ctx.ruleset.param("F004", "tolerance", Decimal("0.005"))
+    if abs(printed - a.execution_score) <= tol:
+        return
+    capped = "，执行率超过 100% 按 100% 计" if a.rate_exact is not None and a.rate_exact > 100 else ""
+    yield ctx.finding(
+        "F004",
+        f"预算执行率得分应为 min(执行率, 100%) × 分值 = {_short(min(a.rate_exact, Decimal(100)))}% × "
+        f"{n(a.funds_weight)} = {n(a.execution_score)}{capped}；填报 {n(printed)}，相差 {n(printed - a.execution_score)}",
+        field="funds.score", expected=a.execution_score, printed=printed, location=t.score.loc,
+    )
+
+
+@check("F005")
+def funds_weight(ctx: Context) -> Iterator[Finding]:
+    t = ctx.form.funds.total
+    w = t.weight.value
+    default = ctx.ruleset.funds_weight
+    if w is not None and w != default:
+        yield ctx.finding(
+            "F005",
+            f"预算执行率的分值为 {n(w)}，规则集“{ctx.ruleset.name}”默认为 {n(default)}",
+            field="funds.weight", expected=default, printed=w, location=t.weight.loc,
+        )
+
+
+@check("F006")
+def low_rate(ctx: Context) -> Iterator[Finding]:
+    t = ctx.form.funds.total
+    a = ctx.assessment
+    rate = a.rate_exact if a.rate_exact is not None else t.rate.value
+    threshold = Decimal(ctx.ruleset.param("F006", "threshold", 90))
+    if rate is not None and rate < threshold:
+        shown = a.rate if a.rate is not None else rate
+        yield ctx.finding(
+            "F006",
+            f"执行率 {n(shown)}% 低于 {n(threshold)}%；自评表没有说明执行率偏低原因的栏目，请在自评报告中说明原因",
+            field="funds.rate", location=t.rate.loc,
+        )

@@ -1,0 +1,67 @@
+"""The checks as functions, one per rule id, and the context they run in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model import Form, Loc
+from ..rules import RuleSet
+from ..score import Assessment
+from .catalogue import RULES
+from .finding import Finding, dec
+
+
+@dataclass(slots=True)
+class Context:
+    form: Form
+    ruleset: RuleSet
+    assessment: Assessment
+
+    def finding(
+        self,
+        rule: str,
+        message: str,
+        *,
+        index: int | None = None,
+        field: str | None = None,
+        expected: Decimal | None = None,
+        printed: Decimal | None = None,
+        difference: Decimal | None = None,
+        location: Loc | None = None,
+    ) -> Finding:
+        """A finding at the rule set's severity; difference defaults to printed − expected."""
+        if difference is None and expected is not None and printed is not None:
+            difference = printed - expected
+        ind = self.form.indicators[index] if index is not None else None
+        if location is None and ind is not None:
+            location = ind.loc
+        return Finding(
+            rule=rule,
+            severity=self.ruleset.check(rule).severity,
+            message=message,
+            indicator=ind.name.text if ind is not None else None,
+            index=index,
+            field=field,
+            expected=dec(expected),
+            printed=dec(printed),
+            difference=dec(difference),
+            location=location or self.form.source,
+        )
+
+
+CheckFn = Callable[[Context], Iterator[Finding]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(rule: str) -> Callable[[CheckFn], CheckFn]:
+    """Register the function that implements a rule of the catalogue."""
+    if rule not in RULES:
+        raise KeyError(f"rule {rule} is not in the catalogue")
+
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[rule] = fn
+        return fn
+
+    return register

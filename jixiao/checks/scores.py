@@ -1,0 +1,142 @@
+"""Checks of the scores: S001–S006 (rules.md §4–§5).
+
+Each indicator's score gets at most one of S001/S002/S003/S004: S001 when the score is outside
+[0, w]; otherwise S003 when the target was met (or the actual is printed as the target) but
+points were lost, S002 when a missed quantitative target is scored differently from the formula,
+S004 when a qualitative score is outside the band of its achievement level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..score import ACHIEVED, ACHIEVEMENT_NAMES, MET, NOT_ACHIEVED, NOT_MET, PARTIAL
+from ..score import num_text as n
+from .finding import Finding
+from .registry import Context, check
+
+
+def _scored_rows(ctx: Context):
+    """(index, indicator, assessment, score, weight) of rows with both score and weight printed."""
+    for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators)):
+        s, w = ind.score.value, ind.weight.value
+        if s is not None and w is not None:
+            yield k, ind, ia, s, w
+
+
+@check("S001")
+def score_range(ctx: Context) -> Iterator[Finding]:
+    for k, ind, _, s, w in _scored_rows(ctx):
+        if s < 0 or s > w:
+            edge = Decimal(0) if s < 0 else w
+            yield ctx.finding(
+                "S001", f"得分 {n(s)} 超出范围：得分应在 0 到分值 {n(w)} 之间，相差 {n(s - edge)}",
+                index=k, field=f"indicators[{k}].score", expected=edge, printed=s, location=ind.score.loc,
+            )
+
+
+@check("S002")
+def quantitative_score(ctx: Context) -> Iterator[Finding]:
+    tol = ctx.ruleset.param("S002", "tolerance", Decimal("0.005"))
+    for k, ind, ia, s, w in _scored_rows(ctx):
+        if ia.achievement != NOT_MET or ia.expected is None or not 0 <= s <= w:
+            continue
+        if abs(s - ia.expected) <= tol:
+            continue
+        if s == w:
+            head = f"未达到指标值却得满分 {n(w)}"
+        elif s > ia.expected:
+            head = "定量指标得分高于按规则计算的得分"
+        else:
+            head = "定量指标扣分多于规则"
+        hint = ""
+        if ia.raw is not None:
+            for places, name in ((1, "一位小数"), (0, "整数")):
+                if places < ctx.ruleset.decimals and s == ia.raw.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+                    hint = f"；填报值是把 {n(ia.raw)} 保留{name}的结果，应保留{ctx.ruleset.decimals}位小数"
+                    break
+        yield ctx.finding(
+            "S002",
+            f"{head}：{ia.reason}；填报 {n(s)}，相差 {n(s - ia.expected)}{hint}",
+            index=k, field=f"indicators[{k}].score", expected=ia.expected, printed=s, location=ind.score.loc,
+        )
+
+
+@check("S003")
+def full_marks_when_met(ctx: Context) -> Iterator[Finding]:
+    for k, ind, ia, s, w in _scored_rows(ctx):
+        if not 0 <= s < w:
+            continue
+        if ia.achievement == MET:
+            why = f"实际完成值 {ind.actual.text} 已达到指标值 {ind.target.text}"
+        elif ia.identical:
+            why = f"实际完成值“{ind.actual.text}”与指标值“{ind.target.text}”相同"
+        else:
+            continue
+        yield ctx.finding(
+            "S003",
+            f"{why}，应得满分 {n(w)}，填报 {n(s)}，少计 {n(w - s)} 分",
+            index=k, field=f"indicators[{k}].score", expected=w, printed=s, location=ind.score.loc,
+        )
+
+
+@check("S004")
+def qualitative_band(ctx: Context) -> Iterator[Finding]:
+    for k, ind, ia, s, w in _scored_rows(ctx):
+        if ia.kind != "qual" or ia.identical or ia.achievement not in (ACHIEVED, PARTIAL, NOT_ACHIEVED):
+            continue
+        if ia.band is None or w == 0 or not 0 <= s <= w:
+            continue
+        band = ctx.ruleset.bands[ia.achievement]
+        share = s / w
+        if band.contains(share):
+            continue
+        closing = "]" if band.high >= 1 else ")"
+        side = "低于" if share < band.low else "高于"
+        yield ctx.finding(
+            "S004",
+            f"实际完成值“{ind.actual.text}”相对指标值“{ind.target.text}”属于{ACHIEVEMENT_NAMES[ia.achievement]}，"
+            f"得分应在分值 {n(w)} 的 {n(band.low * 100)}%–{n(band.high * 100)}% 之间，即 [{n(ia.band[0])}, "
+            f"{n(ia.band[1])}{closing}；填报 {n(s)}（{n(ctx.ruleset.round(share * 100))}%），{side}区间，"
+            f"重新评分取 {n(ia.expected)}",
+            index=k, field=f"indicators[{k}].score", expected=ia.expected, printed=s, location=ind.score.loc,
+        )
+
+
+@check("S005")
+def deviation_explained(ctx: Context) -> Iterator[Finding]:
+    for k, ind, _, s, w in _scored_rows(ctx):
+        if s < w and not ind.deviation.text.strip():
+            yield ctx.finding(
+                "S005",
+                f"得分 {n(s)} 低于分值 {n(w)}（扣 {n(w - s)} 分），但“偏差原因分析及改进措施”为空；扣分的指标必须说明原因和改进措施",
+                index=k, field=f"indicators[{k}].deviation", location=ind.deviation.loc or ind.loc,
+            )
+
+
+@check("S006")
+def total_adds_up(ctx: Context) -> Iterator[Finding]:
+    f = ctx.form
+    printed = f.total.score.value
+    # A total the reader inferred is our own sum, not a claim of the form (rules.md S006).
+    if printed is None or f.total.inferred:
+        return
+    funds = f.funds.total.score.value
+    rows = [i.score.value for i in f.indicators]
+    parts = [funds] + rows
+    if all(p is None for p in parts):
+        return
+    blanks = sum(1 for p in parts if p is None)
+    row_sum = sum((r for r in rows if r is not None), Decimal(0))
+    expected = (funds or Decimal(0)) + row_sum
+    tol = ctx.ruleset.param("S006", "tolerance", Decimal("0.005"))
+    if abs(printed - expected) <= tol:
+        return
+    note = f"（{blanks} 处得分未填写，按 0 计）" if blanks else ""
+    yield ctx.finding(
+        "S006",
+        f"总分应为 预算执行率得分 {n(funds)} + 各项指标得分之和 {n(row_sum)} = {n(expected)}{note}；"
+        f"填报 {n(printed)}，相差 {n(printed - expected)}",
+        field="total.score", expected=expected, printed=printed, location=f.total.score.loc or f.total.loc,
+    )

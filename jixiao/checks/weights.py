@@ -1,0 +1,98 @@
+"""Checks of the weights and the indicator taxonomy: W001, W002, T001, T002 (rules.md §1–§2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ..score import num_text as n
+from .finding import Finding
+from .registry import Context, check
+
+
+@check("W001")
+def weights_add_up(ctx: Context) -> Iterator[Finding]:
+    f, rs = ctx.form, ctx.ruleset
+    weights = [i.weight.value for i in f.indicators]
+    if not f.indicators or all(w is None for w in weights):
+        return  # nothing printed to add up
+    funds_w = f.funds.total.weight.value
+    blanks = sum(1 for w in weights if w is None) + (funds_w is None)
+    total = (funds_w if funds_w is not None else Decimal(0)) + sum((w for w in weights if w is not None), Decimal(0))
+    note = f"（{blanks} 处分值未填写，按 0 计）" if blanks else ""
+    sum_text = f"预算执行率分值 {n(funds_w)} + 各项指标分值之和 {n(total - (funds_w or 0))} = {n(total)}{note}"
+    if total != rs.total_weight:
+        yield ctx.finding(
+            "W001", f"分值合计应为 {n(rs.total_weight)}：{sum_text}，相差 {n(total - rs.total_weight)}",
+            field="total.weight", expected=rs.total_weight, printed=total,
+            location=f.total.weight.loc or f.total.loc,
+        )
+    printed = f.total.weight.value
+    # A printed total weight equal to the rule set's is already covered by the message above.
+    if printed is not None and printed != total and printed != rs.total_weight:
+        yield ctx.finding(
+            "W001", f"总分行的分值 {n(printed)} 不等于{sum_text}",
+            field="total.weight", expected=total, printed=printed, location=f.total.weight.loc or f.total.loc,
+        )
+
+
+@check("W002")
+def level1_weights(ctx: Context) -> Iterator[Finding]:
+    rs = ctx.ruleset
+    blocks: dict[str, list[int]] = {}
+    for k, ind in enumerate(ctx.form.indicators):
+        l1 = rs.canonical_level1(ind.level1.text)
+        if l1 in rs.level1_weights:
+            blocks.setdefault(l1, []).append(k)
+    for l1, rows in blocks.items():
+        ws = [ctx.form.indicators[k].weight.value for k in rows]
+        if any(w is None for w in ws):
+            continue
+        got, default = sum(ws, Decimal(0)), rs.level1_weights[l1]
+        if got != default:
+            first = ctx.form.indicators[rows[0]]
+            yield ctx.finding(
+                "W002",
+                f"一级指标“{l1}”的分值合计为 {n(got)}（{len(rows)} 项三级指标），规则集默认为 {n(default)}，"
+                f"相差 {n(got - default)}；特殊情况可以调整，请确认",
+                index=rows[0], field=f"indicators[{rows[0]}].level1", expected=default, printed=got,
+                location=first.level1.loc or first.loc,
+            )
+
+
+@check("T001")
+def taxonomy(ctx: Context) -> Iterator[Finding]:
+    rs = ctx.ruleset
+    seen: set[tuple[str, str]] = set()
+    for k, ind in enumerate(ctx.form.indicators):
+        if not ind.level1.text:
+            continue  # the reader could not tell; nothing printed to judge
+        l1 = rs.canonical_level1(ind.level1.text)
+        l2 = rs.canonical_level2(ind.level2.text) if ind.level2.text else ""
+        if (l1, l2) in seen:
+            continue
+        if l1 not in rs.taxonomy:
+            seen.add((l1, l2))
+            yield ctx.finding(
+                "T001",
+                f"一级指标“{ind.level1.text}”不在规则集“{rs.name}”的指标体系中"
+                f"（一级指标应为：{'、'.join(rs.taxonomy)}）",
+                index=k, field=f"indicators[{k}].level1", location=ind.level1.loc or ind.loc,
+            )
+        elif l2 and l2 not in rs.taxonomy[l1]:
+            seen.add((l1, l2))
+            yield ctx.finding(
+                "T001",
+                f"二级指标“{ind.level2.text}”不属于一级指标“{l1}”"
+                f"（规则集“{rs.name}”中“{l1}”下的二级指标为：{'、'.join(rs.taxonomy[l1])}）",
+                index=k, field=f"indicators[{k}].level2", location=ind.level2.loc or ind.loc,
+            )
+
+
+@check("T002")
+def empty_blocks(ctx: Context) -> Iterator[Finding]:
+    rs = ctx.ruleset
+    present = {rs.canonical_level1(i.level1.text) for i in ctx.form.indicators}
+    for l1 in rs.taxonomy:
+        if l1 not in present:
+            yield ctx.finding("T002", f"一级指标“{l1}”下没有任何三级指标（规则集“{rs.name}”要求设置该类指标）")

@@ -1,0 +1,115 @@
+"""A rule set as the scoring engine and the checks use it: plain values, already validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any
+
+from ..taxonomy import strip_label
+
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A qualitative score band as shares of the weight: [low, high), or [low, 1] when high is 1."""
+
+    low: Decimal
+    high: Decimal
+
+    def contains(self, share: Decimal) -> bool:
+        if self.high >= 1:
+            return self.low <= share <= self.high
+        return self.low <= share < self.high
+
+
+@dataclass(frozen=True, slots=True)
+class CheckConfig:
+    enabled: bool = True
+    severity: str = "error"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class QualWords:
+    achieved: tuple[str, ...]
+    partial_prefixes: tuple[str, ...]
+    partial: tuple[str, ...]
+    not_achieved_prefixes: tuple[str, ...]
+    not_achieved: tuple[str, ...]
+    up: tuple[str, ...]
+    down: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class RuleSet:
+    id: str
+    name: str
+    source: str
+    path: str  # the file it was loaded from
+    decimals: int
+    rounding: str
+    total_weight: Decimal
+    funds_weight: Decimal
+    level1_weights: dict[str, Decimal]
+    taxonomy: dict[str, tuple[str, ...]]
+    level2_aliases: dict[str, str]
+    operators: list[tuple[str, str]]  # (spelling, ASCII operator), longest spelling first
+    unit_aliases: dict[str, str]  # spelling → canonical unit
+    allow_missing_unit: bool
+    words: QualWords
+    bands: dict[str, Band]  # "achieved" / "partial" / "not_achieved"
+    achieved_rescore: str  # "full" | "edge"
+    reverse: str  # "ratio" | "linear"
+    grades: list[tuple[str, Decimal]]  # highest threshold first
+    checks: dict[str, CheckConfig]
+
+    # -- arithmetic ------------------------------------------------------------------------
+    def round(self, value: Decimal) -> Decimal:
+        """Round a computed score or rate the way the rule set says (cn-2020: ROUND(x, 2) half up)."""
+        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUNDING_MODES[self.rounding])
+
+    def grade(self, total: Decimal | None) -> str | None:
+        if total is None:
+            return None
+        for name, threshold in self.grades:
+            if total >= threshold:
+                return name
+        return self.grades[-1][0] if self.grades else None
+
+    # -- taxonomy --------------------------------------------------------------------------
+    def canonical_level1(self, text: str) -> str:
+        """'产出指标(50分)' / '产出' → '产出指标' when the rule set knows it; else the cleaned text."""
+        t, _ = strip_label(text)
+        for candidate in (t, t + "指标"):
+            if candidate in self.taxonomy:
+                return candidate
+        return t
+
+    def canonical_level2(self, text: str) -> str:
+        t, _ = strip_label(text)
+        if t in self.level2_aliases:
+            return self.level2_aliases[t]
+        known = {l2 for l2s in self.taxonomy.values() for l2 in l2s}
+        for candidate in (t, t + "指标"):
+            if candidate in known:
+                return candidate
+            if candidate in self.level2_aliases:
+                return self.level2_aliases[candidate]
+        return t
+
+    def allows(self, level1: str, level2: str) -> bool:
+        return self.canonical_level2(level2) in self.taxonomy.get(self.canonical_level1(level1), ())
+
+    # -- units -----------------------------------------------------------------------------
+    def unit(self, text: str) -> str:
+        return self.unit_aliases.get(text, text)
+
+    # -- checks ----------------------------------------------------------------------------
+    def check(self, rule: str) -> CheckConfig:
+        return self.checks.get(rule, CheckConfig())
+
+    def param(self, rule: str, name: str, default: Any = None) -> Any:
+        return self.check(rule).params.get(name, default)
