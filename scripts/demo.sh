@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-jixiao parse examples/shanghai-2021.txt
+jixiao check examples/shanghai-2021.txt || [ $? -eq 1 ]  # exit 1: the seed has error-severity findings

@@ -1,0 +1,61 @@
+"""`jixiao check FILE... [--json] [--html OUT] [--rules FILE] [--min-severity …]`.
+
+Exit status: 0 when no error-severity finding, 1 when there is one, 2 when an input (or the
+rule set) could not be read.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli_parse import read_all
+from ..errors import RuleSetError
+from ..rules import load_ruleset
+from . import check_forms, read_error_to_dict, report_to_dict
+from .catalogue import SEVERITY_RANK
+
+
+@click.command(help="按规则集重新评分并检查自评表，列出每一处不一致（规则、应为、填报、差额、位置）。")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 数组（每张表一个对象）")
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), help="另外写一份可打印的 HTML 报告")
+@click.option("--rules", "rules_file", metavar="FILE", help="规则集文件（默认：内置 cn-2020）；也可写内置编号，如 cn-2021-central")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
+              help="只显示不低于此级别的问题")
+def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_file: str | None, min_severity: str) -> None:
+    try:
+        ruleset = load_ruleset(rules_file)
+    except RuleSetError as e:
+        click.echo(f"错误：{e}", err=True)
+        sys.exit(2)
+    forms, errors = read_all(files)
+    reports = check_forms(forms, ruleset)
+    limit = SEVERITY_RANK[min_severity]
+    shown = [[f for f in r.findings if SEVERITY_RANK.get(f.severity, 0) <= limit] for r in reports]
+    if as_json:
+        out = []
+        for r, fs in zip(reports, shown):
+            d = report_to_dict(r)
+            d["findings"] = [f.to_dict() for f in fs]
+            out.append(d)
+        out += [read_error_to_dict(e, ruleset) for e in errors]
+        sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from rich.console import Console
+
+        from .terminal import print_report
+
+        print_report(Console(highlight=False), reports, errors, shown)
+    if html_out:
+        from ..report.html import render_html
+
+        Path(html_out).write_text(render_html(reports, errors, ruleset, shown), encoding="utf-8")
+        if not as_json:
+            click.echo(f"HTML 报告已写入 {html_out}")
+    if errors:
+        sys.exit(2)
+    sys.exit(1 if any(r.errors for r in reports) else 0)

@@ -1,0 +1,1 @@
+"""Reports a person reads: the printable HTML report of `jixiao check --html`."""
