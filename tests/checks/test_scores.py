@@ -1,0 +1,218 @@
+"""S001–S006: indicator scores and the total (rules.md §4–§5)."""
+
+from __future__ import annotations
+
+from .conftest import form_text
+
+SATISFACTION = " | 满意度指标 | 服务对象满意度指标 | 群众满意度 | >=90% | 95% | 10 | 10 |"
+
+
+def rows(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+# -- S001: 0 ≤ s ≤ w ----------------------------------------------------------------------------
+def test_s001_score_above_weight(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 55 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ))
+    [f] = findings(text, rule="S001")
+    assert (f.severity, f.indicator, f.field, f.expected, f.printed, f.difference) == (
+        "error", "系统建设完成率", "indicators[0].score", "50", "55", "5")
+    assert f.location.line == 13 and f.location.col == 8
+    assert findings(text.replace("50\t55", "50\t50"), rule="S001") == []
+
+
+def test_s001_negative_score(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 40% | 50 | -5 | 进度滞后",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ))
+    [f] = findings(text, rule="S001")
+    assert (f.expected, f.printed) == ("0", "-5")
+    # the score a missed target gets is 40 ÷ 100 × 50 = 20
+    assert findings(text.replace("-5", "20"), rule="S001") == []
+
+
+# -- S002: quantitative s = expected (tolerance 0.005), both directions -----------------------
+def test_s002_score_rounded_to_one_decimal(findings):
+    # 社会保障卡 in the seed: 96.78 ÷ 100 × 20 = 19.356 → 19.36 (half up, 2 decimals); printed 19.4.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 制发卡数量完成率 | =100% | 96.78% | 20 | 19.4 | 计划制卡量与实际需求存在差异",
+        " | | 质量指标 | 产品一次合格率 | >=98% | 98.44% | 30 | 30 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ), total="100 | 99.4")
+    [f] = findings(text, rule="S002")
+    assert (f.severity, f.indicator, f.field, f.expected, f.printed, f.difference) == (
+        "error", "制发卡数量完成率", "indicators[0].score", "19.36", "19.4", "0.04")
+    assert "19.356" in f.message and "一位小数" in f.message
+    assert findings(text.replace("19.4", "19.36"), rule="S002") == []
+
+
+def test_s002_correct_one_decimal_score_is_accepted(findings):
+    # 正式居住证 in the seed: 89.5 ÷ 100 × 20 = 17.9 exactly, so 17.9 is right.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 制发卡数量完成率 | =100% | 89.5% | 20 | 17.9 | 计划制卡量与实际需求存在差异",
+        " | | 质量指标 | 产品一次合格率 | >=98% | 98.2% | 30 | 30 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ), total="100 | 97.9")
+    assert findings(text, rule="S002") == []
+
+
+def test_s002_full_points_although_the_target_was_missed(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 80% | 50 | 50 | 部分模块延期",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ))
+    [f] = findings(text, rule="S002")
+    assert (f.expected, f.printed, f.difference) == ("40", "50", "10")
+    assert "满分" in f.message
+    assert findings(text.replace("50\t50", "50\t40"), rule="S002") == []
+
+
+def test_s002_reverse_indicator_ratio(findings):
+    # ≤5毫秒 missed with 8毫秒: reverse ratio A ÷ B × w = 5 ÷ 8 × 8 = 5.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 社会效益指标 | 系统平均响应时间 | ≤5毫秒 | 8毫秒 | 8 | 2 | 高峰期响应变慢",
+        " | | | 管理制度健全性 | 健全 | 健全 | 22 | 22 |",
+        SATISFACTION,
+    ), total="100 | 94")
+    [f] = findings(text, rule="S002")
+    assert (f.indicator, f.expected, f.printed) == ("系统平均响应时间", "5", "2")
+    assert findings(text.replace("8\t2\t", "8\t5\t"), rule="S002") == []
+
+
+def test_s002_zero_target_missed_scores_zero(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 社会效益指标 | 安全事故发生数 | =0次 | 1次 | 10 | 5 | 发生一次断电",
+        " | | | 管理制度健全性 | 健全 | 健全 | 20 | 20 |",
+        SATISFACTION,
+    ), total="100 | 95")
+    [f] = findings(text, rule="S002")
+    assert (f.expected, f.printed) == ("0", "5")
+    assert findings(text.replace("10\t5\t", "10\t0\t"), rule="S002") == []
+
+
+# -- S003: target met (or actual identical to target) but s < w -------------------------------
+def test_s003_qualitative_actual_equals_target(findings):
+    # 公务车辆购置费 in the seed: 管理人员责任制度 完善 / 完善 scored 2 of 4.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 可持续影响指标 | 管理人员责任制度 | 完善 | 完善 | 4 | 2 | 管理人员责任制度还需进一步完善",
+        " | | | 车辆使用管理制度 | 完善 | 完善 | 26 | 26 |",
+        SATISFACTION,
+    ), total="100 | 98")
+    [f] = findings(text, rule="S003")
+    assert (f.severity, f.indicator, f.field, f.expected, f.printed, f.difference) == (
+        "error", "管理人员责任制度", "indicators[1].score", "4", "2", "-2")
+    # one finding per cell: the score is also below the achieved band, but S003 says it all
+    assert findings(text, rule="S004") == []
+    assert findings(text.replace("4\t2\t", "4\t4\t"), rule="S003") == []
+
+
+def test_s003_quantitative_target_met(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | >=95% | 98% | 50 | 45 | 扣分",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ), total="100 | 95")
+    [f] = findings(text, rule="S003")
+    assert (f.expected, f.printed) == ("50", "45")
+    assert findings(text.replace("50\t45", "50\t50"), rule="S003") == []
+
+
+# -- S004: qualitative s inside the band of its achievement level -----------------------------
+def test_s004_partial_scored_below_its_band(findings):
+    # 长效管理制度健全性 in the seed: 健全 / 基本健全 (partial, [0.6, 0.8) of 5 = [3, 4)) scored 2.5.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 可持续影响指标 | 长效管理制度健全性 | 健全 | 基本健全 | 5 | 2.5 | 项目指标不够完善",
+        " | | | 管理制度完善性 | 完善 | 完善 | 25 | 25 |",
+        SATISFACTION,
+    ), total="100 | 97.5")
+    [f] = findings(text, rule="S004")
+    assert (f.severity, f.indicator, f.field, f.expected, f.printed, f.difference) == (
+        "warning", "长效管理制度健全性", "indicators[1].score", "3", "2.5", "-0.5")
+    assert "[3, 4)" in f.message and "部分达成" in f.message
+    for inside in ("3", "3.5", "3.99"):
+        assert findings(text.replace("5\t2.5", f"5\t{inside}"), rule="S004") == []
+    # 4 is the lower edge of the achieved band, above the partial band [3, 4): the nearest score
+    # inside it, at 2 decimals, is 3.99
+    [f] = findings(text.replace("5\t2.5", "5\t4"), rule="S004")
+    assert (f.expected, f.printed, f.difference) == ("3.99", "4", "0.01")
+
+
+def test_s004_achieved_by_a_synonym_below_the_band(findings):
+    # 达成年度指标 is achieved: band [0.8, 1.0] of 10 = [8, 10]; 6 is below it, re-scored to w.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 社会效益指标 | 服务水平 | 提升 | 达成年度指标 | 10 | 6 | 仍需提升",
+        " | | | 管理制度健全性 | 健全 | 健全 | 20 | 20 |",
+        SATISFACTION,
+    ), total="100 | 96")
+    [f] = findings(text, rule="S004")
+    assert (f.expected, f.printed) == ("10", "6")
+    assert findings(text.replace("10\t6\t", "10\t8\t"), rule="S004") == []
+
+
+def test_s004_not_achieved_scored_too_high(findings):
+    # 不健全 is not achieved: [0, 0.6) of 10 = [0, 6); 8 is above it. 6 itself belongs to the
+    # partial band, so the nearest score inside, at 2 decimals, is 5.99.
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 不健全 | 10 | 8 | 制度尚未建立",
+        " | | | 档案管理完整性 | 完整 | 完整 | 20 | 20 |",
+        SATISFACTION,
+    ), total="100 | 98")
+    [f] = findings(text, rule="S004")
+    assert (f.expected, f.printed) == ("5.99", "8")
+    assert findings(text.replace("10\t8\t", "10\t5\t"), rule="S004") == []
+
+
+def test_s004_silent_for_unknown_wording(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | 50 | 50 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 正在修订 | 10 | 2 | 制度修订中",
+        " | | | 档案管理完整性 | 完整 | 完整 | 20 | 20 |",
+        SATISFACTION,
+    ), total="100 | 92")
+    assert findings(text, rule="S004") == []
+    assert [f.indicator for f in findings(text, rule="V004")] == ["管理制度健全性"]
+
+
+# -- S005: points lost need a 偏差原因 ----------------------------------------------------------
+def test_s005_points_lost_without_explanation(findings):
+    text = form_text(indicators=rows(
+        " | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 90% | 50 | 45 |",
+        " | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |",
+        SATISFACTION,
+    ), total="100 | 95")
+    [f] = findings(text, rule="S005")
+    assert (f.severity, f.indicator, f.field) == ("error", "系统建设完成率", "indicators[0].deviation")
+    assert "45" in f.message and "50" in f.message
+    fixed = text.replace("50\t45\t", "50\t45\t部分模块验收延期，明年一季度完成")
+    assert findings(fixed, rule="S005") == []
+
+
+# -- S006: printed total = execution score + Σ printed row scores -----------------------------
+def test_s006_total_does_not_add_up(findings):
+    # 10 + 50 + 30 + 10 = 100, printed 99.
+    [f] = findings(form_text(total="100 | 99"), rule="S006")
+    assert (f.severity, f.field, f.expected, f.printed, f.difference) == ("error", "total.score", "100", "99", "-1")
+    assert findings(form_text(total="100 | 100"), rule="S006") == []
+
+
+def test_s006_never_compares_a_total_the_reader_inferred(read, findings, tmp_path):
+    # Without a 总分 row the reader sums the scores itself (form.total.inferred): nothing to check.
+    text = "\n".join(line for line in form_text().splitlines() if not line.startswith("总分"))
+    form, = read(text)
+    assert form.total.inferred
+    assert findings(text, rule="S006") == []
