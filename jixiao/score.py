@@ -300,8 +300,11 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
         ia.expected = w
         ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取满分 {_num(w)}"
     else:
-        ia.expected = low if s < low else high
-        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取最近的边界 {_num(ia.expected)}"
+        # The upper edge of [low, high) belongs to the next band: the nearest score inside is one
+        # unit of the rule set's rounding below it.
+        top = high if band.high >= 1 else high - Decimal(1).scaleb(-ruleset.decimals)
+        ia.expected = low if s < low else top
+        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {_num(ia.expected)}"
 
 
 def score_indicator(index: int, ind: Indicator, ruleset: RuleSet) -> IndicatorAssessment:
