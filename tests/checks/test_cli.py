@@ -1,0 +1,106 @@
+"""`jixiao check`: the terminal report, --json, --html, --rules, --min-severity and exit status."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from jixiao.cli import main
+
+from ..conftest import SEED
+from .conftest import form_text
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["check", *args])
+
+
+def test_seed_report_and_exit_status_1():
+    r = run(str(SEED))
+    assert r.exit_code == 1  # the seed has two error-severity findings (S002, S003)
+    out = r.output
+    assert out.count("【") == 10
+    assert "自评总分 96.84（优）" in out and "重新评分 97.3（优）" in out
+    assert "19.356" in out and "S002" in out
+    assert "共检查 10 张自评表：错误 2 处" in out
+    # errors first within a form: in 公务车辆购置费, S003 comes before P002/V001
+    block = out.split("【2021年(社保卡中心)公务车辆购置费】")[1].split("【")[0]
+    assert block.index("S003") < block.index("P002") < block.index("V001")
+
+
+def test_consistent_form_exits_0(tmp_path):
+    p = tmp_path / "ok.txt"
+    p.write_text(form_text(), encoding="utf-8")
+    r = run(str(p))
+    assert r.exit_code == 0 and "未发现问题" in r.output
+
+
+def test_json(tmp_path):
+    r = run(str(SEED), "--json")
+    data = json.loads(r.output)
+    assert r.exit_code == 1 and len(data) == 10
+    last = data[9]
+    assert (last["project"], last["self_total"], last["rescored_total"], last["self_grade"], last["rescored_grade"]) == (
+        "2021年(社保卡中心)社会保障卡制作费", "96.84", "97.30", "优", "优")
+    s002 = last["findings"][0]
+    assert {k: s002[k] for k in ("rule", "severity", "indicator", "expected", "printed", "difference")} == {
+        "rule": "S002", "severity": "error", "indicator": "社会保障卡制发卡数量完成率",
+        "expected": "19.36", "printed": "19.4", "difference": "0.04"}
+    assert s002["location"].endswith("第243行 第8列")
+
+
+def test_unreadable_input_exits_2_and_the_others_are_still_checked(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    ok = tmp_path / "ok.txt"
+    ok.write_text(form_text(), encoding="utf-8")
+    r = run(str(empty), str(ok), "--json")
+    assert r.exit_code == 2
+    data = json.loads(r.stdout)
+    assert [d["project"] for d in data] == ["示例项目", None]
+    assert data[1]["findings"][0]["rule"] == "P001" and str(empty) in data[1]["findings"][0]["location"]
+
+
+def test_min_severity_hides_lower_findings():
+    data = json.loads(run(str(SEED), "--json", "--min-severity", "error").output)
+    assert sorted(f["rule"] for d in data for f in d["findings"]) == ["S002", "S003"]
+    r = run(str(SEED), "--min-severity", "warning")
+    assert "V001" not in r.output and "F003" in r.output and r.exit_code == 1
+
+
+def test_html_report_is_standalone_and_marks_cells(tmp_path):
+    out = tmp_path / "report.html"
+    r = run(str(SEED), "--html", str(out))
+    assert r.exit_code == 1
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
+    # nothing to fetch: no external stylesheet, script, image or font
+    assert not re.search(r"""(?:src|href)=["'](?:https?:)?//""", html) and "<link" not in html and "<script" not in html
+    assert html.count('<section class="form"') == 10
+    # S002 is marked on the 得分 cell of 社会保障卡制发卡数量完成率, with the expected value
+    cell = re.search(r'<td class="num sev-error">19\.4<sup class="mark"><a href="#f10-1"[^>]*>1</a></sup>'
+                     r'<div class="exp">应为 19\.36</div></td>', html)
+    assert cell, "the S002 cell is not marked"
+    assert '<li id="f10-1">' in html and "19.356" in html
+    # F003 is marked on the 执行率 cell of 敬老卡制作费 (form 9)
+    assert re.search(r'<td class="num sev-warning">99\.74%<sup class="mark"><a href="#f9-1"', html)
+
+
+def test_rules_option(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('extends = "cn-2020"\n[checks.S002]\nseverity = "warning"\n[checks.S003]\nenabled = false\n',
+                     encoding="utf-8")
+    r = run(str(SEED), "--rules", str(rules))
+    assert r.exit_code == 0 and "错误 0 处" in r.output
+    r = run(str(SEED), "--rules", "cn-2021-central", "--json")
+    assert json.loads(r.output)[0]["findings"]  # a bundled rule set by its id
+
+
+def test_broken_rules_file_exits_2_with_the_line(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('extends = "cn-2020"\n[weights]\nfunds = "十"\n', encoding="utf-8")
+    r = run(str(SEED), "--rules", str(rules))
+    assert r.exit_code == 2
+    assert "第3行" in r.stderr and "weights.funds" in r.stderr and "应为数字" in r.stderr
