@@ -1,0 +1,54 @@
+"""`jixiao synth --forms N --out DIR [--formats txt,xlsx,docx,pdf] [--seed S]`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .corpus import FORMATS, MANIFEST, write_corpus
+from .inject import RULES
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.replace("，", ",").split(",") if x.strip())
+
+
+@click.command(help="生成带已知错误的模拟自评表；DIR/manifest.csv 记录每张表注入了哪条规则的错误。")
+@click.option("--forms", "n", type=click.IntRange(min=1), required=True, help="生成多少张表")
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="输出目录")
+@click.option("--formats", default="txt", show_default=True, help=f"文件格式，逗号分隔，依次轮换：{','.join(FORMATS)}")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一种子生成同样的表")
+@click.option("--error-share", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="注入错误的表所占比例")
+@click.option("--rules", "rules_opt", default="", help="只注入这些规则（逗号分隔），默认全部")
+@click.option("--per-file", type=click.IntRange(min=1), default=1, show_default=True, help="每个文件几张表（仅 txt）")
+@click.option("--check", "then_check", is_flag=True, help="生成后读取并检查，打印各规则的召回率和精确率")
+def synth(n: int, out: str, formats: str, seed: int, error_share: float, rules_opt: str, per_file: int,
+          then_check: bool) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    fmts = _split(formats)
+    bad = [f for f in fmts if f not in FORMATS]
+    if not fmts or bad:
+        raise click.UsageError(f"不支持的格式：{'、'.join(bad) or '（空）'}；可选：{'、'.join(FORMATS)}")
+    rules = _split(rules_opt) or RULES
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise click.UsageError(f"未知的规则编号：{'、'.join(unknown)}")
+    columns = (TextColumn("生成自评表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("synth", total=n)
+        try:
+            info = write_corpus(out, n, seed=seed, formats=fmts, error_share=error_share, rules=rules,
+                                per_file=per_file, progress=lambda done: bar.update(task, completed=done))
+        except (ValueError, RuntimeError, OSError) as e:
+            raise click.ClickException(str(e)) from e
+    by_format = "，".join(f"{fmt} {k} 张" for fmt, k in info.by_format.items())
+    click.echo(f"已生成 {info.forms} 张自评表（{by_format}），{info.files} 个文件，写入 {info.out}")
+    injected = "，".join(f"{rule} {k}" for rule, k in sorted(info.by_rule.items()))
+    click.echo(f"注入的错误（按规则，张）：{injected or '无'}")
+    click.echo(f"清单：{info.out / MANIFEST}")
+    if then_check:
+        from .evaluate import evaluate
+
+        click.echo(evaluate(info.out).table())

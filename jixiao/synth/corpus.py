@@ -1,0 +1,218 @@
+"""A synthetic corpus on disk: forms in files, and `manifest.csv` saying which form carries which
+inconsistency.
+
+Forms are drawn one at a time and written as they are drawn, so a corpus of a million forms
+needs no more memory than one of ten. The same seed gives the same corpus byte for byte (for
+.txt; binary formats carry their writer's timestamps). Files are sharded into sub-directories
+of 1,000 so that no directory grows huge: `000/000017.txt`.
+
+Which rule a form carries: a share of the forms (`error_share`) get one injected rule each, the
+rules taken in turn so every rule appears once `forms ≥ 2 × len(rules) / error_share`; a D002
+form is followed by its partner (the same 偏差原因 in two files). P002 (layout damage) can only be
+injected into text; in other formats its turn passes to the next rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Form
+from . import text as textfmt
+from .generate import FormMaker, retotal
+from .inject import LAYOUT_DAMAGE_FORMATS, RULES, Injected, State, plan
+
+FORMATS = ("txt", "xlsx", "docx", "pdf")
+MANIFEST = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "project", "rule", "detail")
+
+
+@dataclass(slots=True)
+class Drawn:
+    index: int
+    fmt: str
+    form: Form
+    injected: Injected | None
+
+
+@dataclass
+class CorpusInfo:
+    out: Path
+    forms: int = 0
+    files: int = 0
+    by_rule: Counter = field(default_factory=Counter)
+    by_format: Counter = field(default_factory=Counter)
+
+
+def injectable(rule: str, fmt: str) -> bool:
+    return rule != "P002" or fmt in LAYOUT_DAMAGE_FORMATS
+
+
+def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share: float = 0.5,
+         rules: tuple[str, ...] = RULES) -> Iterator[Drawn]:
+    """The forms of a corpus, one at a time, with the rule each one carries."""
+    rng = random.Random(seed)
+    maker = FormMaker(rng)
+    state = State()
+    turn = 0
+    partner_due = False
+    for i in range(n):
+        fmt = formats[i % len(formats)]
+        rule = None
+        if partner_due:
+            rule, partner_due = "D002", False
+        elif rules and rng.random() < error_share:
+            for _ in range(len(rules)):
+                candidate = rules[turn % len(rules)]
+                turn += 1
+                if injectable(candidate, fmt) and not (candidate == "D002" and i == n - 1):
+                    rule = candidate
+                    break
+            partner_due = rule == "D002"
+        p = plan(rule, rng)
+        form = maker.make(p.params)
+        injected = p.mutate(rng, form, state) if p.mutate else None
+        if injected is not None and injected.rule != "S006":
+            retotal(form)  # a changed row score moves the printed total with it
+        yield Drawn(i, fmt, form, injected)
+
+
+def relpath(index: int, fmt: str) -> str:
+    return f"{index // 1000:03d}/{index:06d}.{fmt}"
+
+
+def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
+    """The .txt of one drawn form, with layout damage or truncation when its rule asks."""
+    rows = textfmt.form_rows(d.form)
+    note = ""
+    if d.injected and d.injected.rule == "P002":
+        rows, note = textfmt.damage(rows, rng.choice(textfmt.DAMAGE_KINDS), rng)  # type: ignore[assignment]
+    elif d.injected and d.injected.rule == "P001":
+        rows, note = textfmt.truncate(rows)
+    return textfmt.render(rows), note
+
+
+def corrupt(path: Path, rng: random.Random) -> str:
+    """Cut a binary file short, as an interrupted download or copy does (P001 in xlsx/docx/pdf)."""
+    data = path.read_bytes()
+    keep = max(64, int(len(data) * rng.uniform(0.3, 0.6)))
+    path.write_bytes(data[:keep])
+    return f"文件被截断（保留前 {keep} 字节，原 {len(data)} 字节）"
+
+
+def _writer(fmt: str) -> Callable[[list[Form], Path], None]:
+    """The writers helper's xlsx/docx writer of the standard layout (jixiao.writers)."""
+    from .. import writers  # imported lazily: text corpora do not need openpyxl or python-docx
+
+    fn = getattr(writers, f"write_{fmt}", None)
+    if fn is None:  # pragma: no cover - depends on the writers package
+        raise RuntimeError(f"jixiao.writers 没有 write_{fmt}，无法生成 .{fmt} 文件")
+    return fn
+
+
+def to_pdf(docs: list[Path], outdir: Path) -> None:
+    """docx → pdf with LibreOffice, many files per call (a call costs seconds to start)."""
+    for k in range(0, len(docs), 200):
+        chunk = docs[k:k + 200]
+        subprocess.run(
+            ["soffice", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(outdir), *map(str, chunk)],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600 + 10 * len(chunk),
+        )
+
+
+def write_corpus(out: str | Path, n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",),
+                 error_share: float = 0.5, rules: tuple[str, ...] = RULES, per_file: int = 1,
+                 progress: Callable[[int], None] | None = None) -> CorpusInfo:
+    """Write `n` forms under `out` and `out/manifest.csv`; returns what was written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"不支持的格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+    if per_file > 1 and formats != ("txt",):
+        raise ValueError("每个文件多张表（--per-file）只适用于 txt 格式")
+    info = CorpusInfo(out=out)
+    layout_rng = random.Random(f"layout-{seed}")
+    pdf_pending: list[tuple[Path, Path, bool]] = []  # (docx in temp dir, final pdf, corrupt?)
+    tmp = tempfile.TemporaryDirectory(prefix="jixiao-synth-") if "pdf" in formats else None
+    open_txt: tuple[Path, list[str]] | None = None
+
+    def flush_txt() -> None:
+        nonlocal open_txt
+        if open_txt:
+            path, parts = open_txt
+            path.write_text("\n".join(parts), encoding="utf-8")
+            info.files += 1
+            open_txt = None
+
+    with (out / MANIFEST).open("w", encoding="utf-8", newline="") as mf:
+        manifest = csv.writer(mf)
+        manifest.writerow(MANIFEST_COLUMNS)
+        for d in draw(n, seed, tuple(formats), error_share, rules):
+            file_index = d.index // per_file
+            rel = relpath(file_index, d.fmt)
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            note = ""
+            if d.fmt == "txt":
+                text, note = _text_of(d, layout_rng)
+                if open_txt is None or open_txt[0] != path:
+                    flush_txt()
+                    open_txt = (path, [])
+                open_txt[1].append(text)
+            elif d.fmt == "pdf":
+                docx = Path(tmp.name) / f"{file_index:06d}.docx"  # type: ignore[union-attr]
+                _writer("docx")([d.form], docx)
+                pdf_pending.append((docx, path, bool(d.injected and d.injected.rule == "P001")))
+                info.files += 1
+            else:
+                _writer(d.fmt)([d.form], path)
+                if d.injected and d.injected.rule == "P001":
+                    note = corrupt(path, layout_rng)
+                info.files += 1
+            info.forms += 1
+            info.by_format[d.fmt] += 1
+            if d.injected is None:
+                manifest.writerow((rel, d.form.project.text, "", ""))
+            else:
+                detail = d.injected.detail + (f"；{note}" if note else "")
+                for rule in d.injected.carries:
+                    manifest.writerow((rel, d.form.project.text, rule, detail))
+                    info.by_rule[rule] += 1
+            if pdf_pending and len(pdf_pending) >= 200:
+                _convert(pdf_pending, layout_rng)
+                pdf_pending = []
+            if progress:
+                progress(info.forms)
+        flush_txt()
+        if pdf_pending:
+            _convert(pdf_pending, layout_rng)
+    if tmp is not None:
+        tmp.cleanup()
+    return info
+
+
+def _convert(pending: list[tuple[Path, Path, bool]], rng: random.Random) -> None:
+    by_dir: dict[Path, list[Path]] = {}
+    for docx, pdf, _ in pending:
+        by_dir.setdefault(pdf.parent, []).append(docx)
+    for outdir, docs in by_dir.items():
+        to_pdf(docs, outdir)
+    for docx, pdf, broken in pending:
+        made = pdf.parent / (docx.stem + ".pdf")
+        if made != pdf:
+            made.rename(pdf)
+        if broken:
+            corrupt(pdf, rng)
+        docx.unlink(missing_ok=True)
+
+
+def read_manifest(path: str | Path) -> list[dict]:
+    with Path(path).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
