@@ -1,0 +1,184 @@
+"""The tables of the store. The Alembic scripts in `migrations/` create exactly these (a test
+compares them), so change both together: a new column is a new migration.
+
+A form row keeps the whole form as JSON (`data`, what `jixiao parse --json` writes) and the
+check report (`report`, what `jixiao check --json` writes), plus copies of the values people
+filter and sort on. The copies are rewritten from the JSON on every save, never edited alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import ExactDecimal
+
+# Roles (user-facing words, stored as they are shown).
+ROLE_UNIT = "填报"  # a unit: fills in and submits its own forms
+ROLE_REVIEWER = "审核"  # reviews the forms of one or more departments
+ROLE_ADMIN = "管理员"  # users and rule sets; sees everything
+ROLES = (ROLE_UNIT, ROLE_REVIEWER, ROLE_ADMIN)
+
+# Review workflow: 草稿 → 已提交 → 已审核, or 已提交 → 退回 → 已提交 …
+DRAFT, SUBMITTED, APPROVED, RETURNED = "草稿", "已提交", "已审核", "退回"
+STATUSES = (DRAFT, SUBMITTED, APPROVED, RETURNED)
+
+# A reviewer's decision on one finding.
+ACCEPTED, CORRECTION = "说明已接受", "需更正"
+DECISIONS = (ACCEPTED, CORRECTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))
+    unit: Mapped[str | None] = mapped_column(String(200))  # 填报: the unit it fills in for
+    departments: Mapped[list] = mapped_column(JSON, default=list)  # 审核: departments it reviews
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SourceFile(Base):
+    """An imported file, kept byte for byte; the same bytes are stored once (sha256)."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    read_errors: Mapped[list] = mapped_column(JSON, default=list)  # [{message, location}]
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class FormRow(Base):
+    __tablename__ = "forms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int | None] = mapped_column(ForeignKey("source_files.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)  # order of the form within its file
+    data: Mapped[dict] = mapped_column(JSON)  # form_to_dict(form)
+    report: Mapped[dict] = mapped_column(JSON)  # report_to_dict(...) incl. findings
+    assessment: Mapped[dict] = mapped_column(JSON)  # the re-scoring, per indicator
+    ruleset: Mapped[str] = mapped_column(String(100))
+
+    year: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str] = mapped_column(String(200), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    project: Mapped[str] = mapped_column(String(500), default="")
+    amount_unit: Mapped[str] = mapped_column(String(10), default="元")
+    budget: Mapped[Decimal | None] = mapped_column(ExactDecimal(4))  # 全年预算数, always in 元
+    executed: Mapped[Decimal | None] = mapped_column(ExactDecimal(4))  # 全年执行数, in 元
+    rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(4))  # computed 执行率, %
+    self_total: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    rescored_total: Mapped[Decimal | None] = mapped_column(ExactDecimal(2))
+    self_grade: Mapped[str | None] = mapped_column(String(4))
+    rescored_grade: Mapped[str | None] = mapped_column(String(4))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    info_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    status: Mapped[str] = mapped_column(String(10), default=DRAFT)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    findings: Mapped[list[FindingRow]] = relationship(
+        back_populates="form", cascade="all, delete-orphan", order_by="FindingRow.position"
+    )
+    source_file: Mapped[SourceFile | None] = relationship()
+
+    # The ORM adds "AND version = :old" to every UPDATE and raises StaleDataError when another
+    # session got there first: the database itself arbitrates two simultaneous saves.
+    __mapper_args__ = {"version_id_col": version}
+
+    __table_args__ = (
+        Index("ix_forms_year", "year"),
+        Index("ix_forms_department_unit", "department", "unit"),
+        Index("ix_forms_status", "status"),
+    )
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    rule: Mapped[str] = mapped_column(String(10))
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    indicator: Mapped[str | None] = mapped_column(String(500))
+    indicator_index: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(100))
+    expected: Mapped[str | None] = mapped_column(Text)
+    printed: Mapped[str | None] = mapped_column(Text)
+    difference: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[dict | None] = mapped_column(JSON)
+    review_decision: Mapped[str | None] = mapped_column(String(20))  # 说明已接受 / 需更正
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    form: Mapped[FormRow] = relationship(back_populates="findings")
+
+    __table_args__ = (Index("ix_findings_form", "form_id"), Index("ix_findings_rule", "rule"))
+
+
+class AuditEntry(Base):
+    """Who changed what on a form, when: one row per changed field or status step."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(20))  # 导入 创建 修改 提交 审核通过 退回 复核意见
+    field: Mapped[str | None] = mapped_column(String(100))
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_form", "form_id"),)
+
+
+class RuleSetRow(Base):
+    """A rule-set file an administrator uploaded; the active one scores every save and import."""
+
+    __tablename__ = "rulesets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Setting(Base):
+    """Small key/value settings, e.g. the generated session secret."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

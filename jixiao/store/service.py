@@ -1,0 +1,280 @@
+"""`Store`: the one service object other code uses (the web application, `jixiao batch`, scripts).
+
+    store = open_store("sqlite:///jixiao.db")          # or postgresql+psycopg://…; None = default
+    result = store.import_file("examples/shanghai-2021.txt")
+    print(result.summary())
+
+Each method opens its own short transaction. Objects handed back are detached snapshots: read
+them freely, change the store only through these methods.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from ..errors import ReadError, RuleSetError
+from ..model import Form, Loc
+from ..rules import RuleSet, load_ruleset
+from . import editing, queries
+from .assess import ruleset_from_text
+from .db import default_url, make_engine, normalise_url, upgrade
+from .errors import Invalid, NotFound
+from .imports import ImportResult, import_in_transaction, read_bytes, safe_filename, sha256_of
+from .schema import AuditEntry, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, User
+from .users import add_user, authenticate, hash_password, validate
+
+
+class Store:
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = normalise_url(url or default_url())
+        self.engine = make_engine(self.url)
+        if migrate:
+            upgrade(self.engine)
+        self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self._ruleset: tuple[int | None, RuleSet] | None = None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- rule set ------------------------------------------------------------------------------
+    def ruleset(self) -> RuleSet:
+        """The active rule set: the one an administrator activated, else the bundled cn-2020."""
+        with self.Session() as s:
+            row = s.scalar(select(RuleSetRow).where(RuleSetRow.active.is_(True)))
+            key = row.id if row else None
+            with self._lock:
+                if self._ruleset is None or self._ruleset[0] != key:
+                    self._ruleset = (key, ruleset_from_text(row.content) if row else load_ruleset(None))
+                return self._ruleset[1]
+
+    def rulesets(self) -> list[RuleSetRow]:
+        with self.Session() as s:
+            return list(s.scalars(select(RuleSetRow).order_by(RuleSetRow.id)))
+
+    def add_ruleset(self, name: str, content: str, user: User | None = None, activate: bool = False) -> RuleSetRow:
+        name = (name or "").strip()
+        if not name:
+            raise Invalid("请填写规则集名称")
+        try:
+            ruleset_from_text(content)  # refuse a broken file now, not at the next save
+        except RuleSetError as e:
+            raise Invalid(f"规则集文件有误：{e.message}" + (f"（第{e.loc.line}行）" if e.loc and e.loc.line else "")) from e
+        except (UnicodeError, ValueError) as e:
+            raise Invalid(f"规则集文件无法读取：{e}") from e
+        with self.Session.begin() as s:
+            if s.scalar(select(RuleSetRow.id).where(RuleSetRow.name == name)) is not None:
+                raise Invalid(f"已有名为“{name}”的规则集")
+            row = RuleSetRow(name=name, content=content, active=False, uploaded_by=user.id if user else None)
+            s.add(row)
+            s.flush()
+            if activate:
+                self._activate(s, row.id)
+            return row
+
+    def activate_ruleset(self, ruleset_id: int | None) -> None:
+        """Make a stored rule set the active one (None: back to the bundled default)."""
+        with self.Session.begin() as s:
+            self._activate(s, ruleset_id)
+
+    def _activate(self, s: Session, ruleset_id: int | None) -> None:
+        if ruleset_id is not None and s.get(RuleSetRow, ruleset_id) is None:
+            raise NotFound(f"没有编号为 {ruleset_id} 的规则集")
+        s.execute(update(RuleSetRow).values(active=False))
+        if ruleset_id is not None:
+            s.execute(update(RuleSetRow).where(RuleSetRow.id == ruleset_id).values(active=True))
+
+    # -- imports -------------------------------------------------------------------------------
+    def has_file(self, sha256: str) -> bool:
+        with self.Session() as s:
+            return s.scalar(select(SourceFile.id).where(SourceFile.sha256 == sha256)) is not None
+
+    def import_file(self, source: str | Path | bytes, filename: str | None = None,
+                    user: User | str | None = None) -> ImportResult:
+        """Read a file (a path, or its bytes with its name) and store its forms, all or nothing."""
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            filename = filename or path.name
+            try:
+                data = path.read_bytes()
+            except OSError as e:
+                return ImportResult(filename=filename, errors=[{"message": f"无法读取文件：{e.strerror or e}",
+                                                                "location": {"file": filename}, "text": str(e)}])
+        else:
+            data = bytes(source)
+        filename = safe_filename(filename)
+        if self.has_file(sha256_of(data)):  # skip reading a file we already have
+            return self.import_forms([], data=data, filename=filename, user=user)
+        forms, errors = read_bytes(data, filename)
+        return self.import_forms(forms, data=data, filename=filename, read_errors=errors, user=user)
+
+    def import_forms(self, forms: list[Form], *, data: bytes, filename: str,
+                     read_errors: list[ReadError] = (), user: User | str | None = None) -> ImportResult:
+        """Store forms already read (e.g. by a batch worker) with the bytes of their file."""
+        user_id = self._user_id(user)
+        return import_in_transaction(self.Session, list(forms), data=data, filename=filename,
+                                     read_errors=list(read_errors), user_id=user_id, ruleset=self.ruleset())
+
+    def source_file(self, file_id: int) -> SourceFile | None:
+        with self.Session() as s:
+            return s.get(SourceFile, file_id)
+
+    # -- forms ---------------------------------------------------------------------------------
+    def get_form(self, form_id: int, user: User | None = None) -> FormRow:
+        """The form with its findings; NotFound when it does not exist or the user may not see it."""
+        with self.Session() as s:
+            row = editing.visible(s, form_id, user)
+            _ = row.findings, row.source_file  # load while the session is open
+            if row.source_file is not None:
+                _ = row.source_file.filename
+            return row
+
+    def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
+                   descending: bool = False, limit: int | None = None) -> list[FormRow]:
+        with self.Session() as s:
+            return queries.list_forms(s, user, flt, sort, descending, limit)
+
+    def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
+                        descending: bool = False) -> list[FormRow]:
+        """Like list_forms, with each form's findings loaded (for exports)."""
+        with self.Session() as s:
+            rows = queries.list_forms(s, user, flt, sort, descending)
+            ids = [r.id for r in rows]
+            for k in range(0, len(ids), 5000):
+                list(s.scalars(select(FormRow).where(FormRow.id.in_(ids[k:k + 5000]))
+                               .options(selectinload(FormRow.findings))))
+            return rows
+
+    def filter_choices(self, user: User | None = None) -> dict[str, list]:
+        with self.Session() as s:
+            return queries.choices(s, user)
+
+    def dashboard(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Dashboard:
+        with self.Session() as s:
+            return queries.dashboard(s, user, flt)
+
+    def create_form(self, form: Form, user: User) -> FormRow:
+        with self.Session.begin() as s:
+            return editing.create_form(s, form, self._attach(s, user), self.ruleset())
+
+    def save_form(self, form_id: int, form: Form, *, version: int | None, user: User) -> FormRow:
+        rs = self.ruleset()
+        with self.Session.begin() as s:
+            row = editing.save_form(s, form_id, form, version, self._attach(s, user), rs)
+        return self.get_form(row.id, user)
+
+    def change_status(self, form_id: int, action: str, *, version: int | None, user: User,
+                      comment: str | None = None) -> FormRow:
+        with self.Session.begin() as s:
+            row = editing.change_status(s, form_id, action, version, self._attach(s, user), comment)
+        return self.get_form(row.id, user)
+
+    def review_finding(self, form_id: int, finding_id: int, *, user: User, decision: str,
+                       comment: str | None = None) -> FindingRow:
+        with self.Session.begin() as s:
+            return editing.review_finding(s, form_id, finding_id, self._attach(s, user), decision, comment)
+
+    def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
+        with self.Session() as s:
+            editing.visible(s, form_id, user)
+            return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
+                                  .order_by(AuditEntry.at, AuditEntry.id)))
+
+    # -- users ---------------------------------------------------------------------------------
+    def add_user(self, username: str, password: str, role: str, unit: str | None = None,
+                 departments: list[str] | tuple[str, ...] = ()) -> User:
+        with self.Session.begin() as s:
+            return add_user(s, username, password, role, unit, departments)
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        with self.Session() as s:
+            return authenticate(s, username, password)
+
+    def user(self, user_id: int) -> User | None:
+        with self.Session() as s:
+            return s.get(User, user_id)
+
+    def user_by_name(self, username: str) -> User | None:
+        with self.Session() as s:
+            return s.scalar(select(User).where(User.username == username))
+
+    def users(self) -> list[User]:
+        with self.Session() as s:
+            return list(s.scalars(select(User).order_by(User.id)))
+
+    def update_user(self, user_id: int, *, active: bool | None = None, password: str | None = None,
+                    unit: str | None = None, departments: list[str] | None = None) -> User:
+        with self.Session.begin() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise NotFound(f"没有编号为 {user_id} 的用户")
+            new_unit = unit.strip() or None if unit is not None else u.unit
+            new_deps = [d.strip() for d in departments if d.strip()] if departments is not None else u.departments
+            validate(u.username, password, u.role, new_unit, new_deps)
+            u.unit, u.departments = new_unit, new_deps
+            if active is not None:
+                u.active = active
+            if password is not None:
+                u.password_hash = hash_password(password)
+            return u
+
+    def _user_id(self, user: User | str | None) -> int | None:
+        if user is None:
+            return None
+        if isinstance(user, User):
+            return user.id
+        found = self.user_by_name(user)
+        if found is None:
+            raise NotFound(f"没有用户“{user}”")
+        return found.id
+
+    @staticmethod
+    def _attach(s: Session, user: User) -> User:
+        """The caller's user object, re-read in this transaction (it may be a detached snapshot)."""
+        fresh = s.get(User, user.id)
+        if fresh is None or not fresh.active:
+            raise NotFound("用户不存在或已停用")
+        return fresh
+
+    # -- settings ------------------------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        with self.Session() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def secret(self) -> str:
+        """The key that signs session cookies: $JIXIAO_SECRET, else one generated once and kept
+        in the database (so restarts and several workers agree, and nobody has to invent one)."""
+        env = os.environ.get("JIXIAO_SECRET")
+        if env:
+            return env
+        existing = self.setting("session_secret")
+        if existing:
+            return existing
+        try:
+            with self.Session.begin() as s:
+                s.add(Setting(key="session_secret", value=secrets.token_urlsafe(48)))
+        except IntegrityError:  # a second worker stored one first; use theirs
+            pass
+        return self.setting("session_secret") or ""
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """Open (and create or upgrade) the store at a database URL; None = $JIXIAO_DB or sqlite:///jixiao.db."""
+    return Store(url, migrate=migrate)
+
+
+__all__ = ["ImportResult", "Loc", "Store", "open_store"]

@@ -1,0 +1,69 @@
+"""Users and their passwords (argon2id, the OWASP-recommended password hash)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import JixiaoError
+from .schema import ROLE_REVIEWER, ROLE_UNIT, ROLES, User
+
+_hasher = PasswordHasher()
+# Verified against when the user name is unknown, so that a wrong name costs as long as a
+# wrong password and response times do not tell which user names exist.
+_DUMMY = _hasher.hash("jixiao-dummy-password")
+
+MIN_PASSWORD = 8
+
+
+class UserError(JixiaoError):
+    """A user cannot be created or changed (the message says why)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def validate(username: str, password: str | None, role: str, unit: str | None, departments: list[str]) -> None:
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise UserError("用户名不能为空、不能含空格，且不超过100个字符")
+    if role not in ROLES:
+        raise UserError(f"角色“{role}”无效，只能是：{'、'.join(ROLES)}")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少需要{MIN_PASSWORD}个字符")
+    if role == ROLE_UNIT and not unit:
+        raise UserError("填报用户必须指定所属实施单位（--unit）")
+    if role == ROLE_REVIEWER and not departments:
+        raise UserError("审核用户必须指定至少一个主管部门（--department）")
+
+
+def add_user(s: Session, username: str, password: str, role: str, unit: str | None = None,
+             departments: list[str] | tuple[str, ...] = ()) -> User:
+    username = username.strip()
+    deps = [d.strip() for d in departments if d and d.strip()]
+    unit = unit.strip() if unit else None
+    validate(username, password, role, unit, deps)
+    if s.scalar(select(User.id).where(User.username == username)) is not None:
+        raise UserError(f"用户“{username}”已存在")
+    user = User(username=username, password_hash=hash_password(password), role=role, unit=unit,
+                departments=deps, active=True)
+    s.add(user)
+    s.flush()
+    return user
+
+
+def authenticate(s: Session, username: str, password: str) -> User | None:
+    user = s.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.active:
+        verify_password(_DUMMY, password or "")
+        return None
+    return user if verify_password(user.password_hash, password or "") else None
