@@ -134,3 +134,12 @@ def test_missing_file_and_unknown_base(tmp_path):
     assert "不存在" in error_of(tmp_path / "nope.toml").message
     e = error_of(write(tmp_path, 'extends = "cn-1999"\n'))
     assert e.loc.line == 1 and "cn-1999" in e.message and "cn-2020" in e.message
+
+
+def test_the_example_in_docs_loads(tmp_path):
+    import re
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    rs = load_ruleset(write(tmp_path, example))
+    assert (rs.funds_weight, rs.rounding, rs.check("F005").enabled, rs.check("S004").severity) == (20, "down", False, "error")
