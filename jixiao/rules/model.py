@@ -32,6 +32,9 @@ class CheckConfig:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+_DEFAULT_CHECK = CheckConfig()
+
+
 @dataclass(frozen=True, slots=True)
 class QualWords:
     achieved: tuple[str, ...]
@@ -65,6 +68,7 @@ class RuleSet:
     reverse: str  # "ratio" | "linear"
     grades: list[tuple[str, Decimal]]  # highest threshold first
     checks: dict[str, CheckConfig]
+    _labels: dict[tuple[int, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     # -- arithmetic ------------------------------------------------------------------------
     def round(self, value: Decimal) -> Decimal:
@@ -82,13 +86,25 @@ class RuleSet:
     # -- taxonomy --------------------------------------------------------------------------
     def canonical_level1(self, text: str) -> str:
         """'产出指标(50分)' / '产出' → '产出指标' when the rule set knows it; else the cleaned text."""
+        key = (1, text)
+        if key not in self._labels:
+            self._labels[key] = self._level1(text)
+        return self._labels[key]
+
+    def canonical_level2(self, text: str) -> str:
+        key = (2, text)
+        if key not in self._labels:
+            self._labels[key] = self._level2(text)
+        return self._labels[key]
+
+    def _level1(self, text: str) -> str:
         t, _ = strip_label(text)
         for candidate in (t, t + "指标"):
             if candidate in self.taxonomy:
                 return candidate
         return t
 
-    def canonical_level2(self, text: str) -> str:
+    def _level2(self, text: str) -> str:
         t, _ = strip_label(text)
         if t in self.level2_aliases:
             return self.level2_aliases[t]
@@ -109,7 +125,7 @@ class RuleSet:
 
     # -- checks ----------------------------------------------------------------------------
     def check(self, rule: str) -> CheckConfig:
-        return self.checks.get(rule, CheckConfig())
+        return self.checks.get(rule) or _DEFAULT_CHECK
 
     def param(self, rule: str, name: str, default: Any = None) -> Any:
         return self.check(rule).params.get(name, default)
