@@ -123,7 +123,7 @@ def test_severities(reports):
 def test_one_p002_per_repair(reports):
     for r in reports:
         p002 = [f for f in r.findings if f.rule == "P002"]
-        assert [f.message for f in p002] == [f"读取时修复了版面：{rep.message}" + _lines(rep) for rep in r.form.repairs]
+        assert [f.message for f in p002] == [rep.message + _lines(rep) for rep in r.form.repairs]
         assert all(f.severity == "info" for f in p002)
 
 

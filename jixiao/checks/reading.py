@@ -26,7 +26,7 @@ def repairs(ctx: Context) -> Iterator[Finding]:
         where = f"（第{'、'.join(str(line) for line in lines)}行）" if lines else ""
         index = rows[0] if rows else None
         yield ctx.finding(
-            "P002", f"读取时修复了版面：{r.message}{where}",
+            "P002", f"{r.message}{where}",
             index=index, field=f"indicators[{index}]" if index is not None else None,
             location=r.locs[0] if r.locs else None,
         )
