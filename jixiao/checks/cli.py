@@ -53,7 +53,11 @@ def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_fil
     if html_out:
         from ..report.html import render_html
 
-        Path(html_out).write_text(render_html(reports, errors, ruleset, shown), encoding="utf-8")
+        try:
+            Path(html_out).write_text(render_html(reports, errors, ruleset, shown), encoding="utf-8")
+        except OSError as e:
+            click.echo(f"错误：无法写入 HTML 报告 {html_out}：{e.strerror or e}", err=True)
+            sys.exit(2)
         if not as_json:
             click.echo(f"HTML 报告已写入 {html_out}")
     if errors:

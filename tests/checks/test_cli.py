@@ -104,3 +104,8 @@ def test_broken_rules_file_exits_2_with_the_line(tmp_path):
     r = run(str(SEED), "--rules", str(rules))
     assert r.exit_code == 2
     assert "第3行" in r.stderr and "weights.funds" in r.stderr and "应为数字" in r.stderr
+
+
+def test_html_that_cannot_be_written_exits_2(tmp_path):
+    r = run(str(SEED), "--html", str(tmp_path / "no-such-dir" / "report.html"))
+    assert r.exit_code == 2 and "无法写入 HTML 报告" in r.stderr
