@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from ..values import round2
@@ -87,11 +87,11 @@ def list_forms(s: Session, user: User | None, flt: FormFilter | None = None, sor
 def choices(s: Session, user: User | None) -> dict[str, list]:
     """The values the filter menus offer: only those present in forms the user may see."""
     def distinct_of(col):
-        return [v for v in s.scalars(scoped(select(distinct(col)), user).where(col.is_not(None)).order_by(col)) if v != ""]
+        return [v for v in s.scalars(scoped(select(col), user).where(col.is_not(None)).distinct().order_by(col)) if v != ""]
 
     rules = s.scalars(
-        select(distinct(FindingRow.rule)).where(FindingRow.form_id.in_(scoped(select(FormRow.id), user)))
-        .order_by(FindingRow.rule)
+        select(FindingRow.rule).where(FindingRow.form_id.in_(scoped(select(FormRow.id), user)))
+        .distinct().order_by(FindingRow.rule)
     )
     return {"year": distinct_of(FormRow.year), "department": distinct_of(FormRow.department),
             "unit": distinct_of(FormRow.unit), "rule": list(rules)}

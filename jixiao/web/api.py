@@ -1,0 +1,279 @@
+"""The JSON API: everything the pages show, for scripts and other tools (OpenAPI at /docs).
+
+A form's JSON is the shape of `jixiao parse --json` (one form) merged with `jixiao check --json`
+(self/re-scored totals and grades, findings), plus its id, status and version. Every call needs
+a session (`POST /api/login`); every state-changing call needs the header X-CSRF-Token.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import ReadError
+from ..readers.jsonio import form_from_dict
+from ..store import FormFilter, Invalid
+from ..store.schema import FindingRow, FormRow, User
+from ..store import access
+from . import exports, upload
+from .formview import loc_text
+from .auth import api_admin, api_user, check_csrf, csrf_token, login, logout, store_of
+
+router = APIRouter(prefix="/api", tags=["API"], dependencies=[Depends(check_csrf)])
+login_router = APIRouter(prefix="/api", tags=["API"])  # no CSRF token before there is a session
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class LoginBody(BaseModel):
+    username: str
+    password: str
+
+
+class SaveBody(BaseModel):
+    version: int | None = Field(None, description="the version the edit started from; a different current version → 409")
+    form: dict = Field(..., description="the form in the shape of `jixiao parse --json` (one object)")
+
+
+class StatusBody(BaseModel):
+    version: int | None = None
+    comment: str | None = None
+
+
+class FindingReviewBody(BaseModel):
+    decision: Literal["说明已接受", "需更正"]
+    comment: str | None = None
+
+
+class UserBody(BaseModel):
+    username: str
+    password: str
+    role: Literal["填报", "审核", "管理员"]
+    unit: str | None = None
+    departments: list[str] = []
+
+
+class UserPatch(BaseModel):
+    active: bool | None = None
+    password: str | None = None
+    unit: str | None = None
+    departments: list[str] | None = None
+
+
+class RuleSetBody(BaseModel):
+    name: str
+    content: str = Field(..., description="the rule-set file (TOML)")
+    activate: bool = False
+
+
+def user_json(u: User) -> dict:
+    return {"id": u.id, "username": u.username, "role": u.role, "unit": u.unit, "departments": u.departments,
+            "active": u.active}
+
+
+def row_summary(r: FormRow) -> dict:
+    s = dec_text
+    return {"id": r.id, "project": r.project, "year": r.year, "department": r.department, "unit": r.unit,
+            "budget": s(r.budget), "executed": s(r.executed), "rate": s(r.rate), "self_total": s(r.self_total),
+            "rescored_total": s(r.rescored_total), "self_grade": r.self_grade, "rescored_grade": r.rescored_grade,
+            "errors": r.error_count, "warnings": r.warning_count, "infos": r.info_count, "status": r.status,
+            "version": r.version, "updated_at": r.updated_at.isoformat() if r.updated_at else None}
+
+
+def dec_text(v: Decimal | None) -> str | None:
+    """Decimals as strings, never floats; two places when that is exact ('446048.00', '97.50')."""
+    if v is None:
+        return None
+    q = v.quantize(Decimal("0.01"))
+    return format(q if q == v else v.normalize(), "f")
+
+
+def finding_json(f: FindingRow) -> dict:
+    return {"id": f.id, "rule": f.rule, "severity": f.severity, "message": f.message, "indicator": f.indicator,
+            "index": f.indicator_index, "field": f.field, "expected": f.expected, "printed": f.printed,
+            "difference": f.difference, "location": loc_text(f.location) or None,
+            "review": {"decision": f.review_decision, "comment": f.review_comment,
+                       "at": f.reviewed_at.isoformat() if f.reviewed_at else None} if f.review_decision else None}
+
+
+def form_json(r: FormRow, user: User) -> dict:
+    out = dict(r.data)
+    # check --json keys that parse --json lacks (totals, grades); the form's own keys win.
+    out.update({k: v for k, v in (r.report or {}).items() if k not in out and k != "findings"})
+    out.update(id=r.id, status=r.status, version=r.version, ruleset=r.ruleset,
+               findings=[finding_json(f) for f in r.findings], assessment=r.assessment,
+               source_file={"id": r.source_file.id, "filename": r.source_file.filename} if r.source_file else None,
+               permissions=access.permissions(user, r))
+    return out
+
+
+def filters(year: int | None = None, department: str | None = None, unit: str | None = None,
+            grade: Literal["优", "良", "中", "差"] | None = None, has_errors: bool | None = None,
+            rule: str | None = None, status: str | None = None, q: str | None = None) -> FormFilter:
+    return FormFilter(year=year, department=department or None, unit=unit or None, grade=grade,
+                      has_errors=has_errors, rule=rule or None, status=status or None, q=q or None)
+
+
+# -- session ----------------------------------------------------------------------------------
+@login_router.post("/login", summary="登录（设置会话 Cookie，返回 CSRF 令牌）")
+def api_login(body: LoginBody, request: Request) -> dict:
+    user = store_of(request).authenticate(body.username, body.password)
+    if user is None:
+        raise HTTPException(401, "用户名或密码错误")
+    token = login(request, user)
+    return {"user": user_json(user), "csrf_token": token}
+
+
+@router.post("/logout", summary="退出登录")
+def api_logout(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
+    logout(request)
+    return {"ok": True}
+
+
+@router.get("/me", summary="当前用户与 CSRF 令牌")
+def api_me(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
+    return {"user": user_json(user), "csrf_token": csrf_token(request)}
+
+
+# -- uploads and forms ------------------------------------------------------------------------
+@router.post("/uploads", summary="上传一个或多个文件（字段 files），逐个导入")
+async def api_upload(request: Request, user: Annotated[User, Depends(api_user)],
+                     files: Annotated[list[UploadFile], File(description="自评表文件，可多个")]) -> dict:
+    received = await upload.receive(files)
+    results = await run_in_threadpool(upload.import_all, store_of(request), user, received)
+    return {"files": [r.to_dict() for r in results],
+            "forms": sum(r.forms for r in results if not r.duplicate)}
+
+
+@router.get("/forms", summary="当前用户可见的自评表（可筛选、排序）")
+def api_forms(request: Request, user: Annotated[User, Depends(api_user)], flt: Annotated[FormFilter, Depends(filters)],
+              sort: str = "id", order: Literal["asc", "desc"] = "asc") -> list[dict]:
+    rows = store_of(request).list_forms(user, flt, sort, order == "desc")
+    return [row_summary(r) for r in rows]
+
+
+@router.get("/forms/export.xlsx", summary="筛选后的自评表汇总（Excel）", response_class=Response)
+def api_export_list(request: Request, user: Annotated[User, Depends(api_user)],
+                    flt: Annotated[FormFilter, Depends(filters)], sort: str = "id",
+                    order: Literal["asc", "desc"] = "asc") -> Response:
+    rows = store_of(request).list_forms_full(user, flt, sort, order == "desc")
+    return xlsx_response(exports.summary_workbook(rows), "自评表汇总.xlsx")
+
+
+@router.post("/forms", summary="新建一张自评表", status_code=201)
+def api_create(request: Request, user: Annotated[User, Depends(api_user)], body: SaveBody) -> dict:
+    store = store_of(request)
+    row = store.create_form(_form(body.form), user)
+    return form_json(store.get_form(row.id, user), user)
+
+
+@router.get("/forms/{form_id}", summary="一张自评表：表内容、重新评分与全部问题")
+def api_form(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> dict:
+    return form_json(store_of(request).get_form(form_id, user), user)
+
+
+@router.put("/forms/{form_id}", summary="保存修改（需给出开始编辑时的版本号）")
+def api_save(request: Request, form_id: int, user: Annotated[User, Depends(api_user)], body: SaveBody) -> dict:
+    store = store_of(request)
+    current = store.get_form(form_id, user)
+    form_dict = dict(body.form)
+    form_dict.setdefault("source", current.data.get("source"))
+    row = store.save_form(form_id, _form(form_dict), version=body.version, user=user)
+    return form_json(row, user)
+
+
+@router.post("/forms/{form_id}/{action}", summary="提交（submit）、审核通过（approve）或退回（return）")
+def api_status(request: Request, form_id: int, action: Literal["submit", "approve", "return"],
+               user: Annotated[User, Depends(api_user)], body: StatusBody | None = None) -> dict:
+    body = body or StatusBody()
+    row = store_of(request).change_status(form_id, action, version=body.version, user=user, comment=body.comment)
+    return form_json(row, user)
+
+
+@router.post("/forms/{form_id}/findings/{finding_id}/review", summary="审核人员对一个问题的复核意见")
+def api_review_finding(request: Request, form_id: int, finding_id: int, user: Annotated[User, Depends(api_user)],
+                       body: FindingReviewBody) -> dict:
+    f = store_of(request).review_finding(form_id, finding_id, user=user, decision=body.decision, comment=body.comment)
+    return finding_json(f)
+
+
+@router.get("/forms/{form_id}/audit", summary="修改记录：谁、何时、哪个单元格、原值 → 新值")
+def api_audit(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> list[dict]:
+    return [{"at": a.at.isoformat(), "username": a.username, "action": a.action, "field": a.field, "old": a.old,
+             "new": a.new, "comment": a.comment} for a in store_of(request).audit(form_id, user)]
+
+
+@router.get("/forms/{form_id}/export.xlsx", summary="一张自评表（Excel）", response_class=Response)
+def api_export_form(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> Response:
+    row = store_of(request).get_form(form_id, user)
+    return xlsx_response(exports.form_workbook(row), f"自评表-{row.id}.xlsx")
+
+
+@router.get("/dashboard", summary="汇总：按主管部门与实施单位")
+def api_dashboard(request: Request, user: Annotated[User, Depends(api_user)],
+                  flt: Annotated[FormFilter, Depends(filters)]) -> dict:
+    return store_of(request).dashboard(user, flt).to_dict()
+
+
+@router.get("/filters", summary="筛选项的可选值")
+def api_filters(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
+    return store_of(request).filter_choices(user)
+
+
+# -- administration ---------------------------------------------------------------------------
+@router.get("/users", summary="用户列表（管理员）")
+def api_users(request: Request, user: Annotated[User, Depends(api_admin)]) -> list[dict]:
+    return [user_json(u) for u in store_of(request).users()]
+
+
+@router.post("/users", summary="新建用户（管理员）", status_code=201)
+def api_add_user(request: Request, user: Annotated[User, Depends(api_admin)], body: UserBody) -> dict:
+    return user_json(store_of(request).add_user(body.username, body.password, body.role, body.unit, body.departments))
+
+
+@router.patch("/users/{user_id}", summary="停用/启用用户、重设密码（管理员）")
+def api_patch_user(request: Request, user_id: int, user: Annotated[User, Depends(api_admin)], body: UserPatch) -> dict:
+    if user_id == user.id and body.active is False:
+        raise Invalid("不能停用自己的账号")
+    return user_json(store_of(request).update_user(user_id, active=body.active, password=body.password,
+                                                   unit=body.unit, departments=body.departments))
+
+
+@router.get("/rulesets", summary="规则集（管理员）")
+def api_rulesets(request: Request, user: Annotated[User, Depends(api_admin)]) -> dict:
+    store = store_of(request)
+    return {"active": store.ruleset().id,
+            "stored": [{"id": r.id, "name": r.name, "active": r.active} for r in store.rulesets()]}
+
+
+@router.post("/rulesets", summary="上传规则集（管理员）", status_code=201)
+def api_add_ruleset(request: Request, user: Annotated[User, Depends(api_admin)], body: RuleSetBody) -> dict:
+    r = store_of(request).add_ruleset(body.name, body.content, user, activate=body.activate)
+    return {"id": r.id, "name": r.name, "active": body.activate}
+
+
+@router.post("/rulesets/{ruleset_id}/activate", summary="启用规则集；0 = 恢复内置 cn-2020（管理员）")
+def api_activate(request: Request, ruleset_id: int, user: Annotated[User, Depends(api_admin)]) -> dict:
+    store_of(request).activate_ruleset(ruleset_id or None)
+    return {"active": store_of(request).ruleset().id}
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _form(d: dict):
+    try:
+        return form_from_dict(d, "API", 0)
+    except ReadError as e:
+        raise Invalid(f"表内容有误：{e.message}") from e
+    except (TypeError, ValueError, AttributeError) as e:
+        raise Invalid(f"表内容有误：{e}") from e
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"})

@@ -1,0 +1,115 @@
+"""The fill-in form: submitted fields (named by cell key, e.g. "indicators[3].actual") → the form
+JSON → a `Form`, through the same `form_from_dict` that reads `jixiao parse --json` files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from ..errors import ReadError
+from ..model import Form
+from ..readers.jsonio import form_from_dict
+from ..rules import RuleSet
+from ..store.errors import Invalid
+from ..store.schema import User
+from .formview import FUNDS_COLS, IND_COLS
+
+_ROW = re.compile(r"^(indicators|funds\.rows)\[(\d+)\]\.(\w+)$")
+MAX_ROWS = 200
+FUNDS_ROW_LABELS = ("其中：当年财政拨款", "上年结转资金", "其他资金")
+
+
+def _clean(v) -> str:
+    return v.strip() if isinstance(v, str) else ""
+
+
+def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dict:
+    """The form JSON from submitted fields. Rows left entirely blank are dropped (that is how a
+    row is removed); rows keep the source location they had in `base`."""
+    base = base or {}
+    get = lambda k: _clean(fields.get(k))  # noqa: E731
+    year_text = get("year")
+    year = None
+    if year_text:
+        if not re.fullmatch(r"\d{4}", year_text):
+            raise Invalid(f"年度应为四位数字（如 2021），现在是“{year_text}”")
+        year = int(year_text)
+    rows: dict[str, dict[int, dict]] = {"indicators": {}, "funds.rows": {}}
+    for key in fields.keys():
+        m = _ROW.match(key)
+        if m and int(m.group(2)) < MAX_ROWS:
+            rows[m.group(1)].setdefault(int(m.group(2)), {})[m.group(3)] = get(key)
+    base_inds = base.get("indicators") or []
+    indicators = []
+    for k in sorted(rows["indicators"]):
+        r = rows["indicators"][k]
+        if not any(r.get(c) for c in IND_COLS):
+            continue
+        item = {c: r.get(c, "") for c in IND_COLS}
+        item["level1"] = item["level1"] or None
+        item["level2"] = item["level2"] or None
+        item["source"] = base_inds[k].get("source") if k < len(base_inds) else None
+        indicators.append(item)
+    funds_rows = []
+    for k in sorted(rows["funds.rows"]):
+        r = rows["funds.rows"][k]
+        if not any(r.get(c) for c in (*FUNDS_COLS, "label")):
+            continue
+        funds_rows.append({"label": r.get("label", ""), **{c: r.get(c) or None for c in FUNDS_COLS}})
+    funds = {c: get(f"funds.{c}") or None for c in FUNDS_COLS}
+    funds["rows"] = funds_rows
+    return {
+        "title": base.get("title") or "财政项目支出绩效自评表",
+        "project": get("project"),
+        "year": year,
+        "department": get("department"),
+        "unit": get("unit"),
+        "amount_unit": get("amount_unit") or base.get("amount_unit") or "元",
+        "funds": funds,
+        "goals": {"planned": get("goals.planned"), "achieved": get("goals.achieved")},
+        "indicators": indicators,
+        "total": {"weight": get("total.weight") or None, "score": get("total.score") or None,
+                  "inferred": False},
+        "repairs": base.get("repairs") or [],
+        "source": base.get("source"),
+    }
+
+
+def form_from_fields(fields: Mapping[str, str], base: dict | None = None) -> Form:
+    d = dict_from_fields(fields, base)
+    if d["amount_unit"] not in ("元", "万元"):
+        raise Invalid("金额单位只能是“元”或“万元”")
+    if not d["project"]:
+        raise Invalid("请填写项目名称")
+    try:
+        return form_from_dict(d, "网页填报", 0)
+    except ReadError as e:
+        raise Invalid(f"表中有无法识别的内容：{e.message}") from e
+
+
+def blank_dict(user: User, ruleset: RuleSet) -> dict:
+    """A new form to fill in: the unit's names, the default weights, one row per 二级 kind that
+    most forms use, and the 其中 rows of the funds block."""
+    rows = []
+    for level1, level2s in ruleset.taxonomy.items():
+        for level2 in level2s[: 4 if level1 == "产出指标" else 2]:
+            rows.append({"level1": level1, "level2": level2, "name": "", "target": "", "actual": "",
+                         "weight": None, "score": None, "deviation": "", "source": None})
+    return {
+        "title": "财政项目支出绩效自评表",
+        "project": "",
+        "year": date.today().year - 1,
+        "department": (user.departments or [""])[0],
+        "unit": user.unit or "",
+        "amount_unit": "元",
+        "funds": {"initial_budget": None, "annual_budget": None, "executed": None,
+                  "weight": format(ruleset.funds_weight, "f"), "rate": None, "score": None,
+                  "rows": [{"label": label, "initial_budget": None, "annual_budget": None, "executed": None,
+                            "weight": None, "rate": None, "score": None} for label in FUNDS_ROW_LABELS]},
+        "goals": {"planned": "", "achieved": ""},
+        "indicators": rows,
+        "total": {"weight": format(ruleset.total_weight, "f"), "score": None, "inferred": False},
+        "repairs": [],
+        "source": None,
+    }

@@ -1,0 +1,91 @@
+"""Administration: users (roles, units, departments) and rule sets."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+
+from ...store import Invalid
+from ...store.schema import ROLES, User
+from ...store.users import UserError
+from ..auth import check_csrf, page_admin, store_of
+from ..render import flash, render
+from . import fields, int_or_none
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+Admin = Annotated[User, Depends(page_admin)]
+Fields = Annotated[dict, Depends(fields)]
+
+
+def _departments(text: str | None) -> list[str]:
+    return [d for d in re.split(r"[,，;；\n]+", text or "") if d.strip()]
+
+
+@router.get("/admin/users")
+def users_page(request: Request, user: Admin):
+    return render(request, "admin_users.html", user, users=store_of(request).users(), roles=ROLES)
+
+
+@router.post("/admin/users")
+def add_user(request: Request, user: Admin, form: Fields):
+    try:
+        u = store_of(request).add_user(form.get("username", ""), form.get("password", ""), form.get("role", ""),
+                                       form.get("unit") or None, _departments(form.get("departments")))
+    except UserError as e:
+        return render(request, "admin_users.html", user, users=store_of(request).users(), roles=ROLES,
+                      error=e.message, values=form, status_code=422)
+    flash(request, f"已创建用户“{u.username}”（{u.role}）。")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}")
+def change_user(request: Request, user_id: int, user: Admin, form: Fields):
+    active = {"1": True, "0": False}.get(form.get("active", ""))
+    if user_id == user.id and active is False:
+        raise Invalid("不能停用自己的账号")
+    password = form.get("password") or None
+    try:
+        u = store_of(request).update_user(user_id, active=active, password=password)
+    except UserError as e:
+        raise Invalid(e.message) from e
+    flash(request, f"已更新用户“{u.username}”。")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/rulesets")
+def rulesets_page(request: Request, user: Admin):
+    store = store_of(request)
+    return render(request, "admin_rulesets.html", user, rulesets=store.rulesets(), active=store.ruleset())
+
+
+@router.post("/admin/rulesets")
+async def add_ruleset(request: Request, user: Admin):
+    form = await request.form()
+    content = form.get("content") or ""
+    upload = form.get("file")
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        raw = await upload.read(1024 * 1024 + 1)
+        if len(raw) > 1024 * 1024:
+            raise Invalid("规则集文件不能超过 1 MB")
+        try:
+            content = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise Invalid("规则集文件不是 UTF-8 编码") from e
+    store = store_of(request)
+    try:
+        r = store.add_ruleset(str(form.get("name") or ""), str(content), user, activate=form.get("activate") == "1")
+    except Invalid as e:
+        return render(request, "admin_rulesets.html", user, rulesets=store.rulesets(), active=store.ruleset(),
+                      error=e.message, status_code=422)
+    flash(request, f"已保存规则集“{r.name}”。")
+    return RedirectResponse("/admin/rulesets", status_code=303)
+
+
+@router.post("/admin/rulesets/activate")
+def activate_ruleset(request: Request, user: Admin, form: Fields):
+    store_of(request).activate_ruleset(int_or_none(form.get("ruleset_id")) or None)
+    flash(request, f"当前规则集：{store_of(request).ruleset().name}。之后的导入和保存按此规则集评分。")
+    return RedirectResponse("/admin/rulesets", status_code=303)

@@ -1,0 +1,202 @@
+"""The form pages: the filterable list, one form drawn like the paper form with its findings on
+their cells, fill-in (new or edit) with live re-scoring, the review workflow and exports."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from ...store import Conflict, FormFilter, Invalid
+from ...store import access
+from ...readers.jsonio import form_to_dict
+from ...store.assess import plain, report_one
+from ...store.queries import SORTS
+from ...store.schema import DECISIONS, ROLE_ADMIN, STATUSES, User
+from .. import exports, formview
+from ..api import xlsx_response
+from ..auth import check_csrf, page_user, store_of
+from ..formfields import blank_dict, dict_from_fields, form_from_fields
+from ..render import flash, render
+from . import fields, int_or_none
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+PageUser = Annotated[User, Depends(page_user)]
+Fields = Annotated[dict, Depends(fields)]
+
+LIST_KEYS = ("year", "department", "unit", "grade", "has_errors", "rule", "status", "q")
+COLUMNS = [("id", "编号"), ("project", "项目名称"), ("year", "年度"), ("department", "主管部门"), ("unit", "实施单位"),
+           ("budget", "全年预算数（元）"), ("rate", "执行率"), ("self_total", "自评分"), ("rescored_total", "重评分"),
+           (None, "等级"), ("errors", "错误"), ("warnings", "警告"), ("status", "状态")]
+
+
+def list_filter(request: Request) -> tuple[FormFilter, dict]:
+    q = request.query_params
+    chosen = {k: q.get(k, "") for k in LIST_KEYS}
+    has_errors = {"1": True, "0": False}.get(chosen["has_errors"])
+    flt = FormFilter(year=int_or_none(chosen["year"]), department=chosen["department"] or None,
+                     unit=chosen["unit"] or None, grade=chosen["grade"] or None, has_errors=has_errors,
+                     rule=chosen["rule"] or None, status=chosen["status"] or None, q=chosen["q"] or None)
+    return flt, chosen
+
+
+@router.get("/forms")
+def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "asc"):
+    store = store_of(request)
+    flt, chosen = list_filter(request)
+    sort = sort if sort in SORTS else "id"
+    rows = store.list_forms(user, flt, sort, order == "desc")
+    base = {k: v for k, v in chosen.items() if v}
+
+    def sort_link(key: str) -> str:
+        nxt = "desc" if key == sort and order != "desc" else "asc"
+        return "/forms?" + urlencode({**base, "sort": key, "order": nxt})
+
+    return render(request, "forms.html", user, rows=rows, chosen=chosen, choices=store.filter_choices(user),
+                  columns=COLUMNS, sort=sort, order=order, sort_link=sort_link, statuses=STATUSES,
+                  export_link="/forms/export.xlsx?" + urlencode({**base, "sort": sort, "order": order}),
+                  can_create=access.can_create(user))
+
+
+@router.get("/forms/export.xlsx")
+def export_list(request: Request, user: PageUser, sort: str = "id", order: str = "asc"):
+    flt, chosen = list_filter(request)
+    rows = store_of(request).list_forms_full(user, flt, sort if sort in SORTS else "id", order == "desc")
+    shown = "，".join(f"{k}={v}" for k, v in chosen.items() if v)
+    return xlsx_response(exports.summary_workbook(rows, shown), "自评表汇总.xlsx")
+
+
+@router.get("/forms/new")
+def new_form(request: Request, user: PageUser):
+    if not access.can_create(user):
+        raise HTTPException(403, "只有填报用户或管理员可以新建自评表")
+    store = store_of(request)
+    data = blank_dict(user, store.ruleset())
+    return _edit_page(request, user, data, None, None)
+
+
+@router.post("/forms/new")
+def create_form(request: Request, user: PageUser, form: Fields):
+    store = store_of(request)
+    try:
+        row = store.create_form(form_from_fields(form), user)
+    except Invalid as e:
+        return _edit_page(request, user, _safe_dict(form, None), None, None, error=e.message, status_code=422)
+    flash(request, "已新建自评表（草稿）。")
+    return RedirectResponse(f"/forms/{row.id}", status_code=303)
+
+
+@router.get("/forms/{form_id}")
+def view_form(request: Request, form_id: int, user: PageUser):
+    store = store_of(request)
+    row = store.get_form(form_id, user)
+    view = formview.build(row.data, row.assessment, row.findings)
+    can_file = user.role == ROLE_ADMIN or (row.source_file is not None and row.source_file.imported_by == user.id)
+    return render(request, "form.html", user, row=row, view=view, audit=store.audit(form_id, user),
+                  perms=access.permissions(user, row), decisions=DECISIONS, can_file=can_file)
+
+
+@router.get("/forms/{form_id}/edit")
+def edit_form(request: Request, form_id: int, user: PageUser):
+    row = store_of(request).get_form(form_id, user)
+    if not access.can_edit(user, row):
+        raise HTTPException(403, f"这张表当前状态为“{row.status}”，您不能修改")
+    return _edit_page(request, user, row.data, row, row.version)
+
+
+@router.post("/forms/{form_id}/edit")
+def save_form(request: Request, form_id: int, user: PageUser, form: Fields):
+    store = store_of(request)
+    row = store.get_form(form_id, user)
+    version = int_or_none(form.get("version"))
+    try:
+        saved = store.save_form(form_id, form_from_fields(form, row.data), version=version, user=user)
+    except Conflict as e:
+        # Keep what the user typed on the page, say what happened, and offer the latest version.
+        return _edit_page(request, user, _safe_dict(form, row.data), row, version, error=e.message, conflict=True,
+                          status_code=409)
+    except Invalid as e:
+        return _edit_page(request, user, _safe_dict(form, row.data), row, version, error=e.message, status_code=422)
+    flash(request, f"已保存（第 {saved.version} 版），已重新评分和检查。")
+    return RedirectResponse(f"/forms/{form_id}", status_code=303)
+
+
+@router.post("/forms/new/preview")
+def preview_new(request: Request, user: PageUser, form: Fields):
+    return _preview(request, user, form, None)
+
+
+@router.post("/forms/{form_id}/preview")
+def preview_edit(request: Request, form_id: int, user: PageUser, form: Fields):
+    return _preview(request, user, form, store_of(request).get_form(form_id, user).data)
+
+
+def _preview(request: Request, user: User, form: dict, base: dict | None):
+    """Score and check the values on the page without saving (the fill-in page calls this as the
+    user types, and shows the totals and findings it returns)."""
+    store = store_of(request)
+    try:
+        f = form_from_fields(form, base)
+    except Invalid as e:
+        return render(request, "_preview.html", user, error=e.message, view=None, marks={})
+    report = report_one(f, store.ruleset())
+    view = formview.build(form_to_dict(f), plain(report.assessment), [plain(x) for x in report.findings])
+    marks = {formview.cell_id(k): view.cell_class(k) for k in view.marks}
+    return render(request, "_preview.html", user, view=view, a=report.assessment, marks=marks, error=None)
+
+
+@router.post("/forms/{form_id}/status")
+def change_status(request: Request, form_id: int, user: PageUser, form: Fields):
+    action = form.get("action", "")
+    if action not in ("submit", "approve", "return"):
+        raise Invalid("未知的操作")
+    row = store_of(request).change_status(form_id, action, version=int_or_none(form.get("version")), user=user,
+                                          comment=form.get("comment"))
+    flash(request, f"状态已改为“{row.status}”。")
+    return RedirectResponse(f"/forms/{form_id}", status_code=303)
+
+
+@router.post("/forms/{form_id}/findings/{finding_id}")
+def review_finding(request: Request, form_id: int, finding_id: int, user: PageUser, form: Fields):
+    f = store_of(request).review_finding(form_id, finding_id, user=user, decision=form.get("decision", ""),
+                                         comment=form.get("comment"))
+    flash(request, f"已记录对 {f.rule} 的复核意见：{f.review_decision}。")
+    return RedirectResponse(f"/forms/{form_id}#finding-{f.position + 1}", status_code=303)
+
+
+@router.get("/forms/{form_id}/export.xlsx")
+def export_form(request: Request, form_id: int, user: PageUser):
+    row = store_of(request).get_form(form_id, user)
+    return xlsx_response(exports.form_workbook(row), f"自评表-{row.id}-{row.project[:30]}.xlsx")
+
+
+@router.get("/files/{file_id}")
+def source_file(request: Request, file_id: int, user: PageUser):
+    """The imported file as it was uploaded: for its uploader and administrators only, since a
+    file may hold forms of units the viewer may not see."""
+    sf = store_of(request).source_file(file_id)
+    if sf is None or not (user.role == ROLE_ADMIN or sf.imported_by == user.id):
+        raise HTTPException(404, "文件不存在，或您无权下载")
+    return Response(sf.content, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f"attachment; filename=\"source\"; filename*=UTF-8''{quote(sf.filename)}"})
+
+
+def _safe_dict(form: dict, base: dict | None) -> dict:
+    try:
+        return dict_from_fields(form, base)
+    except Invalid:
+        return dict_from_fields({k: v for k, v in form.items() if k != "year"}, base)
+
+
+def _edit_page(request: Request, user: User, data: dict, row, version: int | None, *, error: str | None = None,
+               conflict: bool = False, status_code: int = 200):
+    view = formview.build(data, row.assessment if row is not None else {}, row.findings if row is not None else [])
+    inds = list(data.get("indicators") or [])
+    blank = {"level1": "", "level2": "", "name": "", "target": "", "actual": "", "weight": "", "score": "",
+             "deviation": ""}
+    return render(request, "form_edit.html", user, status_code=status_code, data=data, row=row, view=view,
+                  version=version, rows=inds + [blank], error=error, conflict=conflict,
+                  action=f"/forms/{row.id}/edit" if row is not None else "/forms/new",
+                  preview=f"/forms/{row.id}/preview" if row is not None else "/forms/new/preview")
