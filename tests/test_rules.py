@@ -143,3 +143,13 @@ def test_the_example_in_docs_loads(tmp_path):
     example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
     rs = load_ruleset(write(tmp_path, example))
     assert (rs.funds_weight, rs.rounding, rs.check("F005").enabled, rs.check("S004").severity) == (20, "down", False, "error")
+
+
+def test_a_rule_set_from_text():
+    from jixiao.rules import loads_ruleset
+
+    rs = loads_ruleset('extends = "cn-2020"\n[weights]\nfunds = 20\n', name="数据库中的规则集")
+    assert rs.funds_weight == 20 and rs.path == "数据库中的规则集"
+    with pytest.raises(RuleSetError) as e:
+        loads_ruleset('extends = "cn-2020"\n[weights]\nfunds = "x"\n', name="数据库中的规则集")
+    assert e.value.loc.file == "数据库中的规则集" and e.value.loc.line == 3

@@ -4,7 +4,7 @@
 user's copy. Code reads a rule set and never branches on a province or framework name.
 """
 
-from .load import bundled_rulesets, load_ruleset
+from .load import bundled_rulesets, load_ruleset, loads_ruleset
 from .model import Band, CheckConfig, QualWords, RuleSet
 
-__all__ = ["Band", "CheckConfig", "QualWords", "RuleSet", "bundled_rulesets", "load_ruleset"]
+__all__ = ["Band", "CheckConfig", "QualWords", "RuleSet", "bundled_rulesets", "load_ruleset", "loads_ruleset"]

@@ -251,9 +251,9 @@ def _check_meaning(data: dict, errs: _Errors) -> None:
 
 
 # -- loading -----------------------------------------------------------------------------------
-def _parse(path: Path, name: str) -> tuple[dict, str]:
+def _read(path: Path, name: str) -> str:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise RuleSetError("规则集文件不存在", Loc(file=name)) from None
     except IsADirectoryError:
@@ -262,13 +262,32 @@ def _parse(path: Path, name: str) -> tuple[dict, str]:
         raise RuleSetError("规则集文件不是 UTF-8 编码", Loc(file=name)) from None
     except OSError as e:
         raise RuleSetError(f"无法读取规则集文件：{e.strerror or e}", Loc(file=name)) from None
+
+
+def _parse(text: str, name: str) -> dict:
     try:
-        return tomllib.loads(text, parse_float=Decimal), text
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         reason = re.sub(r"\s*\(at line.*\)$", "", str(e))
+        reason = next((zh for en, zh in _TOML_REASONS if reason.startswith(en)), reason)
         raise RuleSetError(f"规则集文件不是合法的 TOML：{reason}", Loc(file=name, line=line, col=col)) from None
+
+
+# tomllib's messages are English; the common ones in Chinese.
+_TOML_REASONS = [
+    ("Invalid value", "值无效（文本要加引号，数字不加）"),
+    ("Expected '=' after a key", "键后面缺少“=”"),
+    ("Cannot overwrite a value", "同一个键定义了两次"),
+    ("Cannot declare", "同一张表定义了两次"),
+    ("Invalid statement", "无法识别的语句"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Illegal character", "字符串中有不允许的字符"),
+    ("Unclosed array", "数组缺少“]”"),
+    ("Expected ']' at the end of a table declaration", "表名后缺少“]”"),
+    ("Invalid initial character for a key part", "键的写法不对"),
+]
 
 
 def _merge(base: dict, over: dict, path: tuple[str, ...] = ()) -> dict:
@@ -291,28 +310,28 @@ def _resolve(ref: str, relative_to: Path | None) -> Path:
     return BUNDLED_DIR / f"{ref}.toml"
 
 
-def _load_data(path: Path, name: str, seen: tuple[Path, ...] = ()) -> tuple[dict, str]:
-    data, text = _parse(path, name)
+def _load_data(text: str, name: str, path: Path | None, seen: tuple[Path, ...] = ()) -> dict:
+    """The TOML of a rule set with its `extends` chain merged in (the base first)."""
+    data = _parse(text, name)
     ext = data.get("extends")
     if ext is None:
-        return data, text
+        return data
+    errs = _Errors(name, text)
     if not isinstance(ext, str):
-        errs = _Errors(name, text)
         errs.add(("extends",), f"应为规则集编号或文件名，实际为{_type_name(ext)}")
         errs.raise_if_any()
     base_path = _resolve(ext, path)
-    if base_path.resolve() in seen or base_path.resolve() == path.resolve():
-        errs = _Errors(name, text)
+    if base_path.resolve() in seen or (path is not None and base_path.resolve() == path.resolve()):
         errs.add(("extends",), f"规则集“{ext}”循环继承")
         errs.raise_if_any()
     if not base_path.exists():
-        errs = _Errors(name, text)
-        known = "、".join(sorted(p.stem for p in BUNDLED_DIR.glob("*.toml")))
+        known = "、".join(bundled_rulesets())
         errs.add(("extends",), f"找不到规则集“{ext}”（内置规则集：{known}）")
         errs.raise_if_any()
-    base, _ = _load_data(base_path, str(base_path), seen + (path.resolve(),))
+    here = (path.resolve(),) if path is not None else ()
+    base = _load_data(_read(base_path, str(base_path)), str(base_path), base_path, seen + here)
     base.pop("extends", None)
-    return _merge(base, {k: v for k, v in data.items() if k != "extends"}), text
+    return _merge(base, {k: v for k, v in data.items() if k != "extends"})
 
 
 def _build(data: dict, path: str) -> RuleSet:
@@ -359,6 +378,16 @@ def _build(data: dict, path: str) -> RuleSet:
 _CACHE: dict[Path, RuleSet] = {}
 
 
+def _validated(text: str, name: str, path: Path | None) -> RuleSet:
+    data = _load_data(text, name, path)
+    errs = _Errors(name, text)
+    _check_table(SCHEMA, data, (), errs)
+    if not errs.items:
+        _check_meaning(data, errs)
+    errs.raise_if_any()
+    return _build(data, str(path) if path is not None else name)
+
+
 def load_ruleset(path: str | Path | None = None) -> RuleSet:
     """Load a rule set: None → the bundled cn-2020; a bundled id ('cn-2021-central'); or a file.
 
@@ -373,16 +402,18 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
     bundled = p.resolve().parent == BUNDLED_DIR
     if bundled and p.resolve() in _CACHE:
         return _CACHE[p.resolve()]
-    data, text = _load_data(p, name)
-    errs = _Errors(name, text)
-    _check_table(SCHEMA, data, (), errs)
-    if not errs.items:
-        _check_meaning(data, errs)
-    errs.raise_if_any()
-    ruleset = _build(data, str(p))
+    ruleset = _validated(_read(p, name), name, p)
     if bundled:
         _CACHE[p.resolve()] = ruleset
     return ruleset
+
+
+def loads_ruleset(text: str, name: str = "<规则集>") -> RuleSet:
+    """A rule set from TOML text (e.g. one stored in a database); `name` is used in errors.
+
+    `extends` may name a bundled rule set (or a file, relative to the working directory).
+    """
+    return _validated(text, name, None)
 
 
 def bundled_rulesets() -> list[str]:
