@@ -54,8 +54,10 @@ def print_report(console: Console, reports: list[FormReport], errors: list[ReadE
         console.print(line)
         for note in a.notes:
             console.print(Text(f"  注：{note}", style="dim"))
+        hidden = len(report.findings) - len(findings)
         if not findings:
-            console.print(Text("  未发现问题。", style="green"))
+            more = f"（另有 {hidden} 处较低级别的问题未显示）" if hidden else ""
+            console.print(Text(f"  未发现问题{more}。", style="green"))
             console.print()
             continue
         table = Table(show_header=True, header_style="bold", box=None, padding=(0, 1), pad_edge=False)
@@ -71,6 +73,8 @@ def print_report(console: Console, reports: list[FormReport], errors: list[ReadE
                 x.message,
             )
         console.print(table)
+        if hidden:
+            console.print(Text(f"  另有 {hidden} 处较低级别的问题未显示。", style="dim"))
         console.print()
     if errors:
         console.print(Text("无法读取：", style="bold red"))

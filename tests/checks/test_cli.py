@@ -109,3 +109,9 @@ def test_broken_rules_file_exits_2_with_the_line(tmp_path):
 def test_html_that_cannot_be_written_exits_2(tmp_path):
     r = run(str(SEED), "--html", str(tmp_path / "no-such-dir" / "report.html"))
     assert r.exit_code == 2 and "无法写入 HTML 报告" in r.stderr
+
+
+def test_min_severity_says_what_it_hides():
+    out = run(str(SEED), "--min-severity", "error").output
+    first = out.split("【")[1]  # 交换平台运行费: one S004 warning and four V001 infos
+    assert "未发现问题（另有 5 处较低级别的问题未显示）" in first
