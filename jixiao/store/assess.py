@@ -72,6 +72,11 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
     A reviewer's comment on a finding survives a re-check when the same rule still fires on the
     same cell, so that editing an unrelated value does not erase the review.
     """
+    # Read the old findings before changing any column: loading them may flush the session, and
+    # every flush of a changed row is a new version (version_id_col).
+    reviewed = {
+        (f.rule, f.field, f.indicator_index): f for f in row.findings if f.review_decision or f.review_comment
+    }
     form, a = report.form, report.assessment
     t = form.funds.total
     row.data = form_to_dict(form)
@@ -93,9 +98,6 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
     sev = [f.severity for f in report.findings]
     row.error_count, row.warning_count, row.info_count = (sev.count(s) for s in ("error", "warning", "info"))
 
-    reviewed = {
-        (f.rule, f.field, f.indicator_index): f for f in row.findings if f.review_decision or f.review_comment
-    }
     row.findings.clear()
     for pos, f in enumerate(report.findings):
         fr = FindingRow(

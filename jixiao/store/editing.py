@@ -106,8 +106,9 @@ def save_form(s: Session, form_id: int, form: Form, version: int | None, user: U
     diff = changes(row.data, form_to_dict(form))
     if not diff:
         return row  # nothing changed: keep the version and the findings, write no audit entry
-    apply_report(row, report_one(form, ruleset), ruleset)
-    row.updated_at, row.updated_by = utcnow(), user.id
+    with s.no_autoflush:  # one UPDATE, so one new version, however many attributes change
+        row.updated_at, row.updated_by = utcnow(), user.id
+        apply_report(row, report_one(form, ruleset), ruleset)
     _flush(s, row)
     for field, before, after in diff:
         _audit(s, row, user, "修改", field, before, after)
