@@ -1,0 +1,147 @@
+"""Writing worker results into the store, many files per transaction.
+
+This is the bulk path next to `Store.import_forms`: the same tables and the same row values
+(the worker computed them with the store's `apply_report`), written with SQLAlchemy Core in one
+transaction per chunk of files instead of one ORM session per file. When a chunk fails (a
+constraint, a value the database refuses) it is written again file by file, so only the file at
+fault is left out, with the database's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..store import Store
+from ..store.schema import DRAFT, AuditEntry, FindingRow, FormRow, SourceFile, utcnow
+
+FILES, FORMS, FINDINGS, AUDIT = SourceFile.__table__, FormRow.__table__, FindingRow.__table__, AuditEntry.__table__
+IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+@dataclass(slots=True)
+class Written:
+    result: dict  # the worker's result for one file
+    form_ids: list[int]
+    source_file_id: int | None = None
+    failed: str | None = None  # the database refused the file; why (Chinese)
+
+
+def _db_reason(e: Exception) -> str:
+    orig = getattr(e, "orig", None)
+    detail = f"{type(orig).__name__}: {str(orig).strip()}" if orig is not None else f"{type(e).__name__}: {e}"
+    return f"数据库写入出错，此文件未保存（{detail[:200]}）"
+
+
+class StoreWriter:
+    def __init__(self, store: Store):
+        self.store = store
+        self.engine = store.engine
+
+    # -- reading what is there -------------------------------------------------------------
+    def known(self, shas: Iterable[str]) -> dict[str, int]:
+        """sha256 → source file id, for the given hashes already in the store."""
+        shas = list(dict.fromkeys(shas))
+        out: dict[str, int] = {}
+        with self.engine.connect() as c:
+            for k in range(0, len(shas), IN_CHUNK):
+                out.update(c.execute(select(FILES.c.sha256, FILES.c.id).where(FILES.c.sha256.in_(shas[k:k + IN_CHUNK]))).all())
+        return out
+
+    def stored_forms(self, file_ids: list[int]) -> dict[int, list[tuple[int, dict]]]:
+        """source file id → [(form id, form JSON)] in file order: the forms of files skipped as stored."""
+        out: dict[int, list[tuple[int, dict]]] = {}
+        with self.engine.connect() as c:
+            for k in range(0, len(file_ids), IN_CHUNK):
+                rows = c.execute(select(FORMS.c.source_file_id, FORMS.c.id, FORMS.c.data)
+                                 .where(FORMS.c.source_file_id.in_(file_ids[k:k + IN_CHUNK]))
+                                 .order_by(FORMS.c.source_file_id, FORMS.c.position, FORMS.c.id))
+                for fid, form_id, data in rows:
+                    out.setdefault(fid, []).append((form_id, data))
+        return out
+
+    def read_errors(self, file_ids: list[int]) -> dict[int, list[dict]]:
+        out: dict[int, list[dict]] = {}
+        with self.engine.connect() as c:
+            for k in range(0, len(file_ids), IN_CHUNK):
+                for fid, errors in c.execute(select(FILES.c.id, FILES.c.read_errors)
+                                             .where(FILES.c.id.in_(file_ids[k:k + IN_CHUNK]))):
+                    if errors:
+                        out[fid] = errors
+        return out
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, results: list[dict]) -> list[Written]:
+        """Store every result that has forms; one transaction for all, or file by file on failure."""
+        todo = [r for r in results if r["forms"]]
+        if not todo:
+            return []
+        try:
+            with self.engine.begin() as c:
+                return [self._write_one(c, r) for r in todo]
+        except SQLAlchemyError:
+            pass
+        out = []
+        for r in todo:
+            try:
+                with self.engine.begin() as c:
+                    out.append(self._write_one(c, r))
+            except SQLAlchemyError as e:
+                out.append(Written(r, [], failed=_db_reason(e)))
+        return out
+
+    def _write_one(self, c: Connection, r: dict) -> Written:
+        errors = [{k: v for k, v in e.items() if k != "finding"} for e in r["errors"]]
+        file_id = c.execute(insert(FILES).returning(FILES.c.id), {
+            "sha256": r["sha256"], "filename": r["rel"][:500], "size": r["size"], "content": r["content"],
+            "read_errors": errors, "imported_by": None,
+        }).scalar_one()
+        now = utcnow()
+        rows = [{**f["row"], "source_file_id": file_id, "status": DRAFT, "version": 1, "created_at": now,
+                 "updated_at": now, "created_by": None, "updated_by": None} for f in r["forms"]]
+        ids = list(c.execute(insert(FORMS).returning(FORMS.c.id, sort_by_parameter_order=True), rows).scalars())
+        findings = [{**fd, "form_id": fid, "review_decision": None, "review_comment": None, "reviewed_by": None,
+                     "reviewed_at": None}
+                    for fid, f in zip(ids, r["forms"]) for fd in f["findings"]]
+        if findings:
+            c.execute(insert(FINDINGS), findings)
+        c.execute(insert(AUDIT), [
+            {"form_id": fid, "at": now, "user_id": None, "username": "系统", "action": "导入", "field": None,
+             "old": None, "new": None, "comment": f"批量导入：从文件“{r['rel']}”导入（第{pos + 1}张表）"}
+            for pos, fid in enumerate(ids)
+        ])
+        return Written(r, ids, file_id)
+
+    # -- the D002 pass ---------------------------------------------------------------------
+    def forms_data(self, form_ids: list[int]) -> dict[int, tuple[dict, dict]]:
+        """form id → (form JSON, report JSON)."""
+        out = {}
+        with self.engine.connect() as c:
+            for k in range(0, len(form_ids), IN_CHUNK):
+                for fid, data, report in c.execute(select(FORMS.c.id, FORMS.c.data, FORMS.c.report)
+                                                   .where(FORMS.c.id.in_(form_ids[k:k + IN_CHUNK]))):
+                    out[fid] = (data, report)
+        return out
+
+    def forms_with_rule(self, rule: str) -> list[int]:
+        with self.engine.connect() as c:
+            return list(c.execute(select(FINDINGS.c.form_id).where(FINDINGS.c.rule == rule).distinct()).scalars())
+
+    def replace_rule(self, c: Connection, form_id: int, rule: str, new: list[dict], report: dict) -> None:
+        """Put `new` in place of the form's findings of `rule`, in its rows and in its report JSON."""
+        c.execute(delete(FINDINGS).where(FINDINGS.c.form_id == form_id, FINDINGS.c.rule == rule))
+        top = c.execute(select(FINDINGS.c.position).where(FINDINGS.c.form_id == form_id)
+                        .order_by(FINDINGS.c.position.desc()).limit(1)).scalar()
+        start = 0 if top is None else top + 1
+        if new:
+            c.execute(insert(FINDINGS), [
+                {**fd, "form_id": form_id, "position": start + k, "review_decision": None, "review_comment": None,
+                 "reviewed_by": None, "reviewed_at": None} for k, fd in enumerate(new)
+            ])
+        counts = {s: sum(1 for f in report["findings"] if f["severity"] == s) for s in ("error", "warning", "info")}
+        c.execute(update(FORMS).where(FORMS.c.id == form_id).values(
+            report=report, error_count=counts["error"], warning_count=counts["warning"], info_count=counts["info"],
+            version=FORMS.c.version + 1, updated_at=utcnow()))
