@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .errors import ReadError
 from .model import Loc
 
 
@@ -39,3 +40,6 @@ class Grid:
     source: str
     rows: list[Row] = field(default_factory=list)
     sheet: str | None = None
+    # Problems met while reading that do not stop the grid from being read (a scanned page in a
+    # PDF, cells beyond the size limits); read_forms reports them with the forms it finds.
+    problems: list[ReadError] = field(default_factory=list)

@@ -37,18 +37,43 @@ _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TERMINAL = tuple("。．.!！?？;；")
 
 # Header texts → field, for the indicator table (layouts.md: every spelling seen in published forms).
+# A header cell names the field whose spelling it starts with (or contains, when it is short).
 _IND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
-    ("name", ("三级指标", "指标名称")),
-    ("target_op", ("指标性质",)),
-    ("target_unit", ("度量单位", "计量单位")),
-    ("target", ("年度指标值", "年初目标值", "年度目标值", "预期指标值", "指标值", "目标值")),
-    ("actual", ("实际完成值", "全年实际值", "实际完成", "实际值", "完成值")),
+    ("name", ("三级指标", "指标名称", "绩效指标名称")),
+    ("target_op", ("指标性质", "指标方向")),
+    ("target_unit", ("度量单位", "计量单位", "指标单位")),
+    ("target", ("年度指标值", "年初目标值", "年度目标值", "预期指标值", "全年目标值", "指标值", "目标值", "预期值")),
+    ("actual", ("实际完成值", "全年实际值", "全年完成值", "实际完成", "实际值", "完成值")),
     ("weight", ("指标分值权重", "分值", "权重")),
     ("score", ("得分",)),
     ("deviation", ("偏差原因", "未完成原因", "原因分析")),
 ]
+# Columns some forms add that the model does not need: kept per indicator in Form.extra under
+# their canonical name. Matched before the fields above, because 指标值设置依据 starts like
+# 指标值, 上年完成值 ends like 完成值 and 得分系数 starts like 得分.
+_EXTRA_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+    ("指标值设置依据", ("指标值设置依据", "目标值设置依据", "设置依据", "指标值确定依据")),
+    ("上年完成值", ("上年完成值", "上年实际完成值", "上年实际值", "上年指标值", "上年值")),
+    ("指标赋分规则", ("指标赋分规则", "赋分规则", "评分规则", "评分标准", "计分方法")),
+    ("佐证资料", ("佐证资料", "佐证材料", "证明材料", "佐证")),
+    ("完成率", ("完成率", "指标完成率", "完成比例")),
+    ("得分系数", ("得分系数",)),
+    ("是否核心指标", ("是否核心指标", "核心指标")),
+    ("序号", ("序号",)),
+    ("备注", ("备注",)),
+]
+_EXACT_HEADERS = {"单位": "target_unit"}
+# What a 指标性质 cell says, as the operator it puts before the target value.
+_TARGET_OPS = {"定性": "", "定量": "", "正向": ">=", "反向": "<=", "正向指标": ">=", "反向指标": "<=",
+               "≥": "≥", "≤": "≤", "=": "=", "＝": "="}
+# Columns headed 复核… are notes jixiao's own export writes beside a form; they are not the form.
+IGNORED_PREFIX = "复核"
+_VALUE_FIELDS = ("target_op", "target", "target_unit", "actual", "weight", "score", "deviation")
+_LABEL_FIELDS = ("level1", "level2", "name")
+_HEADER_NOISE = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)）]")
+
 _FUNDS_HEADERS: list[tuple[str, tuple[str, ...]]] = [
     ("initial_budget", ("年初预算数", "年初预算")),
     ("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
@@ -62,11 +87,23 @@ _FUNDS_SUBROWS = (
     ("上年结转资金", "上年结转"),
     ("其他资金", "单位资金", "其他"),
 )
+_WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")
+_OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
 
 
-def _match_header(text: str, table: list[tuple[str, tuple[str, ...]]]) -> str | None:
+def _match_header(text: str, table: list[tuple[str, tuple[str, ...]]], extras: bool = False) -> str | None:
+    """The field a header cell names: a field of `table`, 'extra:<name>' for a known extra
+    column (when `extras`), 'ignore' for jixiao's own review columns, or None."""
     t = clean_text(text).replace(" ", "")
-    t = re.sub(r"[（(][A-Za-z][)）]", "", t)  # 年初目标值(A) / 实际完成值(B)
+    if t.startswith(IGNORED_PREFIX):
+        return "ignore"
+    t = _HEADER_NOISE.sub("", t)  # 年初目标值(A), 实际完成值(B), 分值（分）
+    if extras:
+        if t in _EXACT_HEADERS:
+            return _EXACT_HEADERS[t]
+        for name, spellings in _EXTRA_HEADERS:
+            if any(t.startswith(sp) for sp in spellings):
+                return f"extra:{name}"
     for name, spellings in table:
         for sp in spellings:
             if t.startswith(sp) or (sp in t and len(t) <= len(sp) + 6):
@@ -74,15 +111,24 @@ def _match_header(text: str, table: list[tuple[str, tuple[str, ...]]]) -> str | 
     return None
 
 
-def _header_map(row: Row, table) -> dict[str, int]:
+def _header_map(row: Row, table, extras: bool = False) -> tuple[dict[str, int], dict[int, str]]:
+    """(field → its first column, column → field) for a header row; a merged header cell names
+    every column it spans."""
     found: dict[str, int] = {}
+    cols: dict[int, str] = {}
     for i, cell in enumerate(row.cells):
         if not cell.text.strip():
             continue
-        name = _match_header(cell.text, table)
-        if name and name not in found:
+        name = _match_header(cell.text, table, extras)
+        if name is None:
+            continue
+        if name != "ignore" and not name.startswith("extra:"):
+            if name in found:
+                continue
             found[name] = i
-    return found
+        for k in range(i, i + max(cell.span[1], 1)):
+            cols.setdefault(k, name)
+    return found, cols
 
 
 def _first(row: Row) -> tuple[int, str]:
@@ -128,7 +174,10 @@ class _FormBuilder:
         self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
         self.source = source
         self.funds_hdr: dict[str, int] = {}
-        self.ind_hdr: dict[str, int] = {}
+        self.ind_hdr: dict[str, int] = {}  # field → column of the indicator header
+        self.ind_cols: dict[int, str] = {}  # column → field, 'extra:…' or 'ignore'
+        self.ind_extra: list[dict[str, str]] = []  # per indicator: its extra columns
+        self.ind_rows_seen = 0  # rows read since the indicator header (a sub-header comes first)
         self.goals_col: int | None = None
         self.section = "header"  # header → funds → goals → indicators → done
         self.pending = _Pending()
@@ -165,6 +214,8 @@ class _FormBuilder:
                 self.form.year = int(m.group(1))
                 return
         label = first.replace(" ", "")
+        if self.section in ("header", "funds") and _WAN_YUAN.search(joined):
+            self.form.amount_unit = "万元"
         if label.startswith("项目名称"):
             self._labelled(row, "项目名称", "project")
             return
@@ -186,8 +237,11 @@ class _FormBuilder:
                     self.goals_col = i
             return
         if self._is_indicator_header(row):
-            self.ind_hdr = _header_map(row, _IND_HEADERS)
+            self.ind_hdr, self.ind_cols = _header_map(row, _IND_HEADERS, extras=True)
             self.section = "indicators"
+            self.ind_rows_seen = 0
+            return
+        if self.section == "indicators" and self.ind_rows_seen == 0 and self._sub_header(row):
             return
         if label.startswith(("总分", "合计", "总计")) and self.section == "indicators":
             self._total_row(row)
@@ -208,7 +262,12 @@ class _FormBuilder:
             if t.startswith(label):
                 rest = t[len(label):].lstrip(":：")
                 if rest:
-                    setattr(self.form, attr, Text(clean_text(c.text)[len(label):].lstrip(":： "), c.loc))
+                    value = clean_text(c.text)[len(label):].lstrip(":： ")
+                    # '主管部门：上海市公安局 实施单位：…' in one cell (a text line of a PDF or HTML)
+                    cut = [value.find(x) for x in _OTHER_LABELS if x != label and value.find(x) > 0]
+                    if cut:
+                        value = value[: min(cut)].rstrip(" ，,;；")
+                    setattr(self.form, attr, Text(value, c.loc))
                     return
                 for j in range(i + 1, len(cells)):
                     v = clean_text(cells[j].text)
@@ -221,7 +280,7 @@ class _FormBuilder:
 
     # -- funds ---------------------------------------------------------------------------------
     def _funds_header(self, row: Row, joined: str) -> None:
-        self.funds_hdr = _header_map(row, _FUNDS_HEADERS)
+        self.funds_hdr, _ = _header_map(row, _FUNDS_HEADERS)
         self.saw_funds_header = True
         self.section = "funds"
         if "万元" in joined:
@@ -238,6 +297,10 @@ class _FormBuilder:
             # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
             label_i, label = cells[1]
             label_ns = re.sub(r"^其中[:：]?", "", label.replace(" ", ""))
+        if not label_ns and len(cells) > 1:
+            # 其中： | 当年财政拨款 | … : the word 其中 in a cell of its own
+            label_i, label = cells[1]
+            label_ns = label.replace(" ", "")
         kind = None
         if label_ns.startswith(("年度资金总额", "资金总额", "合计")):
             kind = "total"
@@ -329,6 +392,30 @@ class _FormBuilder:
         )
         return has_levels
 
+    def _sub_header(self, row: Row) -> bool:
+        """A second header row under the first (指标性质 | 指标值 | 度量单位 under a merged
+        年度指标值): its columns refine the header's."""
+        cells = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
+        if not cells:
+            return False
+        found = [(i, c, _match_header(c.text, _IND_HEADERS, extras=True)) for i, c in cells]
+        if any(f is None for _, _, f in found) or any(taxonomy.classify(c.text) for _, c, _ in found):
+            return False
+        for i, c, f in found:
+            if f not in ("ignore",) and not f.startswith("extra:"):
+                self.ind_hdr[f] = i
+            for k in range(i, i + max(c.span[1], 1)):
+                self.ind_cols[k] = f
+        self.repair("join-header", "绩效指标表头分两行，已合并为一行表头", row)
+        return True
+
+    def _value_cols(self) -> tuple[int, int]:
+        """(first value column, last mapped column) of the indicator header."""
+        value_cols = [c for f, c in self.ind_hdr.items() if f in _VALUE_FIELDS]
+        first = min(value_cols) if value_cols else 0
+        last = max(self.ind_cols) if self.ind_cols else max(value_cols, default=0)
+        return first, last
+
     def _best_shift(self, row: Row) -> tuple[int, int]:
         """The shift that fits the row's cells to the header columns best, and its fit score.
 
@@ -339,7 +426,7 @@ class _FormBuilder:
         n = len(row.cells)
         texts = [c.text.strip() for c in row.cells]
         best, best_score = 0, 0
-        dev = hdr.get("deviation")
+        _, last = self._value_cols()
         for s in (0, -1, 1, -2, 2):
             score = 0
             anchored = False
@@ -366,64 +453,84 @@ class _FormBuilder:
                     score += 1
             if not anchored:
                 continue
-            if dev is not None:
-                score -= 2 * sum(1 for j in range(dev + s + 1, n) if texts[j])
+            score -= 2 * sum(1 for j in range(max(last + s + 1, 0), n) if texts[j])
             if score > best_score:
                 best, best_score = s, score
         return best, best_score
+
+    def _place(self, row: Row, shift: int):
+        """The row's cells by meaning: values per field, extra columns, and the cells left of the
+        value columns (labels and the name), as (cell index, text)."""
+        values: dict[str, tuple[str, Loc]] = {}
+        extras: dict[str, str] = {}
+        left: list[tuple[int, str]] = []
+        cols = self.ind_cols
+        first, last = self._value_cols()
+        hdr = self.ind_hdr
+        for j, cell in enumerate(row.cells):
+            t = clean_text(cell.text)
+            if not t:
+                continue
+            col = j - shift
+            f = cols.get(col)
+            if f == "ignore":
+                continue
+            if f is not None and f.startswith("extra:"):
+                key = f[6:]
+                extras[key] = extras.get(key, "") + t
+                continue
+            if f in _LABEL_FIELDS or (f is None and col < first):
+                left.append((j, t))
+                continue
+            if f is None:
+                if col > last:
+                    f = "deviation" if "deviation" in hdr else None  # text run over the last column
+                else:
+                    # an unheaded column inside the value columns (a target printed over the
+                    # cells of a merged header): it continues the text field on its left
+                    before = [cols[c] for c in range(col - 1, first - 1, -1) if c in cols]
+                    f = before[0] if before and before[0] in ("target", "actual", "deviation") else None
+                if f is None:
+                    continue
+            text, loc = values.get(f, ("", cell.loc))
+            values[f] = (text + t, loc)
+        return values, extras, left
 
     def _indicator_row(self, row: Row) -> None:
         hdr = self.ind_hdr
         if "target" not in hdr or "weight" not in hdr:
             raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
+        self.ind_rows_seen += 1
         shift, fit = self._best_shift(row)
         texts = [clean_text(c.text) for c in row.cells]
-        n = len(texts)
+        values, extras, left = self._place(row, shift)
 
         def at(fname: str) -> tuple[str, Loc]:
-            if fname not in hdr:
-                return "", row.loc
-            j = hdr[fname] + shift
-            if 0 <= j < n:
-                return texts[j], row.cells[j].loc
-            return "", row.loc
+            return values.get(fname, ("", row.loc))
 
-        target_col = hdr["target"] + shift
-        if "target_op" in hdr:
-            target_col = min(target_col, hdr["target_op"] + shift)
-        if "weight" in hdr and hdr["weight"] < hdr["target"]:
-            target_col = min(target_col, hdr["weight"] + shift)
         tgt, tgt_loc = at("target")
         if "target_op" in hdr or "target_unit" in hdr:
             op_text, _ = at("target_op")
             unit_text, _ = at("target_unit")
-            if op_text in ("定性",):
-                op_text = ""
+            op_text = _TARGET_OPS.get(op_text, op_text)
             tgt = f"{op_text}{tgt}{unit_text}" if tgt else tgt
         act, act_loc = at("actual")
-        if act and "target_unit" in hdr and _is_number(act) and "actual_unit" not in hdr:
+        if act and "target_unit" in hdr and _is_number(act):
             unit_text, _ = at("target_unit")
             act = act + unit_text
         wgt, wgt_loc = at("weight")
         scr, scr_loc = at("score")
         dev, dev_loc = at("deviation")
-        # extra text right of the deviation column belongs to the deviation (overflow)
-        if "deviation" in hdr:
-            for j in range(hdr["deviation"] + shift + 1, n):
-                if texts[j]:
-                    dev = dev + texts[j]
 
         has_values = fit > 0
-        # cells left of the value columns: labels and the indicator name
-        left = [(j, texts[j]) for j in range(0, min(max(target_col, 0), n)) if texts[j]]
-        labels: list[tuple[int, int, str]] = []  # (col, level, canonical)
+        labels: list[tuple[int, int, str, str | None]] = []  # (cell, level, canonical, points)
         names: list[tuple[int, str]] = []
         for j, t in left:
             if t.replace(" ", "") in ("绩效指标",):
                 continue
             c = taxonomy.classify(t)
             if c:
-                labels.append((j, c[0], c[1]))
+                labels.append((j, c[0], c[1], taxonomy.strip_label(t)[1]))
             else:
                 names.append((j, t))
         if not has_values:
@@ -431,14 +538,15 @@ class _FormBuilder:
             return
         if shift:
             self.repair("shift-row", f"指标行整体错位 {shift:+d} 列（分页后合并列缺失），已按表头对齐", row)
+        if not names and not tgt and not act and wgt and self.pending.name_row is None:
+            self._subtotal_row(row, labels, wgt, scr)
+            return
         explicit = self._apply_labels(row, labels)
         name_text, name_loc = ("", row.loc)
         if names:
             j, name_text = names[-1]
             name_loc = row.cells[j].loc
-            if len(names) > 1 and self.pending.l2 is None:
-                # an unknown 二级 label printed before the name
-                self.pending.l2 = Text(names[-2][1], row.cells[names[-2][0]].loc)
+            self._unknown_labels(row, names[:-1], shift)
             raw = row.cells[j].text.strip()
             if raw != name_text and " " in raw:
                 self.repair("clean-label", f"指标名称“{raw}”中的换行空格已去除", row)
@@ -467,12 +575,37 @@ class _FormBuilder:
             self.repair("join-deviation", "偏差原因分析被拆成两行，已合并", frow, row)
         self.form.indicators.append(ind)
         self.pending.explicit.append(explicit)
+        self.ind_extra.append(extras)
 
-    def _apply_labels(self, row: Row, labels: list[tuple[int, int, str]]) -> bool:
+    def _unknown_labels(self, row: Row, others: list[tuple[int, str]], shift: int) -> None:
+        """Texts left of the name that the taxonomy does not know: a 一级 or 二级 of another
+        framework (项目产出 / 产出数量), by the column they stand in."""
+        p = self.pending
+        for j, t in others:
+            f = self.ind_cols.get(j - shift)
+            if f == "level1":
+                if p.l1 is None or p.l1.text != t:
+                    p.l2 = None
+                p.l1 = Text(t, row.cells[j].loc)
+            elif f == "level2" or (p.l2 is None and (j, t) == others[-1]):
+                p.l2 = Text(t, row.cells[j].loc)
+
+    def _subtotal_row(self, row: Row, labels, wgt: str, scr: str) -> None:
+        """A row with labels and a weight but no indicator (产出指标 | | | 50 | 48): the subtotal
+        of a block, not an indicator."""
+        self._apply_labels(row, labels)
+        what = "、".join(name for _, _, name, _ in labels) or "（无标签）"
+        self.form.extra.setdefault("subtotals", []).append({"labels": what, "weight": wgt, "score": scr})
+        self.repair("subtotal-row", f"“{what}”行只有分值 {wgt}、得分 {scr or '—'}，是小计行，不计为指标", row)
+
+    def _apply_labels(self, row: Row, labels: list[tuple[int, int, str, str | None]]) -> bool:
         """Update the current 一级/二级 from the labels on a row; True when a label was printed."""
         p = self.pending
-        l1s = [(j, name) for j, lvl, name in labels if lvl == 1]
-        l2s = [(j, name) for j, lvl, name in labels if lvl == 2]
+        l1s = [(j, name) for j, lvl, name, _ in labels if lvl == 1]
+        l2s = [(j, name) for j, lvl, name, _ in labels if lvl == 2]
+        for _, lvl, name, points in labels:
+            if points is not None and lvl == 1:  # 产出指标(50分): the block's points, as printed
+                self.form.extra.setdefault("level1_points", {})[name] = points
         if len(l1s) >= 2 and not l2s and l1s[-1][1] == "满意度指标":
             # '满意度指标' used as the 二级 name means 服务对象满意度指标
             l2s = [(l1s[-1][0], "服务对象满意度指标")]
@@ -528,9 +661,20 @@ class _FormBuilder:
         p = self.pending
         hdr = self.ind_hdr
         dev_col = hdr.get("deviation")
+        cols = self.ind_cols
+        nonempty = [(j, t) for j, t in enumerate(texts) if t and cols.get(j) != "ignore"]
+        if not nonempty:
+            return
+        if all((cols.get(j) or "").startswith("extra:") for j, _ in nonempty):
+            # the wrapped end of an extra column's text (佐证资料…): it belongs to the row above
+            if self.ind_extra:
+                for j, t in nonempty:
+                    key = cols[j][6:]
+                    self.ind_extra[-1][key] = self.ind_extra[-1].get(key, "") + t
+            return
         # text standing in the deviation column (or right of the score) is a deviation fragment
-        nonempty = [(j, t) for j, t in enumerate(texts) if t]
-        if dev_col is not None and nonempty and all(j >= dev_col for j, _ in nonempty):
+        if dev_col is not None and all(j >= dev_col and not (cols.get(j) or "").startswith("extra:")
+                                       for j, _ in nonempty):
             frag = "".join(t for _, t in nonempty)
             prev = self.form.indicators[-1] if self.form.indicators else None
             if prev is not None and prev.deviation.text and not prev.deviation.text.endswith(_TERMINAL):
@@ -555,22 +699,62 @@ class _FormBuilder:
 
     # -- total ---------------------------------------------------------------------------------
     def _total_row(self, row: Row) -> None:
+        """总分 | … | 100 | 97.5: the numbers under 分值 and 得分 (allowing the row to be shifted
+        as data rows are), else the last two numbers of the row."""
         self.saw_total_row = True
-        nums = [(j, c.text.strip()) for j, c in enumerate(row.cells) if _is_number(c.text)]
         tot = Total(loc=row.loc)
+        cells = row.cells
+        w_col, s_col = self.ind_hdr.get("weight"), self.ind_hdr.get("score")
+        if w_col is not None and s_col is not None:
+            for shift in (0, -1, 1, -2, 2):
+                jw, js = w_col + shift, s_col + shift
+                if 0 <= jw < len(cells) and 0 <= js < len(cells) and _is_number(cells[jw].text) and _is_number(cells[js].text):
+                    tot.weight = amount(cells[jw].text.strip(), cells[jw].loc)
+                    tot.score = amount(cells[js].text.strip(), cells[js].loc)
+                    self.form.total = tot
+                    return
+        nums = [(j, c.text.strip()) for j, c in enumerate(cells) if _is_number(c.text)]
         if len(nums) >= 2:
             (jw, w), (js, s) = nums[-2], nums[-1]
-            tot.weight = amount(w, row.cells[jw].loc)
-            tot.score = amount(s, row.cells[js].loc)
+            tot.weight = amount(w, cells[jw].loc)
+            tot.score = amount(s, cells[js].loc)
         elif len(nums) == 1:
             j, v = nums[0]
-            w_col = self.ind_hdr.get("weight")
-            s_col = self.ind_hdr.get("score")
             if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
-                tot.score = amount(v, row.cells[j].loc)
+                tot.score = amount(v, cells[j].loc)
             else:
-                tot.weight = amount(v, row.cells[j].loc)
+                tot.weight = amount(v, cells[j].loc)
         self.form.total = tot
+
+    # -- parent rows -------------------------------------------------------------------------
+    def _drop_parent_rows(self) -> None:
+        """Rows whose weight is the sum of the rows under them (一、/1、/★ parents, 其中 children)
+        are headings with subtotals, not indicators: counting them would count points twice.
+
+        Found from the bottom up, so that a parent of parents sees its direct children only
+        after the children's own parents are gone."""
+        inds = self.form.indicators
+        k = len(inds) - 2
+        while k >= 0:
+            children = _children_of(inds, k)
+            if children:
+                parent = inds[k]
+                del inds[k]
+                del self.ind_extra[k]
+                del self.pending.explicit[k]
+                first = inds[k]
+                stripped = _CHILD_PREFIX.sub("", first.name.text)
+                if stripped and stripped != first.name.text:
+                    first.name.text = stripped
+                self.form.extra.setdefault("parent_rows", []).append(
+                    {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text}
+                )
+                self.repair(
+                    "parent-row",
+                    f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标",
+                    Row([], parent.loc or self.last_row.loc),
+                )
+            k -= 1
 
     # -- end -----------------------------------------------------------------------------------
     def finish(self) -> Form:
@@ -602,6 +786,9 @@ class _FormBuilder:
             if f.indicators:
                 f.indicators[-1].deviation.text += frag
                 self.repair("join-deviation", "偏差原因分析被拆成两行，已合并", frow)
+        self._drop_parent_rows()
+        if any(self.ind_extra):
+            f.extra["indicator_columns"] = [dict(x) for x in self.ind_extra]
         for ind in f.indicators:
             if not ind.name.text:
                 self.repair("missing-name", "指标行缺少三级指标名称", Row([], ind.loc or where))
@@ -624,6 +811,52 @@ class _FormBuilder:
             else:
                 self.repair("missing-total", f"缺少“总分”行（表格在第{where.line}行结束）", self.last_row)
         return f
+
+
+_PARENT_MARKS = (("cn", re.compile(r"^[一二三四五六七八九十]+[、.．]")), ("num", re.compile(r"^\d+[、.．](?!\d)")),
+                 ("star", re.compile(r"^[★☆]")))
+_CHILD_MARK = re.compile(r"^(?:其中|[（(]\d+[)）]|\d+\.\d+|[①-⑳]|[-—－]\s*)")
+_CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
+
+
+def _numbering(name: str) -> str | None:
+    for style, pattern in _PARENT_MARKS:
+        if pattern.match(name):
+            return style
+    return None
+
+
+def _children_of(inds: list[Indicator], k: int) -> int:
+    """How many rows after row k make up row k's weight (and score), when row k is marked as a
+    parent or the row after it as a child; 0 when row k is an ordinary indicator."""
+    parent = inds[k]
+    w = parent.weight.value
+    if w is None or w <= 0 or k + 1 >= len(inds):
+        return 0
+    style = _numbering(parent.name.text)
+    child_marked = bool(_CHILD_MARK.match(inds[k + 1].name.text))
+    if not child_marked:
+        # 一、 or 1、 before rows numbered another way; ★ alone marks a core indicator, and
+        # 1、 followed by 2、 is a numbered list of siblings
+        if style is None or style == "star" or _numbering(inds[k + 1].name.text) == style:
+            return 0
+    total = 0
+    scores = 0
+    for j in range(k + 1, len(inds)):
+        child = inds[j]
+        if child.weight.value is None or child.level1.text != parent.level1.text:
+            return 0
+        total += child.weight.value
+        if child.score.value is not None:
+            scores += child.score.value
+        if total == w:
+            n = j - k
+            if (n >= 2 or child_marked) and (parent.score.value is None or parent.score.value == scores):
+                return n
+            return 0
+        if total > w:
+            return 0
+    return 0
 
 
 def _starts_form(row: Row) -> bool:

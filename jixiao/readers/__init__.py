@@ -1,20 +1,53 @@
 """Format-specific readers: each turns a file into grids of cells for the recogniser.
 
-`read_forms(path)` is the one entry point every stage uses: it picks the reader by the file's
-ending (and content), and returns the forms found and one error per form or file that could not
-be read. It never raises for bad input: a broken file becomes a `ReadError` in the list.
+`read_forms(path)` is the one entry point every stage uses: it finds out what the file really
+is from its content (`sniff`), hands it to the reader registered for that format, runs the
+recogniser on every grid, and returns the forms found and one error per form or file that could
+not be read. It never raises for bad input: a broken file becomes a `ReadError` in the list.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ReadError
-from ..model import Form, Loc
+from ..grid import Grid
+from ..model import Form, Loc, Repair
 from ..recognize import recognize
+from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff
 
-# ending → reader module; readers register here as they are added.
-TEXT_ENDINGS = {".txt", ".text", ".tsv", ""}
+# format (what sniff finds) → "module:function" taking a Path and returning list[Grid];
+# imported on first use so that reading a text file does not load openpyxl or pdfminer.
+READERS: dict[str, str] = {
+    "xlsx": "jixiao.readers.xlsx:read_xlsx",
+    "xls": "jixiao.readers.xls:read_xls",
+    "docx": "jixiao.readers.docx:read_docx",
+    "pdf": "jixiao.readers.pdf:read_pdf",
+    "markdown": "jixiao.readers.markdown:read_markdown",
+    "html": "jixiao.readers.htmltables:read_html",
+    "csv": "jixiao.readers.text:read_csv",
+    "text": "jixiao.readers.text:read_text",
+}
+
+# Kept for callers that ask which endings are plain text.
+TEXT_ENDINGS = {e for e, f in ENDINGS.items() if f == "text"}
+
+
+def reader_for(kind: str) -> Callable[[Path], list[Grid]]:
+    module, attr = READERS[kind].split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _where(grids: list[Grid], kind: str) -> str:
+    sheets = [g.sheet for g in grids if g.sheet]
+    if kind in ("xlsx", "xls") and sheets:
+        return f"（已查看 {len(sheets)} 个工作表：{'、'.join(sheets[:10])}{'…' if len(sheets) > 10 else ''}）"
+    if kind == "pdf" and grids:
+        pages = grids[0].rows[-1].loc.sheet if grids[0].rows else None
+        return f"（已读到{pages}）" if pages else "（PDF 中没有可识别的文字或表格）"
+    return ""
 
 
 def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
@@ -30,17 +63,28 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             from .jsonio import read_json
 
             return read_json(p)
-        from .text import read_text
-
-        grids = read_text(p)
+        kind = sniff(p)
+        refused = refuse(kind, p)
+        if refused is not None:
+            return [], [refused]
+        grids = reader_for(kind)(p)
         forms: list[Form] = []
         errors: list[ReadError] = []
         for grid in grids:
+            errors.extend(grid.problems)
             f, e = recognize(grid)
             forms.extend(f)
             errors.extend(e)
+        expected = ENDINGS.get(suffix)
+        if expected is not None and expected != kind and not (expected in TEXT_FORMATS and kind in TEXT_FORMATS):
+            note = f"文件扩展名为 {p.suffix}，但内容是{NAMES.get(kind, kind)}，已按{NAMES.get(kind, kind)}读取"
+            for form in forms:
+                form.repairs.insert(0, Repair(kind="format-by-content", message=note, locs=[Loc(file=name)]))
         if not forms and not errors:
-            errors.append(ReadError("文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）", Loc(file=name)))
+            errors.append(ReadError(
+                "文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）" + _where(grids, kind),
+                Loc(file=name),
+            ))
         return forms, errors
     except ReadError as e:
         return [], [e]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from ..errors import ReadError
@@ -45,9 +47,36 @@ def grid_from_text(text: str, name: str) -> Grid:
     return grid
 
 
-def read_text(path: Path) -> list[Grid]:
+def read_decoded(path: Path) -> str:
+    """The text of a file of bounded size, decoded as `decode` does."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ReadError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Loc(file=str(path)))
-    data = path.read_bytes()
-    return [grid_from_text(decode(data, str(path)), str(path))]
+    return decode(path.read_bytes(), str(path))
+
+
+def read_text(path: Path) -> list[Grid]:
+    return [grid_from_text(read_decoded(path), str(path))]
+
+
+def grid_from_csv(text: str, name: str) -> Grid:
+    """Comma-separated values (what a spreadsheet saves as .csv): one row per record."""
+    grid = Grid(source=name)
+    blank = False
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for record in reader:
+        n = reader.line_num
+        if not any(t.strip() for t in record):
+            blank = True
+            continue
+        cells = [Cell(text=t, loc=Loc(file=name, line=n, col=i + 1)) for i, t in enumerate(record)]
+        grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=n), blank_before=blank))
+        blank = False
+    return grid
+
+
+def read_csv(path: Path) -> list[Grid]:
+    try:
+        return [grid_from_csv(read_decoded(path), str(path))]
+    except csv.Error as e:
+        raise ReadError(f"CSV 格式错误：{e}", Loc(file=str(path))) from None

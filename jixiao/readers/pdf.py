@@ -1,0 +1,312 @@
+"""Born-digital PDFs with pdfplumber: one grid per document, tables rebuilt from cell geometry.
+
+pdfplumber finds each table's cells from the ruling lines (`page.find_tables()`). Their edges
+give the table's column and row boundaries, and a cell covering several of them is a merged cell:
+its text goes to its top-left grid position and the positions it covers are `merged=True`, as
+every reader hands them on. Each character is placed in the cell that holds its centre (one pass
+over the page's characters, by bisection), and cell text is built from the characters' lines:
+lines a cell wrapped are joined without a break, keeping the space LibreOffice and Word leave at
+the end of a line that broke between words.
+
+Repairs made here, because they need the geometry:
+- text that overflows its cell: characters right (or left) of the table but on a row's line
+  belong to that row's outermost cell, and a single line that runs on from one cell into the
+  empty cell next to it (starting at the border, with no gap) belongs to the first cell;
+- a table continued on the next page is simply read on: all pages go into one grid, and the
+  first row of each new page is marked `blank_before` (the recogniser aligns rows that lost
+  their merged leading column);
+- text outside tables (the title, `（2021年度）`, `单位：元`) becomes rows in reading order, one
+  cell per run of text separated by wide gaps; page numbers are dropped.
+A page with images but no characters is a scan: it needs OCR, and the reader says so instead of
+reading it as empty.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from pathlib import Path
+
+from ..errors import ReadError
+from ..grid import Cell, Grid, Row
+from ..model import Loc
+
+MAX_PAGES = 500
+MAX_CHARS_PER_PAGE = 200_000
+SNAP = 1.0  # points: edges closer than this are the same boundary
+_PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
+
+
+def _why(e: Exception) -> str:
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def _boundaries(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _index(bounds: list[float], v: float) -> int:
+    """The boundary nearest to v (cell edges are snapped to these)."""
+    i = bisect_right(bounds, v)
+    if i == 0:
+        return 0
+    if i == len(bounds) or v - bounds[i - 1] <= bounds[i] - v:
+        return i - 1
+    return i
+
+
+def _mid(ch: dict) -> tuple[float, float]:
+    return (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+
+
+def _lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into lines, top to bottom, each line left to right."""
+    lines: list[list[dict]] = []
+    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        _, cy = _mid(ch)
+        if lines:
+            last = lines[-1]
+            ref = last[0]
+            if abs(cy - (ref["top"] + ref["bottom"]) / 2) <= max(ref["bottom"] - ref["top"], 1) * 0.5:
+                last.append(ch)
+                continue
+        lines.append([ch])
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+    return lines
+
+
+def _line_text(line: list[dict]) -> str:
+    out = []
+    prev = None
+    for ch in line:
+        if prev is not None:
+            gap = ch["x0"] - prev["x1"]
+            size = max(prev.get("size", 0) or 0, 1.0)
+            if gap > max(1.5, 0.25 * size) and not prev["text"].isspace() and not ch["text"].isspace():
+                out.append(" ")  # a word gap the producer drew without a space character
+        out.append(ch["text"])
+        prev = ch
+    return "".join(out)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines a cell wrapped, joined. A break needs a space only between two Latin words or
+    numbers when the producer left none; CJK text wraps anywhere and joins without one."""
+    text = ""
+    for line in lines:
+        if text and line and text[-1].isascii() and text[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+            text += " "
+        text += line
+    return text
+
+
+def _text(chars: list[dict]) -> str:
+    return _join_lines([_line_text(line) for line in _lines(chars)]).strip()
+
+
+class _Table:
+    """One table's grid: boundaries, which cell owns each grid position, the characters of each cell."""
+
+    def __init__(self, bboxes: list[tuple[float, float, float, float]]):
+        self.xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
+        self.ys = _boundaries([b[1] for b in bboxes] + [b[3] for b in bboxes])
+        self.x0, self.x1 = self.xs[0], self.xs[-1]
+        self.top, self.bottom = self.ys[0], self.ys[-1]
+        self.cells: list[dict] = []  # {"r", "c", "rows", "cols", "bbox", "chars"}
+        self.owner: dict[tuple[int, int], int] = {}
+        for b in bboxes:
+            c0, c1 = _index(self.xs, b[0]), _index(self.xs, b[2])
+            r0, r1 = _index(self.ys, b[1]), _index(self.ys, b[3])
+            if c1 <= c0 or r1 <= r0 or (r0, c0) in self.owner:
+                continue
+            k = len(self.cells)
+            self.cells.append({"r": r0, "c": c0, "rows": r1 - r0, "cols": c1 - c0, "bbox": b, "chars": []})
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    self.owner.setdefault((r, c), k)
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x < self.x1 and self.top <= y < self.bottom
+
+    def cell_at(self, x: float, y: float) -> dict:
+        r = min(max(bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        c = min(max(bisect_right(self.xs, x) - 1, 0), len(self.xs) - 2)
+        k = self.owner.get((r, c))
+        if k is None:  # a hole the ruling lines did not close: a cell of its own
+            k = len(self.cells)
+            self.cells.append({"r": r, "c": c, "rows": 1, "cols": 1,
+                               "bbox": (self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]), "chars": []})
+            self.owner[(r, c)] = k
+        return self.cells[k]
+
+    def overflow(self, ch: dict) -> bool:
+        """Characters beside the table on a row's line run over from that row's outermost cell."""
+        x, y = _mid(ch)
+        if not (self.top <= y < self.bottom) or self.x0 <= x < self.x1:
+            return False
+        r = min(max(bisect_right(self.ys, y) - 1, 0), len(self.ys) - 2)
+        cols = range(len(self.xs) - 2, -1, -1) if x >= self.x1 else range(len(self.xs) - 1)
+        for c in cols:
+            k = self.owner.get((r, c))
+            if k is not None:
+                self.cells[k]["chars"].append(ch)
+                return True
+        return False
+
+    def join_runovers(self) -> None:
+        """A line that runs from one cell into the empty cell beside it belongs to the first."""
+        by_pos = {(cell["r"], cell["c"]): cell for cell in self.cells}
+        for cell in sorted(self.cells, key=lambda c: (c["r"], c["c"])):
+            if not cell["chars"]:
+                continue
+            right = by_pos.get((cell["r"], cell["c"] + cell["cols"]))
+            if right is None or not right["chars"] or right is cell:
+                continue
+            right_lines = _lines(right["chars"])
+            if len(right_lines) != 1:
+                continue
+            first = right_lines[0][0]
+            _, fy = _mid(first)
+            same_line = [ch for ch in cell["chars"] if abs(_mid(ch)[1] - fy) <= (first["bottom"] - first["top"]) * 0.5]
+            if not same_line:
+                continue
+            last = max(same_line, key=lambda ch: ch["x1"])
+            border = right["bbox"][0]
+            if first["x0"] - last["x1"] < 1.0 and first["x0"] - border < 1.0 and border - last["x1"] < 3.0:
+                cell["chars"].extend(right["chars"])
+                right["chars"] = []
+
+    def rows(self, name: str, page_no: int) -> list[tuple[float, list[Cell]]]:
+        sheet = f"第{page_no}页"
+        out = []
+        by_origin = {(cell["r"], cell["c"]): cell for cell in self.cells}
+        for r in range(len(self.ys) - 1):
+            cells = []
+            for c in range(len(self.xs) - 1):
+                loc = Loc(file=name, col=c + 1, sheet=sheet)
+                origin = by_origin.get((r, c))
+                if origin is not None:
+                    cells.append(Cell(text=_text(origin["chars"]), loc=loc, span=(origin["rows"], origin["cols"]),
+                                      bbox=tuple(origin["bbox"])))
+                elif (r, c) in self.owner:
+                    cells.append(Cell(text="", loc=loc, merged=True))
+                else:
+                    cells.append(Cell(text="", loc=loc))
+            out.append((self.ys[r], cells))
+        return out
+
+
+def _text_rows(chars: list[dict], name: str, page_no: int) -> list[tuple[float, list[Cell]]]:
+    """Text outside tables: one row per line, a new cell at each gap wider than three characters."""
+    out = []
+    sheet = f"第{page_no}页"
+    for line in _lines(chars):
+        runs: list[list[dict]] = [[]]
+        prev = None
+        for ch in line:
+            if prev is not None and ch["x0"] - prev["x1"] > 3 * max(prev.get("size", 0) or 0, 3.0):
+                runs.append([])
+            runs[-1].append(ch)
+            prev = ch
+        texts = [(_line_text(run).strip(), run) for run in runs]
+        texts = [(t, run) for t, run in texts if t]
+        if not texts or (len(texts) == 1 and _PAGE_NUMBER.match(texts[0][0])):
+            continue
+        cells = [Cell(text=t, loc=Loc(file=name, col=k + 1, sheet=sheet),
+                      bbox=(run[0]["x0"], min(c["top"] for c in run), run[-1]["x1"], max(c["bottom"] for c in run)))
+                 for k, (t, run) in enumerate(texts)]
+        out.append((line[0]["top"], cells))
+    return out
+
+
+def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] | None:
+    """The page's rows in reading order, or None when the page has no text layer."""
+    chars = page.chars
+    if not chars:
+        return None if page.images else []
+    if len(chars) > MAX_CHARS_PER_PAGE:
+        raise ReadError(f"PDF 第{page_no}页的字符数超过上限 {MAX_CHARS_PER_PAGE}", Loc(file=name, sheet=f"第{page_no}页"))
+    tables = [_Table(t.cells) for t in page.find_tables() if t.cells]
+    outside = []
+    for ch in chars:
+        x, y = _mid(ch)
+        for t in tables:
+            if t.contains(x, y):
+                t.cell_at(x, y)["chars"].append(ch)
+                break
+        else:
+            if not any(t.overflow(ch) for t in tables):
+                outside.append(ch)
+    items = _text_rows(outside, name, page_no)
+    for t in tables:
+        t.join_runovers()
+        items.extend(t.rows(name, page_no))
+    items.sort(key=lambda item: item[0])
+    return items
+
+
+def _page_count(pdf) -> int | None:
+    """The page count from the document catalogue, without building every page."""
+    try:
+        from pdfminer.pdftypes import resolve1
+
+        pages = resolve1(pdf.doc.catalog.get("Pages"))
+        count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+        return int(count) if isinstance(count, (int, float)) else None
+    except Exception:  # a damaged page tree: pdfplumber will say so when pages are read
+        return None
+
+
+def read_pdf(path: Path) -> list[Grid]:
+    name = str(path)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect:
+        raise ReadError("PDF 已加密（设有打开密码），无法读取；请取消密码后再读取", Loc(file=name)) from None
+    except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError… on broken files
+        raise ReadError(f"PDF 文件已损坏，无法打开（{_why(e)}）", Loc(file=name)) from None
+    grid = Grid(source=name)
+    no_text: list[int] = []
+    with pdf:
+        count = _page_count(pdf)
+        if count is not None and count > MAX_PAGES:
+            raise ReadError(f"PDF 共 {count} 页，超过上限 {MAX_PAGES} 页；请拆分后再读取", Loc(file=name))
+        try:
+            pages = pdf.pages
+            if len(pages) > MAX_PAGES:
+                raise ReadError(f"PDF 共 {len(pages)} 页，超过上限 {MAX_PAGES} 页；请拆分后再读取", Loc(file=name))
+            for page_no, page in enumerate(pages, 1):
+                items = _page_rows(page, name, page_no)
+                page.close()  # drop the page's parsed objects: memory stays bounded by one page
+                if items is None:
+                    no_text.append(page_no)
+                    continue
+                line = 0
+                for k, (_, cells) in enumerate(items):
+                    if not any(c.text for c in cells):
+                        continue
+                    line += 1
+                    for c in cells:
+                        c.loc.line = line
+                    grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=line, sheet=f"第{page_no}页"),
+                                         blank_before=line == 1 and page_no > 1))
+        except ReadError:
+            raise
+        except Exception as e:  # pdfminer errors in a page's content stream
+            raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{_why(e)}）", Loc(file=name)) from None
+    if no_text:
+        pages_text = "、".join(map(str, no_text[:20])) + ("…" if len(no_text) > 20 else "")
+        message = f"PDF 第{pages_text}页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"
+        if not grid.rows:
+            raise ReadError(message, Loc(file=name, sheet=f"第{no_text[0]}页"))
+        grid.problems.append(ReadError(message + "；这些页未读取", Loc(file=name, sheet=f"第{no_text[0]}页")))
+    return [grid]
