@@ -1,0 +1,181 @@
+"""The application as people use it: a real `jixiao serve` (uvicorn) on a free localhost port, a
+real Chromium driven by Playwright. An administrator uploads the seed, a unit corrects a value
+and submits, a reviewer comments on a finding and approves; the form exports to Excel."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from ..store.pgserver import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORDS = {"admin": "admin-password-1", "unit": "unit-password-1", "reviewer": "reviewer-password-1"}
+CAR = "2021年(社保卡中心)公务车辆购置费"
+
+
+def jixiao(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jixiao.cli", *args], input=stdin, capture_output=True, text=True,
+                          timeout=60)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("serve")
+    db = f"sqlite:///{work / 'jixiao.db'}"
+    for name, extra in (("admin", ["--role", "管理员"]),
+                        ("unit", ["--role", "填报", "--unit", "上海市社会保障卡服务中心", "--department", "上海市公安局"]),
+                        ("reviewer", ["--role", "审核", "--department", "上海市公安局"])):
+        done = jixiao("user", "add", name, *extra, "--db", db, stdin=PASSWORDS[name] + "\n")
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    log = open(work / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            if httpx.get(base + "/login", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("jixiao serve did not start: " + (work / "serve.log").read_text())
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("找不到 /usr/bin/chromium：请先运行 scripts/setup.sh")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def log_in(page: Page, base: str, name: str) -> None:
+    page.goto(base + "/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORDS[name])
+    page.click("button[type=submit]")
+    expect(page.locator(".who")).to_contain_text(name)
+
+
+def log_out(page: Page) -> None:
+    page.click(".who button")
+    page.wait_for_url("**/login")
+
+
+def open_car_form(page: Page, base: str) -> None:
+    page.goto(base + "/forms")
+    page.click(f"text={CAR}")
+    expect(page.locator("h1")).to_have_text(CAR)
+
+
+def test_upload_review_edit_submit_approve_export(server, browser, seed_path, tmp_path):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+
+    # An administrator uploads the seed file and sees a result line for it.
+    log_in(page, server, "admin")
+    page.goto(server + "/upload")
+    page.set_input_files("#upload-files", str(seed_path))
+    page.click("#upload-submit")
+    expect(page.locator("#upload-results .result-line")).to_have_text("shanghai-2021.txt：导入 10 张自评表")
+
+    # The list shows the ten forms.
+    page.goto(server + "/forms")
+    expect(page.locator("#form-list tbody tr")).to_have_count(10)
+
+    # The form page marks S003 on the score cell of 管理人员责任制度 (2 of 4 although 完善 = 完善).
+    open_car_form(page, server)
+    cell = page.locator("#cell-indicators-12-score")
+    assert "sev-error" in cell.get_attribute("class")
+    expect(cell.locator("a.mark")).to_have_count(1)
+    expect(page.locator("#findings")).to_contain_text("实际完成值“完善”与指标值“完善”相同，应得满分 4，填报 2")
+    expect(page.locator("#rescored-total")).to_have_text("100")
+    shot = tmp_path / "form-page.png"
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("JIXIAO_SCREENSHOTS"):
+        shutil.copy(shot, Path(os.environ["JIXIAO_SCREENSHOTS"]) / "form-page.png")
+    log_out(page)
+
+    # The unit changes the actual value: the page re-scores as it types, before saving.
+    log_in(page, server, "unit")
+    open_car_form(page, server)
+    page.click("#edit-link")
+    expect(page.locator("#preview-rescored")).to_have_text("100")
+    page.fill('input[name="indicators[12].actual"]', "基本完善")
+    expect(page.locator("#preview-rescored")).to_have_text("98.4")
+    expect(page.locator("#preview-findings")).to_contain_text("S004")
+    expect(page.locator("#preview-findings")).not_to_contain_text("S003")
+    assert "sev-warning" in page.locator("#cell-indicators-12-score").get_attribute("class")
+    page.click("#save-form")
+
+    # Saved: a new version, the new score and findings, and the change in the audit log.
+    expect(page.locator(".flash")).to_contain_text("已保存（第 2 版）")
+    expect(page.locator("#rescored-total")).to_have_text("98.4")
+    expect(page.locator("#findings")).to_contain_text("S004")
+    expect(page.locator("#findings")).not_to_contain_text("S003")
+    expect(page.locator("#audit")).to_contain_text("基本完善")
+    expect(page.locator("#audit")).to_contain_text("第13行指标“管理人员责任制度” 实际完成值")
+
+    # Submit for review, then export the form to Excel.
+    page.click("#submit-form")
+    expect(page.locator("#form-status")).to_have_text("已提交")
+    with page.expect_download() as info:
+        page.click("#export-form")
+    wb = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    sheet = wb["自评表"]
+    assert sheet["B3"].value == CAR
+    assert any(c.value == "基本完善" for row in sheet.iter_rows() for c in row)
+    assert {"问题", "重新评分"} <= set(wb.sheetnames)
+    log_out(page)
+
+    # The reviewer accepts the explanation on the finding and approves the form.
+    log_in(page, server, "reviewer")
+    open_car_form(page, server)
+    row = page.locator("#findings tr", has_text="S004")
+    row.locator("select[name=decision]").select_option("说明已接受")
+    row.locator("input[name=comment]").fill("制度尚在完善，扣分合理")
+    row.locator("button").click()
+    expect(page.locator(".flash")).to_contain_text("已记录对 S004 的复核意见")
+    expect(page.locator("#findings tr", has_text="S004")).to_contain_text("制度尚在完善，扣分合理")
+    page.fill("#review-comment", "同意")
+    page.click("#approve-form")
+    expect(page.locator("#form-status")).to_have_text("已审核")
+    expect(page.locator("#audit")).to_contain_text("审核通过")
+
+    # The dashboard draws its charts from the same forms.
+    page.goto(server + "/dashboard")
+    expect(page.locator("#card-forms")).to_have_text("10")
+    expect(page.locator("svg.chart")).to_have_count(4)
+    page.close()
+
+
+def test_user_add_reads_the_password_from_standard_input(tmp_path):
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    ok = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "上海市公安局", "--db", db,
+                stdin="a-good-password\n")
+    assert ok.returncode == 0 and "已创建用户 审核员甲（审核，主管部门 上海市公安局）" in ok.stdout
+    again = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "x", "--db", db, stdin="another-pw\n")
+    assert again.returncode == 2 and "用户“审核员甲”已存在" in again.stderr
+    missing = jixiao("user", "add", "单位乙", "--role", "填报", "--db", db, stdin="a-good-password\n")
+    assert missing.returncode == 2 and "填报用户必须指定所属实施单位" in missing.stderr
