@@ -42,7 +42,8 @@ def read_xlsx(path: Path) -> list[Grid]:
     import openpyxl  # imported here: `jixiao parse x.txt` should not pay for it
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        with path.open("rb") as fh:  # a file object: openpyxl refuses a path whose ending is not .xlsx
+            wb = openpyxl.load_workbook(fh, data_only=True)
     except ReadError:
         raise
     except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, ParseError…) on broken files
