@@ -9,13 +9,14 @@ from pathlib import PurePath
 
 from starlette.datastructures import UploadFile
 
+from ..readers.sniff import ENDINGS
 from ..store import ImportResult, Store
 from ..store.imports import safe_filename
 from ..store.schema import User
 
-# The formats jixiao reads (see jixiao.readers); anything else is refused before it is stored.
-ALLOWED_ENDINGS = {".txt", ".text", ".tsv", ".csv", ".json", ".xlsx", ".xlsm", ".xls", ".docx", ".pdf",
-                   ".md", ".markdown", ".html", ".htm"}
+# The endings the readers know (jixiao.readers.sniff); anything else is refused before it is
+# read. Known but unreadable kinds (.doc, .ods …) pass, so the reader can say what to do instead.
+ALLOWED_ENDINGS = {e for e in ENDINGS if e}
 MAX_FILE_BYTES = int(float(os.environ.get("JIXIAO_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 MAX_FILES = int(os.environ.get("JIXIAO_MAX_UPLOAD_FILES", "100"))
 # The whole request may carry every file at its limit, plus the multipart overhead.

@@ -111,3 +111,24 @@ def test_dashboard_sums_money_exactly_and_weights_the_rate_by_budget(client_for,
     assert sum(g["rescored"] for g in d["grades"].values()) == 10
     assert sum(h["self"] for h in d["histogram"]) == 10
     assert d["rules"][0]["forms"] >= d["rules"][-1]["forms"]
+
+
+def test_uploads_read_every_supported_format(client_for, seed_path, tmp_path):
+    """The upload keeps the file's ending, so the reader picks the right format: here the seed
+    written out as Excel and as Word by `jixiao export`'s writers."""
+    from jixiao.writers import write_docx, write_xlsx
+
+    forms, _ = read_forms(seed_path)
+    write_xlsx(forms[:3], tmp_path / "three.xlsx")
+    write_docx(forms[3:5], tmp_path / "two.docx")
+    admin = client_for("admin")
+    r = admin.post("/api/uploads", files=[
+        ("files", ("three.xlsx", (tmp_path / "three.xlsx").read_bytes())),
+        ("files", ("two.docx", (tmp_path / "two.docx").read_bytes())),
+        ("files", ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)),
+    ])
+    xlsx, docx, doc = r.json()["files"]
+    assert xlsx["forms"] == 3 and docx["forms"] == 2
+    assert doc["forms"] == 0 and doc["errors"] and doc["errors"][0]["location"]["file"] == "old.doc"
+    projects = {f["project"] for f in admin.get("/api/forms").json()}
+    assert projects == {f.project.text for f in forms[:5]}
