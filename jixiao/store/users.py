@@ -7,7 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import JixiaoError
+from .errors import Invalid
 from .schema import ROLE_REVIEWER, ROLE_UNIT, ROLES, User
 
 _hasher = PasswordHasher()
@@ -18,7 +18,7 @@ _DUMMY = _hasher.hash("jixiao-dummy-password")
 MIN_PASSWORD = 8
 
 
-class UserError(JixiaoError):
+class UserError(Invalid):
     """A user cannot be created or changed (the message says why)."""
 
 
