@@ -73,14 +73,21 @@ def hbars(items: list[tuple[str, int, str]], label: str, width: int = 520) -> Ma
     return _svg(width, height, body, label)
 
 
+def _floor10(v: Decimal) -> Decimal:
+    return max(Decimal(0), (v / 10).to_integral_value(rounding="ROUND_FLOOR") * 10)
+
+
 def scatter(points: list[dict], label: str, width: int = 520, height: int = 300) -> Markup:
     """Execution rate (x, %) against re-scored total (y): each form a dot linking to its page."""
     left, right, top, bottom = 44, 14, 14, 40
     pw, ph = width - left - right, height - top - bottom
     xs = [Decimal(p["rate"]) for p in points]
-    x_min = min([Decimal(0)] + [min(xs) if xs else Decimal(0)])
+    ys = [Decimal(p["score"]) for p in points]
+    # Axes start a little below the lowest point (in steps of 10), so that forms bunched at
+    # 95–100 are told apart; they never start below 0 or end below 100.
+    x_min = _floor10(min(xs) - 5) if xs else Decimal(0)
     x_max = max([Decimal(100)] + xs)
-    y_min, y_max = Decimal(0), Decimal(100)
+    y_min, y_max = (_floor10(min(ys) - 5) if ys else Decimal(0)), Decimal(100)
 
     def px(x: Decimal) -> float:
         return left + float((x - x_min) / (x_max - x_min)) * pw
@@ -91,12 +98,12 @@ def scatter(points: list[dict], label: str, width: int = 520, height: int = 300)
 
     body = []
     for t in range(0, 101, 20):
-        y = py(Decimal(t))
+        yv = y_min + (y_max - y_min) * t / 100
+        y = py(yv)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{t}</text>')
-        x = px(x_min + (x_max - x_min) * t / 100)
-        body.append(f'<text x="{x:.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#666">'
-                    f'{(x_min + (x_max - x_min) * t / 100):.0f}%</text>')
+        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{yv:.0f}</text>')
+        xv = x_min + (x_max - x_min) * t / 100
+        body.append(f'<text x="{px(xv):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#666">{xv:.0f}%</text>')
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#333"/>')
     body.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#333"/>')
     body.append(f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle">预算执行率</text>')
