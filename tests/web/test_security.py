@@ -176,3 +176,15 @@ def test_passwords_are_stored_as_argon2_hashes(store):
     assert "a-long-password" not in store.user(u.id).password_hash
     assert store.authenticate("new_user", "a-long-password").id == u.id
     assert store.authenticate("new_user", "wrong-password") is None
+
+
+def test_text_from_a_form_is_escaped_on_every_page(client_for):
+    admin = client_for("admin")
+    evil = "<script>alert(1)</script>"
+    form = {"project": evil, "year": 2021, "department": evil, "unit": evil,
+            "indicators": [{"level1": "产出指标", "level2": "数量指标", "name": evil, "target": evil, "actual": evil,
+                            "weight": "90", "score": "1", "deviation": ""}]}
+    form_id = admin.post("/api/forms", json={"form": form}).json()["id"]
+    for url in (f"/forms/{form_id}", f"/forms/{form_id}/edit", "/forms", "/dashboard"):
+        page = admin.get(url).text
+        assert evil not in page and "&lt;script&gt;" in page, url
