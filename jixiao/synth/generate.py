@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..model import QUAL, QUANT, Form, Funds, FundsRow, Goals, Indicator, Text, Total
 from ..values import amount, measure, rate, round2
@@ -118,7 +118,9 @@ class FormMaker:
         if rng.random() < 0.25:  # the budget was adjusted during the year
             initial = round2(annual * Decimal(rng.randint(85, 115)) / HUNDRED)
         bp = rng.randint(*p.rate_range)
-        executed = round2(annual * Decimal(bp) / Decimal(10_000))
+        # no more places than the budget has, rounded down: executed never passes the budget by rounding
+        places = Decimal("0.0001") if wan else Decimal("0.01")
+        executed = (annual * Decimal(bp) / Decimal(10_000)).quantize(places, rounding=ROUND_DOWN)
         set_execution(form, initial, annual, executed, p.funds_weight, grouped=rng.random() < 0.6)
         form.funds.rows = self.subrows(form.funds.total)
 

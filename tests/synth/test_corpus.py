@@ -86,6 +86,8 @@ def test_forms_look_like_real_ones():
             blocks[i.level1.text] = blocks.get(i.level1.text, 0) + i.weight.value
         assert blocks == {"产出指标": 50, "效益指标": 30, "满意度指标": 10}
         assert f.funds.total.weight.value == 10
+        t = f.funds.total
+        assert t.executed.value <= t.annual_budget.value and t.rate.value >= 90  # no F002, F006
         scores = f.funds.total.score.value + sum(i.score.value for i in f.indicators)
         assert f.total.score.value == scores
     assert len({f.project.text for f in forms}) == len(forms)
