@@ -617,6 +617,7 @@ class _FormBuilder:
             if p.l1 is None or p.l1.text != name:
                 p.l2 = None
             p.l1 = Text(name, row.cells[j].loc)
+            self._backfill(row, "level1", p.l1)
             if name == "满意度指标":
                 self._pull_satisfaction_rows(row)
         if l2s:
@@ -625,6 +626,7 @@ class _FormBuilder:
             if len(l2s) >= 2 and taxonomy.parent_of(name) == "成本指标" and l2s[0][1] == "成本指标":
                 p.l1 = Text("成本指标", row.cells[l2s[0][0]].loc)
             p.l2 = Text(name, row.cells[j].loc)
+            self._backfill(row, "level2", p.l2)
             parent = taxonomy.parent_of(name)
             if not l1s and parent and (p.l1 is None or name not in taxonomy.KNOWN.get(p.l1.text, ())):
                 old = p.l1.text if p.l1 else "（无）"
@@ -635,6 +637,22 @@ class _FormBuilder:
             if l1s == [] and "level1" in self.ind_hdr and j <= self.ind_hdr["level1"] + self._row_shift_hint(row):
                 self.repair("move-cell", f"二级指标“{name}”印在一级指标列，已按指标体系识别", row)
         return True
+
+    def _backfill(self, row: Row, level: str, label: Text) -> None:
+        """A merged label printed in the middle of its group (its text centred in the merged
+        cell) also names the rows above it that have no label of that level yet."""
+        inds = self.form.indicators
+        k = len(inds)
+        while k > 0 and not getattr(inds[k - 1], level).text:
+            if level == "level2" and inds[k - 1].level1.text not in ("", self.pending.l1.text if self.pending.l1 else ""):
+                break
+            k -= 1
+        if k == len(inds):
+            return
+        for ind in inds[k:]:
+            setattr(ind, level, Text(label.text, label.loc))
+        what = "一级" if level == "level1" else "二级"
+        self.repair("label-after-rows", f"{what}指标“{label.text}”印在其所辖各行的中间，已补到上面 {len(inds) - k} 行", row)
 
     def _row_shift_hint(self, row: Row) -> int:
         return self._best_shift(row)[0]

@@ -202,11 +202,38 @@ class _Table:
         return out
 
 
-def _text_rows(chars: list[dict], name: str, page_no: int) -> list[tuple[float, list[Cell]]]:
-    """Text outside tables: one row per line, a new cell at each gap wider than three characters."""
+def _under_table(line: list[dict], tables: list[_Table]) -> _Table | None:
+    """The table a line of text hangs just below, within the table's columns: the text of merged
+    cells that a page break left open at the bottom (no border closes them, so they are not
+    cells), printed where their vertical alignment put it."""
+    top = min(c["top"] for c in line)
+    size = max((c.get("size", 0) or 0) for c in line) or 10.0
+    for t in tables:
+        if t.bottom - 1 <= top <= t.bottom + 2.5 * size and line[0]["x0"] >= t.x0 - 1 and line[-1]["x1"] <= t.x1 + 1:
+            return t
+    return None
+
+
+def _aligned_cells(line: list[dict], t: _Table, name: str, sheet: str) -> list[Cell]:
+    """A line under a table split at the table's column boundaries, one cell per column."""
+    by_col: dict[int, list[dict]] = {}
+    for ch in line:
+        c = min(max(bisect_right(t.xs, _mid(ch)[0]) - 1, 0), len(t.xs) - 2)
+        by_col.setdefault(c, []).append(ch)
+    return [Cell(text=_line_text(by_col[c]).strip() if c in by_col else "", loc=Loc(file=name, col=c + 1, sheet=sheet))
+            for c in range(len(t.xs) - 1)]
+
+
+def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table]) -> list[tuple[float, list[Cell]]]:
+    """Text outside tables: one row per line, a new cell at each gap wider than three characters
+    (or at the column boundaries of the table the line hangs under)."""
     out = []
     sheet = f"第{page_no}页"
     for line in _lines(chars):
+        table = _under_table(line, tables)
+        if table is not None:
+            out.append((line[0]["top"], _aligned_cells(line, table, name, sheet)))
+            continue
         runs: list[list[dict]] = [[]]
         prev = None
         for ch in line:
@@ -227,7 +254,10 @@ def _text_rows(chars: list[dict], name: str, page_no: int) -> list[tuple[float, 
 
 def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] | None:
     """The page's rows in reading order, or None when the page has no text layer."""
-    chars = page.chars
+    # characters drawn outside the page (a merged cell's text pushed past a page break) are
+    # clipped away when the page is shown: a person never sees them, and neither does the reader
+    x0, top, x1, bottom = page.bbox
+    chars = [c for c in page.chars if x0 <= _mid(c)[0] <= x1 and top <= _mid(c)[1] <= bottom]
     if not chars:
         return None if page.images else []
     if len(chars) > MAX_CHARS_PER_PAGE:
@@ -243,7 +273,7 @@ def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] 
         else:
             if not any(t.overflow(ch) for t in tables):
                 outside.append(ch)
-    items = _text_rows(outside, name, page_no)
+    items = _text_rows(outside, name, page_no, tables)
     for t in tables:
         t.join_runovers()
         items.extend(t.rows(name, page_no))

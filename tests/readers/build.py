@@ -81,10 +81,12 @@ def number_cell(text: str):
     return Decimal(body.replace(",", "")), fmt
 
 
-def to_xlsx(table: str, path: Path, sheet: str = "Sheet1", workbook=None, numbers: bool = True, start_row: int = 1):
-    """Write the table into a sheet (a new workbook unless one is given); returns the workbook."""
+def to_xlsx(table: str, path: Path, sheet: str = "Sheet1", workbook=None, numbers: bool = True, start_row: int = 1,
+            unbordered: int = 0):
+    """Write the table into a sheet (a new workbook unless one is given); returns the workbook.
+    Every cell has a border except in the first `unbordered` rows (a title above the table)."""
     import openpyxl
-    from openpyxl.styles import Border, Side
+    from openpyxl.styles import Alignment, Border, Side
 
     rows, merges = parse(table)
     wb = workbook
@@ -97,6 +99,7 @@ def to_xlsx(table: str, path: Path, sheet: str = "Sheet1", workbook=None, number
     thin = Side(style="thin")
     for m in merges:
         cell = ws.cell(row=start_row + m.row, column=m.col + 1)
+        cell.alignment = Alignment(vertical="center")  # as forms are set up: labels centred in merged cells
         num = number_cell(m.text) if numbers else None
         if num is not None:
             cell.value, cell.number_format = num
@@ -105,12 +108,37 @@ def to_xlsx(table: str, path: Path, sheet: str = "Sheet1", workbook=None, number
             cell.data_type = "s"
         for r in range(m.rows):
             for c in range(m.cols):
-                ws.cell(row=start_row + m.row + r, column=m.col + c + 1).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                if m.row + r >= unbordered:
+                    ws.cell(row=start_row + m.row + r, column=m.col + c + 1).border = Border(
+                        left=thin, right=thin, top=thin, bottom=thin)
         if m.rows > 1 or m.cols > 1:
             ws.merge_cells(start_row=start_row + m.row, start_column=m.col + 1,
                            end_row=start_row + m.row + m.rows - 1, end_column=m.col + m.cols)
+    _print_ready(ws, merges, start_row)
     wb.save(path)
     return wb
+
+
+def _units(text: str) -> float:
+    return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
+
+
+def _print_ready(ws, merges: list[Merge], start_row: int) -> None:
+    """Set the sheet up as a unit would before printing: each column as wide as its longest
+    single-cell text (capped), landscape, one page wide."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
+    for m in merges:
+        if m.cols == 1:
+            widths[m.col] = max(widths.get(m.col, 6), min(_units(m.text) + 2, 34))
+    for col, width in widths.items():
+        letter = get_column_letter(col + 1)
+        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, width)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def to_docx(tables: str | list[str], path: Path) -> None:

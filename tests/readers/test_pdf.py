@@ -1,0 +1,133 @@
+"""PDFs made by LibreOffice from small workbooks: merged cells rebuilt from the cell geometry,
+text that overflows the table, a table continued on the next page, the title above the table,
+and scans that need OCR."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PIL import Image
+
+from jixiao.readers import read_forms
+from jixiao.readers.pdf import read_pdf
+
+from . import build
+from .test_layouts import BASE, EXPECTED, FUNDS, GOALS, HEAD, check_base
+
+LONG_DEVIATION = "两个社区场地未落实，已与街道协调，明年一季度补齐并完成验收"
+
+
+def _long_form(n: int) -> str:
+    """A form with n indicators under 产出指标/数量指标 (long enough to run onto a second page)."""
+    rows = ["绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施"]
+    rows.append(f"^ | 产出指标 | 数量指标 | 指标1 | ≥1次 | 1次 | {90 - (n - 1)} | {90 - (n - 1)} |")
+    rows += [f"^ | ^ | ^ | 指标{k} | ≥{k}次 | {k}次 | 1 | 1 |" for k in range(2, n + 1)]
+    rows.append("总分 | < | < | < | < | < | 100 | 99.5 |")
+    return HEAD + FUNDS + GOALS + "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory, office) -> dict[str, Path]:
+    """All workbooks of this module, converted by one LibreOffice run."""
+    d = tmp_path_factory.mktemp("pdf")
+    sources = {}
+    sources["base"] = d / "base.xlsx"
+    build.to_xlsx(BASE, sources["base"], unbordered=2)
+
+    sources["overflow"] = d / "overflow.xlsx"
+    wb = build.to_xlsx(BASE.replace("两个社区场地未落实，明年补齐。", LONG_DEVIATION), sources["overflow"], unbordered=2)
+    ws = wb.active
+    ws.column_dimensions["I"].width = 12  # too narrow: the text runs on past the table's right edge
+    ws.print_area = "A1:P25"
+    wb.save(sources["overflow"])
+
+    sources["long"] = d / "long.xlsx"
+    build.to_xlsx(_long_form(40), sources["long"], unbordered=2)
+    paths = office.convert(list(sources.values()), "pdf", d / "out")
+    return dict(zip(sources, paths))
+
+
+def test_merged_cells_are_rebuilt_from_the_cell_geometry(pdfs):
+    forms, errors = read_forms(pdfs["base"])
+    assert errors == []
+    check_base(forms[0])
+    grid = read_pdf(pdfs["base"])[0]
+    funds = next(r for r in grid.rows if r.cells[0].text == "项目资金（元）")
+    assert funds.cells[0].span == (5, 1) and funds.cells[0].bbox is not None
+    below = grid.rows[grid.rows.index(funds) + 1]
+    assert below.cells[0].merged and below.cells[1].text == "年度资金总额" and below.cells[2].merged
+
+
+def test_title_above_the_table_becomes_rows(pdfs):
+    grid = read_pdf(pdfs["base"])[0]
+    assert [r.cells[0].text for r in grid.rows[:2]] == ["财政项目支出绩效自评表", "（2022年度）"]
+    assert grid.rows[0].cells[0].bbox[2] - grid.rows[0].cells[0].bbox[0] < 200  # a text line, not a table cell
+
+
+def test_text_overflowing_the_table_belongs_to_its_row(pdfs):
+    forms, errors = read_forms(pdfs["overflow"])
+    assert errors == []
+    assert forms[0].indicators[1].deviation.text == LONG_DEVIATION
+    grid = read_pdf(pdfs["overflow"])[0]
+    cell = next(c for r in grid.rows for c in r.cells if c.text == LONG_DEVIATION)
+    import pdfplumber
+
+    with pdfplumber.open(pdfs["overflow"]) as pdf:
+        (table,) = pdf.pages[0].find_tables()
+        outside = [ch for ch in pdf.pages[0].chars if ch["x0"] > table.bbox[2]]
+    assert outside, "the test needs text printed beyond the table's right edge"
+    assert cell.bbox[2] <= table.bbox[2] + 1
+
+
+def test_a_table_continued_on_the_next_page(pdfs):
+    grid = read_pdf(pdfs["long"])[0]
+    pages = {r.loc.sheet for r in grid.rows}
+    assert {"第1页", "第2页"} <= pages
+    first_on_2 = next(r for r in grid.rows if r.loc.sheet == "第2页")
+    assert first_on_2.blank_before and first_on_2.loc.line == 1
+    forms, errors = read_forms(pdfs["long"])
+    assert errors == []
+    assert [i.name.text for i in forms[0].indicators] == [f"指标{k}" for k in range(1, 41)]
+    # the labels, centred in cells merged over both pages, print in the middle of page 1
+    assert {(i.level1.text, i.level2.text) for i in forms[0].indicators} == {("产出指标", "数量指标")}
+    assert {r.kind for r in forms[0].repairs} >= {"label-after-rows", "shift-row"}
+    assert forms[0].total.score.text == "99.5"
+
+
+def _scan(path: Path, pages: int = 1) -> Path:
+    images = [Image.new("RGB", (595, 842), "white") for _ in range(pages)]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:])
+    return path
+
+
+def test_a_scan_needs_ocr(tmp_path):
+    forms, errors = read_forms(_scan(tmp_path / "scan.pdf", pages=2))
+    assert forms == []
+    assert [e.message for e in errors] == ["PDF 第1、2页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"]
+
+
+def test_a_scanned_page_among_text_pages(tmp_path, pdfs):
+    import pypdfium2 as pdfium
+
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument(pdfs["base"]))
+    merged.import_pages(pdfium.PdfDocument(_scan(tmp_path / "scan.pdf")))
+    path = tmp_path / "mixed.pdf"
+    merged.save(path)
+    forms, errors = read_forms(path)
+    assert [f.project.text for f in forms] == ["社区养老服务补贴"]
+    assert build.indicator_facts(forms[0]) == EXPECTED
+    assert [e.message for e in errors] == ["PDF 第2页没有文字层（是扫描件或图片），需要先做文字识别（OCR）；这些页未读取"]
+
+
+def test_a_pdf_with_no_form(tmp_path, office):
+    src = tmp_path / "notes.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "会议纪要：讨论了明年的预算编制"
+    wb.save(src)
+    (pdf,) = office.convert(src, "pdf", tmp_path / "out")
+    forms, errors = read_forms(pdf)
+    assert forms == [] and len(errors) == 1
+    assert errors[0].message.startswith("文件中没有找到自评表") and "第1页" in errors[0].message
