@@ -272,6 +272,9 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
         ia.reason = f"指标值“{t.text}”是文字，实际完成值“{a.text}”却是数值，无法判断完成程度"
         return
     level, ia.identical = qualitative_level(t.text, a.text, ruleset)
+    if level == BLANK:
+        # only punctuation or spaces ('.', '—'): printed, but says nothing about achievement
+        level = UNKNOWN
     ia.achievement = level
     if level == UNKNOWN:
         ia.reason = f"实际完成值“{a.text}”不是规则集中表示完成程度的用语，无法判断是否达成“{t.text}”"
