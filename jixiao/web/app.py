@@ -16,11 +16,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..store import Conflict, Forbidden, Invalid, NotFound, Store, open_store
-from . import api
+from . import api, upload
 from .auth import LoginRequired, login_redirect_url, session_user
 from .pages import admin, dashboard, forms, login, uploads
 from .render import HERE, render
-from .upload import MAX_REQUEST_BYTES
 
 SESSION_HOURS = 8
 
@@ -31,6 +30,14 @@ STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+TOO_LARGE_TEXT = "请求过大：一次上传总量不能超过 {mb} MB"
+TOO_LARGE = '{{"detail": "' + TOO_LARGE_TEXT + '"}}'
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class Limits:
@@ -44,13 +51,33 @@ class Limits:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            resp = JSONResponse({"detail": f"请求过大：一次上传总量不能超过 {MAX_REQUEST_BYTES // (1024 * 1024)} MB"},
-                                status_code=413)
-            return await resp(scope, receive, send)
+        if length and length.isdigit() and int(length) > upload.MAX_REQUEST_BYTES:
+            return await self._too_large(scope, receive, send)
         docs = scope["path"] in ("/docs", "/docs/oauth2-redirect")
+        limit = upload.MAX_REQUEST_BYTES
+        state = {"seen": 0, "too_large": False, "replaced": False}
+
+        async def counted_receive():
+            # A body sent without Content-Length (chunked) is counted as it arrives; past the
+            # limit the app gets an error, and whatever it answers is replaced by the 413 below.
+            message = await receive()
+            if message["type"] == "http.request":
+                state["seen"] += len(message.get("body", b""))
+                if state["seen"] > limit:
+                    state["too_large"] = True
+                    raise _TooLarge
+            return message
 
         async def send_with_headers(message):
+            if state["too_large"]:
+                if not state["replaced"] and message["type"] == "http.response.start":
+                    state["replaced"] = True
+                    body = TOO_LARGE.format(mb=limit // (1024 * 1024)).encode()
+                    await send({"type": "http.response.start", "status": 413,
+                                "headers": [(b"content-type", b"application/json"),
+                                            (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                return
             if message["type"] == "http.response.start":
                 extra = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
                          (b"referrer-policy", b"same-origin"),
@@ -58,7 +85,17 @@ class Limits:
                 message["headers"] = list(message.get("headers") or []) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, counted_receive, send_with_headers)
+        except _TooLarge:
+            if not state["replaced"]:
+                await send_with_headers({"type": "http.response.start", "status": 413, "headers": []})
+
+    @staticmethod
+    async def _too_large(scope, receive, send):
+        resp = JSONResponse({"detail": TOO_LARGE_TEXT.format(mb=upload.MAX_REQUEST_BYTES // (1024 * 1024))},
+                            status_code=413)
+        await resp(scope, receive, send)
 
 
 def _is_api(request: Request) -> bool:

@@ -71,6 +71,11 @@ async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request whose CSRF token is missing or wrong (403)."""
     if request.method in SAFE_METHODS:
         return
+    if "uid" not in request.session and request.url.path != "/login":
+        # Not logged in at all: say that (401 / the log-in page), not "bad token".
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(401, "请先登录", headers={"WWW-Authenticate": "Session"})
+        raise LoginRequired("/")
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:

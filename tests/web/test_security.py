@@ -155,6 +155,31 @@ def test_uploads_are_limited_in_type_and_size(client_for, monkeypatch):
     assert admin.get("/api/forms").json() == []
 
 
+def test_writes_without_a_session_get_401_not_a_csrf_error(client_for):
+    anon = client_for(None)
+    assert anon.post("/api/uploads", files=[("files", ("a.txt", b"x"))]).status_code == 401
+    assert anon.put("/api/forms/1", json={"version": 1, "form": {}}).status_code == 401
+    page = anon.post("/forms/1/edit", data={"project": "x"})
+    assert page.status_code == 303 and page.headers["location"].startswith("/login")
+
+
+def test_a_chunked_upload_is_cut_off_at_the_limit(client_for, monkeypatch):
+    admin = client_for("admin")
+    monkeypatch.setattr(upload, "MAX_REQUEST_BYTES", 10_000)
+    boundary = "jixiao-boundary"
+
+    def body():  # no Content-Length: the size is only known as the chunks arrive
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n"
+               f"Content-Type: text/plain\r\n\r\n").encode()
+        for _ in range(20):
+            yield b"x" * 1000
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = admin.post("/api/uploads", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 413 and "请求过大" in r.json()["detail"]
+    assert admin.get("/api/forms").json() == []
+
+
 def test_an_oversized_request_is_refused_before_it_is_read(client_for):
     admin = client_for("admin")
     r = admin.post("/api/uploads", content=b"x", headers={"Content-Length": str(10**10),
@@ -188,3 +213,15 @@ def test_text_from_a_form_is_escaped_on_every_page(client_for):
     for url in (f"/forms/{form_id}", f"/forms/{form_id}/edit", "/forms", "/dashboard"):
         page = admin.get(url).text
         assert evil not in page and "&lt;script&gt;" in page, url
+
+
+def test_the_source_file_is_for_its_uploader_and_administrators(client_for, seed_path):
+    unit, other, admin = client_for("unit"), client_for("other_unit"), client_for("admin")
+    uploaded = unit.post("/api/uploads", files=[("files", ("mine.txt", seed_path.read_bytes()))]).json()
+    form = unit.get(f"/api/forms/{uploaded['files'][0]['form_ids'][0]}").json()
+    file_id = form["source_file"]["id"]
+
+    assert unit.get(f"/files/{file_id}").content == seed_path.read_bytes()
+    assert admin.get(f"/files/{file_id}").status_code == 200
+    assert other.get(f"/files/{file_id}").status_code == 404
+    assert client_for("reviewer").get(f"/files/{file_id}").status_code == 404
