@@ -362,7 +362,9 @@ class _FormBuilder:
         return ("预算目标" in joined or "预期目标" in joined or "年度目标" in joined) and "实际完成" in joined
 
     def _goal_row(self, row: Row) -> None:
-        texts = [(i, t) for i, t in _nonempty(row) if t.replace(" ", "") not in ("年度总体目标", "总体目标")]
+        # the block label, or a piece of it (a PDF prints a merged label cut by a page break as
+        # loose lines: 年度总体目 / 标), is not goal text
+        texts = [(i, t) for i, t in _nonempty(row) if t.replace(" ", "") not in "年度总体目标"]
         if not texts:
             return
         goals = self.form.goals
@@ -526,7 +528,7 @@ class _FormBuilder:
         labels: list[tuple[int, int, str, str | None]] = []  # (cell, level, canonical, points)
         names: list[tuple[int, str]] = []
         for j, t in left:
-            if t.replace(" ", "") in ("绩效指标",):
+            if t.replace(" ", "") in "绩效指标":  # the block label, or a piece of it
                 continue
             c = taxonomy.classify(t)
             if c:

@@ -67,6 +67,7 @@ def form_to_dict(f: Form) -> dict[str, Any]:
         "total": {"weight": _num(f.total.weight), "score": _num(f.total.score), "inferred": f.total.inferred},
         "repairs": [r.to_dict() for r in f.repairs],
         "source": f.source.to_dict() if f.source else None,
+        **({"extra": f.extra} if f.extra else {}),  # columns and rows the model does not need
     }
 
 
@@ -133,6 +134,8 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
     tot = d.get("total") or {}
     f.total = Total(weight=amount(_s(tot, "weight", "total.")), score=amount(_s(tot, "score", "total.")),
                     inferred=bool(tot.get("inferred", False)))
+    if isinstance(d.get("extra"), dict):
+        f.extra = d["extra"]
     for r in d.get("repairs") or []:
         f.repairs.append(Repair(kind=r.get("kind", ""), message=r.get("message", ""),
                                 locs=[x for x in (Loc.from_dict(l) for l in r.get("locs") or []) if x]))

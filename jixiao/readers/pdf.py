@@ -224,6 +224,58 @@ def _aligned_cells(line: list[dict], t: _Table, name: str, sheet: str) -> list[C
             for c in range(len(t.xs) - 1)]
 
 
+def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[dict]) -> list[tuple]:
+    """Cells of a column beside a table that a page break left open at both ends.
+
+    A column of cells merged down the whole page (绩效指标, 一级指标 continued from the previous
+    page and onto the next) has its rules but no top or bottom border, so pdfplumber leaves it
+    out of the table; its text would read as text beside the table. A rule parallel to the
+    table's edge over most of its height marks such a column; rules across it cut it into cells."""
+    x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
+    x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
+    height = bottom - top
+    cells = []
+    for side in ("left", "right"):
+        edge_x = x0 if side == "left" else x1
+        rules = [e for e in vertical
+                 if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
+                 and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
+        if not rules:
+            continue
+        rule = max(rules, key=lambda e: e["x0"]) if side == "left" else min(rules, key=lambda e: e["x0"])
+        a, b = sorted((rule["x0"], edge_x))
+        y0, y1 = max(rule["top"], top), min(rule["bottom"], bottom)
+        cuts = sorted({e["top"] for e in horizontal if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
+        ys = [y0, *cuts, y1]
+        cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+    return cells
+
+
+def _open_bands(bboxes: list[tuple[float, float, float, float]], vertical: list[dict]) -> list[tuple]:
+    """Cells of the rows a page break left open above or below a table.
+
+    A table continued from the previous page starts with a row that has no top border (and one
+    continued on the next page ends with one that has no bottom border), so pdfplumber finds no
+    cells there; the column rules still run through it. Each run of the rules beyond the table
+    gives one more row, cut into cells where the rules are."""
+    xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    top, bottom = min(b[1] for b in bboxes), max(b[3] for b in bboxes)
+    at_cols = [e for e in vertical if abs(e["x0"] - xs[_index(xs, e["x0"])]) <= SNAP]
+    bands = []
+    above = [e["top"] for e in at_cols if e["top"] < top - 2 and e["bottom"] >= top - SNAP]
+    below = [e["bottom"] for e in at_cols if e["bottom"] > bottom + 2 and e["top"] <= bottom + SNAP]
+    if above:
+        bands.append((min(above), top))
+    if below:
+        bands.append((bottom, max(below)))
+    cells = []
+    for y0, y1 in bands:
+        middle = (y0 + y1) / 2
+        rules = sorted({xs[_index(xs, e["x0"])] for e in at_cols if e["top"] <= middle <= e["bottom"]})
+        cells += [(a, y0, b, y1) for a, b in zip(rules, rules[1:])]
+    return cells
+
+
 def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table]) -> list[tuple[float, list[Cell]]]:
     """Text outside tables: one row per line, a new cell at each gap wider than three characters
     (or at the column boundaries of the table the line hangs under)."""
@@ -262,7 +314,14 @@ def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] 
         return None if page.images else []
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise ReadError(f"PDF 第{page_no}页的字符数超过上限 {MAX_CHARS_PER_PAGE}", Loc(file=name, sheet=f"第{page_no}页"))
-    tables = [_Table(t.cells) for t in page.find_tables() if t.cells]
+    found = [t for t in page.find_tables() if t.cells]
+    edges = page.edges if found else []
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    tables = []
+    for t in found:
+        cells = t.cells + _open_columns(t.cells, vertical, horizontal)
+        tables.append(_Table(cells + _open_bands(cells, vertical)))
     outside = []
     for ch in chars:
         x, y = _mid(ch)

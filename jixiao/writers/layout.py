@@ -27,8 +27,8 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Amount, Form, Indicator, Measure
-from ..readers.numfmt import number_format_for
+from ..model import Amount, Form, Indicator, Measure, Rate
+from ..readers.numfmt import format_number, number_format_for
 from ..values import fmt_decimal
 
 N_COLS = 9
@@ -78,11 +78,26 @@ def ref(col: int, row: int) -> str:
     return f"{COL_LETTERS[col]}{row + 1}"
 
 
+def _number(plan: Plan, row: int, col: int, text: str, value: Decimal | None, fld: str, style: str = "number") -> Slot:
+    """A number written as a number whose format prints it exactly as the form did; anything
+    that format cannot reproduce ('=100%', '—', '约5万') stays text."""
+    if value is not None:
+        fmt = number_format_for(text)
+        if format_number(value, fmt) == text:
+            return plan.add(row, col, text, style=style, value=value, fmt=fmt, field=fld)
+    return plan.add(row, col, text, style=style, field=fld)
+
+
 def _amount(plan: Plan, row: int, col: int, a: Amount, fld: str, style: str = "number") -> Slot:
-    if a.value is not None:
-        return plan.add(row, col, a.text or fmt_decimal(a.value), style=style, value=a.value,
-                        fmt=number_format_for(a.text or fmt_decimal(a.value)), field=fld)
-    return plan.add(row, col, a.text, style=style, field=fld)
+    return _number(plan, row, col, a.text or fmt_decimal(a.value), a.value, fld, style)
+
+
+def _rate(plan: Plan, row: int, col: int, rate: Rate, fld: str) -> Slot:
+    """A rate as a number shown as printed: '96.97%' → 0.9697 shown as 0.00%."""
+    slot = _number(plan, row, col, rate.text, rate.value / 100 if rate.value is not None else None, fld)
+    if slot.value is None:
+        slot.fmt = "0.00%"  # for the formula, when the rate cell holds one
+    return slot
 
 
 def display(m: Measure) -> str:
@@ -140,7 +155,8 @@ def plan_form(form: Form, blank_rows: int = 0) -> Plan:
     _amount(p, r, 5, t.executed, "funds.executed")
     _amount(p, r, 6, t.weight, "funds.weight")
     budget, executed = ref(4, f), ref(5, f)
-    p.add(r, 7, t.rate.text, style="number", fmt="0.00%", formula=f"=IFERROR({executed}/{budget},0)", field="funds.rate")
+    rate_slot = _rate(p, r, 7, t.rate, "funds.rate")
+    rate_slot.formula = f"=IFERROR({executed}/{budget},0)"
     score = _amount(p, r, 8, t.score, "funds.score")
     score.formula = f"=IFERROR(ROUND(MIN({executed}/{budget},1)*{ref(6, f)},2),0)"
     r += 1
@@ -151,7 +167,7 @@ def plan_form(form: Form, blank_rows: int = 0) -> Plan:
         _amount(p, r, 4, sub.annual_budget, f"funds.rows[{k}].annual_budget")
         _amount(p, r, 5, sub.executed, f"funds.rows[{k}].executed")
         _amount(p, r, 6, sub.weight, f"funds.rows[{k}].weight")
-        p.add(r, 7, sub.rate.text, style="number", field=f"funds.rows[{k}].rate")
+        _rate(p, r, 7, sub.rate, f"funds.rows[{k}].rate")
         _amount(p, r, 8, sub.score, f"funds.rows[{k}].score")
         r += 1
 

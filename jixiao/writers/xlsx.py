@@ -84,10 +84,10 @@ class _Styler:
         self.st = _styles()
         self.cache: dict[tuple, object] = {}
 
-    def apply(self, cell, font: str, align: str | None, border: bool, fmt: str = "General") -> None:
+    def apply(self, cell, font: str, align: str | None, border: bool, fmt: str = "General", quote: bool = False) -> None:
         from copy import copy
 
-        key = (font, align, border, fmt)
+        key = (font, align, border, fmt, quote)
         done = self.cache.get(key)
         if done is not None:
             cell._style = copy(done)
@@ -98,6 +98,7 @@ class _Styler:
         if border:
             cell.border = self.st["border"]
         cell.number_format = fmt
+        cell.quotePrefix = quote
         self.cache[key] = copy(cell._style)
 
 
@@ -116,6 +117,17 @@ def prints_as_filed(plan: Plan, slot: Slot) -> bool:
     return isinstance(value, Decimal) and format_number(value, slot.fmt) == slot.text
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _looks_like_formula(slot: Slot, formulas: bool) -> bool:
+    """Text a spreadsheet would take for a formula once someone edits the cell ('=100%'): it gets
+    the quote prefix (the apostrophe a person types to say "this is text")."""
+    if (formulas and slot.formula) or slot.value is not None:
+        return False
+    return slot.text.startswith(FORMULA_STARTS)
+
+
 def _put(ws, slot: Slot, styler: _Styler, formulas: bool, border: bool) -> None:
     cell = ws.cell(row=slot.row + 1, column=slot.col + 1)
     fmt = "General"
@@ -128,7 +140,7 @@ def _put(ws, slot: Slot, styler: _Styler, formulas: bool, border: bool) -> None:
     elif slot.text:
         cell.value = slot.text
         cell.data_type = "s"  # '=100%' is a printed target, not a formula
-    styler.apply(cell, _font(slot.style), slot.style, border, fmt)
+    styler.apply(cell, _font(slot.style), slot.style, border, fmt, quote=_looks_like_formula(slot, formulas))
 
 
 def draw(ws, plan: Plan, formulas: str = "as-filed", styler: _Styler | None = None) -> None:
