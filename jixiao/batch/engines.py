@@ -14,6 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 
@@ -24,13 +25,23 @@ class LocalEngine:
         self.workers = workers or os.cpu_count() or 1
         # forkserver: workers start from a clean process with jixiao already imported, not as
         # forks of a parent that runs a progress-bar thread and holds database connections.
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["jixiao.batch.work"])
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["jixiao.batch.work"])
+        self.pool = self._new_pool()
         self.name = f"本机 {self.workers} 个进程"
 
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx)
+
     def submit(self, fn: Callable, *args: Any):
-        return self.pool.submit(fn, *args)
+        try:
+            return self.pool.submit(fn, *args)
+        except BrokenProcessPool:
+            # a worker died (killed, out of memory, a crash in a C library): the tasks it took
+            # down are reported by their futures; start a fresh pool for the rest of the run
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            return self.pool.submit(fn, *args)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -96,8 +96,15 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
         with Ledger() as ledger:
             try:
                 tasks = _tasks(roots, opts, ledger, writer, ruleset, summary, progress)
-                for task, results in ordered(engine, process_files, ((t, spec) for t in tasks), window):
-                    _store(task[0], results, ledger, writer, summary, progress)
+                for (files, _), results in ordered(engine, process_files, ((t, spec) for t in tasks), window):
+                    if isinstance(results, Exception) and len(files) > 1:
+                        # the task was lost with a worker: try its files one by one, so that only
+                        # a file that really takes a worker down is reported as failed
+                        for one in files:
+                            _, result = next(ordered(engine, process_files, [([one], spec)], 1))
+                            _store([one], result, ledger, writer, summary, progress)
+                    else:
+                        _store(files, results, ledger, writer, summary, progress)
             finally:
                 engine.close()
             progress.phase("检查多张表之间重复的偏差原因（D002）")
@@ -182,7 +189,7 @@ def _devs(data: dict, min_chars: int) -> list[tuple[bytes, int]]:
 
 def _store(task, results, ledger: Ledger, writer: StoreWriter, summary: BatchSummary, progress: Progress) -> None:
     if isinstance(results, Exception):  # the task itself was lost (a worker died, the cluster went away)
-        reason = f"处理任务失败：{type(results).__name__}: {results}"
+        reason = f"处理此文件时工作进程异常退出或任务丢失：{type(results).__name__}: {results}"
         for _, rel, _, seq in task:
             ledger.set_file(seq, FAILED, errors=[{"message": reason, "location": {"file": rel}, "text": f"{rel}: {reason}"}])
         progress.advance(len(task), 0, len(task))

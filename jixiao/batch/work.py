@@ -10,6 +10,7 @@ a worker hands back the keys of its forms' 偏差原因 texts for it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import traceback
 from pathlib import Path
@@ -112,7 +113,11 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
             row = FormRow(position=pos)
             apply_report(row, report, ruleset)
             values = {c: getattr(row, c) for c in FORM_COLUMNS}
+            for c in JSON_COLUMNS:  # encoded here, in parallel, exactly as the JSON column type would
+                values[c] = json.dumps(values[c])
             findings = [{c: getattr(f, c) for c in FINDING_COLUMNS} for f in row.findings]
+            for fd in findings:
+                fd["location"] = json.dumps(fd["location"])  # None → 'null', as the JSON type stores it
             devs: dict[bytes, int] = {}
             for k, ind in enumerate(form.indicators):
                 key = deviation_key(ind.deviation.text)
@@ -132,6 +137,7 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
 FORM_COLUMNS = ("position", "data", "report", "assessment", "ruleset", "year", "department", "unit", "project",
                 "amount_unit", "budget", "executed", "rate", "self_total", "rescored_total", "self_grade",
                 "rescored_grade", "error_count", "warning_count", "info_count")
+JSON_COLUMNS = ("data", "report", "assessment")
 FINDING_COLUMNS = ("position", "rule", "severity", "message", "indicator", "indicator_index", "field",
                    "expected", "printed", "difference", "location")
 
