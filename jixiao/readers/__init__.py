@@ -9,6 +9,8 @@ not be read. It never raises for bad input: a broken file becomes a `ReadError` 
 from __future__ import annotations
 
 import importlib
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable
 
@@ -88,5 +90,5 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         return forms, errors
     except ReadError as e:
         return [], [e]
-    except (OSError, UnicodeError, ValueError) as e:
+    except (OSError, UnicodeError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         return [], [ReadError(f"无法读取文件：{e}", Loc(file=name))]

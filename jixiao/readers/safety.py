@@ -11,6 +11,7 @@ time whatever one file holds.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ReadError
@@ -63,7 +64,7 @@ def check_zip(path: Path, what: str) -> None:
             for info in infos:
                 if info.filename.endswith(_XML_ENDINGS) and info.file_size:
                     _check_prologue(zf, info, what, loc)
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
         raise ReadError(f"{what}文件已损坏，无法解压（{e}）", loc) from None
     except (RuntimeError, NotImplementedError) as e:  # encrypted zip members, unknown compression
         raise ReadError(f"{what}文件无法解压（{e}）", loc) from None

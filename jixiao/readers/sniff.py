@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ReadError
@@ -65,7 +66,7 @@ def _zip_kind(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError):
         return "badzip"
     if "word/document.xml" in names:
         return "docx"

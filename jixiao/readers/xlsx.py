@@ -13,6 +13,7 @@ import html
 import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import ReadError
@@ -50,7 +51,7 @@ def read_xlsx(path: Path) -> list[Grid]:
         raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{_why(e)}）", Loc(file=name)) from None
     try:
         uncached = _uncached_formulas(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as e:
         raise ReadError(f"Excel 文件已损坏（{_why(e)}）", Loc(file=name)) from None
     grids = []
     for ws in wb.worksheets:
