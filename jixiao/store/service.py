@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ..errors import ReadError, RuleSetError
-from ..model import Form, Loc
+from ..model import Form
 from ..rules import RuleSet, load_ruleset
 from . import editing, queries
 from .assess import ruleset_from_text
@@ -277,4 +277,4 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     return Store(url, migrate=migrate)
 
 
-__all__ = ["ImportResult", "Loc", "Store", "open_store"]
+__all__ = ["ImportResult", "Store", "open_store"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,6 +39,19 @@ def num(value) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# China keeps one time zone; times are stored in UTC and shown as Beijing time.
+BEIJING = timezone(timedelta(hours=8))
+
+
+def localtime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+templates.env.filters["localtime"] = localtime
 templates.env.filters["money"] = money
 templates.env.filters["num"] = num
 templates.env.globals["cell_id"] = formview.cell_id

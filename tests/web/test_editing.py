@@ -166,3 +166,24 @@ def test_the_preview_rescores_without_saving(client_for, seeded, store):
 def test_a_unit_user_cannot_create_a_form_for_another_unit(client_for):
     r = client_for("unit").post("/api/forms", json={"form": {"project": "x", "unit": "别的单位", "department": "d"}})
     assert r.status_code == 403
+
+
+def test_the_blank_form_rescores_as_it_is_filled_in(client_for):
+    unit = client_for("unit")
+    fields = {"csrf_token": unit.csrf, "project": "试填", "unit": "上海市社会保障卡服务中心", "funds.weight": "10",
+              "funds.annual_budget": "100", "funds.executed": "50", "funds.rate": "50%", "funds.score": "10"}
+    r = unit.post("/forms/new/preview", data=fields)
+    assert r.status_code == 200
+    assert "F004" in r.text  # 50% executed earns 5 of 10 points, not 10
+    assert 'id="preview-rescored">5<' in r.text
+    assert client_for("reviewer").get("/forms/new").status_code == 403
+
+
+def test_audit_times_are_shown_in_beijing_time(client_for, seeded, store):
+    from datetime import timedelta, timezone
+
+    unit = client_for("unit")
+    entry = store.audit(car(seeded))[0]
+    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=timezone.utc)
+    shown = at.astimezone(timezone(timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    assert shown in unit.get(f"/forms/{car(seeded)}").text
