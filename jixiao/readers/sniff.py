@@ -21,7 +21,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENDINGS: dict[str, str] = {
     ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".xls": "xls",
-    ".docx": "docx", ".docm": "docx",
+    ".docx": "docx",
     ".pdf": "pdf",
     ".md": "markdown", ".markdown": "markdown",
     ".html": "html", ".htm": "html",
