@@ -118,33 +118,59 @@ def existing_forms(s: Session, sha: str) -> list[int] | None:
     return list(s.scalars(select(FormRow.id).where(FormRow.source_file_id == sf.id).order_by(FormRow.position)))
 
 
+def has_skipped(s: Session, sha: str) -> bool:
+    """Were forms of this stored file left out because the uploader could not import them?"""
+    sf = s.scalar(select(SourceFile).where(SourceFile.sha256 == sha))
+    return sf is not None and any(e.get("skipped") for e in sf.read_errors or [])
+
+
+def _skipped(f: Form, pos: int) -> dict:
+    where = f.source.to_dict() if f.source else None
+    return {"message": f"“{f.label}”属于{f.department.text}/{f.unit.text}，您只能导入本人负责范围内的自评表，已跳过",
+            "location": where, "text": f"{f.label}：不在您的权限范围内，已跳过", "skipped": True, "position": pos}
+
+
 def store_forms(s: Session, forms: list[Form], *, data: bytes, filename: str, read_errors: list[ReadError],
                 user: User | None, ruleset: RuleSet) -> ImportResult:
-    """Store one file's forms inside the caller's transaction (the caller commits or rolls back)."""
+    """Store one file's forms inside the caller's transaction (the caller commits or rolls back).
+
+    A file is stored once. When its first uploader could import only some of its forms (a unit
+    uploading a file that also holds other units' forms), the file remembers the ones it skipped,
+    and a later upload of the same bytes by someone who may import them adds those, and only those.
+    """
     sha = sha256_of(data)
     result = ImportResult(filename=filename, sha256=sha, errors=[error_dict(e) for e in read_errors])
-    known = existing_forms(s, sha)
-    if known is not None:
-        result.duplicate, result.form_ids = True, known
-        return result
-    allowed = []
-    for f in forms:
+    sf = s.scalar(select(SourceFile).where(SourceFile.sha256 == sha))
+    stored = set()
+    if sf is not None:
+        stored = set(s.scalars(select(FormRow.position).where(FormRow.source_file_id == sf.id)))
+    todo: list[tuple[int, Form]] = []
+    skipped: list[dict] = []
+    for pos, f in enumerate(forms):
+        if pos in stored:
+            continue
         if access.sees(user, f.department.text, f.unit.text):
-            allowed.append(f)
+            todo.append((pos, f))
         else:
-            where = f.source.to_dict() if f.source else None
-            result.errors.append({"message": f"“{f.label}”属于{f.department.text}/{f.unit.text}，"
-                                             f"您只能导入本人负责范围内的自评表，已跳过",
-                                  "location": where, "text": f"{f.label}：不在您的权限范围内，已跳过"})
-    if not allowed:
+            skipped.append(_skipped(f, pos))
+    if sf is not None and not todo:
+        result.duplicate, result.form_ids = True, existing_forms(s, sha) or []
+        result.errors = [e for e in sf.read_errors if not e.get("skipped")] + skipped
+        return result
+    result.errors.extend(skipped)
+    if not todo:
         return result  # nothing to keep: a file with no storable form is not stored
     uid = user.id if user else None
     uname = user.username if user else "系统"
-    sf = SourceFile(sha256=sha, filename=filename, size=len(data), content=data,
-                    read_errors=result.errors, imported_by=uid)
-    s.add(sf)
+    if sf is None:
+        sf = SourceFile(sha256=sha, filename=filename, size=len(data), content=data,
+                        read_errors=result.errors, imported_by=uid)
+        s.add(sf)
+    else:
+        added = {pos for pos, _ in todo}
+        sf.read_errors = [e for e in sf.read_errors if not (e.get("skipped") and e.get("position") in added)]
     s.flush()
-    for pos, report in enumerate(report_many(allowed, ruleset)):
+    for (pos, _), report in zip(todo, report_many([f for _, f in todo], ruleset)):
         row = FormRow(source_file_id=sf.id, position=pos, status=DRAFT, created_by=uid, updated_by=uid)
         apply_report(row, report, ruleset)
         s.add(row)

@@ -26,7 +26,7 @@ from . import editing, queries
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
 from .errors import Invalid, NotFound
-from .imports import ImportResult, import_in_transaction, read_bytes, safe_filename, sha256_of
+from .imports import ImportResult, has_skipped, import_in_transaction, read_bytes, safe_filename, sha256_of
 from .schema import AuditEntry, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, User
 from .users import add_user, authenticate, hash_password, validate
 
@@ -116,7 +116,10 @@ class Store:
         else:
             data = bytes(source)
         filename = safe_filename(filename)
-        if self.has_file(sha256_of(data)):  # skip reading a file we already have
+        sha = sha256_of(data)
+        with self.Session() as s:
+            known, incomplete = self.has_file(sha), has_skipped(s, sha)
+        if known and not incomplete:  # skip reading a file we already have whole
             return self.import_forms([], data=data, filename=filename, user=user)
         forms, errors = read_bytes(data, filename)
         return self.import_forms(forms, data=data, filename=filename, read_errors=errors, user=user)

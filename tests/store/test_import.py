@@ -100,3 +100,25 @@ def test_each_imported_form_has_an_audit_entry(store, seed_path):
     entries = store.audit(result.form_ids[0])
     assert [(e.action, e.username) for e in entries] == [("导入", "系统")]
     assert "shanghai-2021.txt" in entries[0].comment
+
+
+def test_forms_a_unit_may_not_import_wait_for_someone_who_may(store, seed_path, tmp_path):
+    """A unit uploads a file that also holds another unit's form: its own form is stored, the
+    other is skipped; when the other unit uploads the same bytes, the skipped form is added."""
+    forms, _ = read_forms(seed_path)
+    mine, theirs = forms[0], forms[1]
+    theirs.unit.text = "另一单位"
+    path = tmp_path / "mixed.json"
+    path.write_text(dumps([mine, theirs]), encoding="utf-8")
+    unit = store.add_user("unit", "password-1", "填报", "上海市社会保障卡服务中心")
+    other = store.add_user("other", "password-2", "填报", "另一单位")
+
+    first = store.import_file(path, user=unit)
+    assert first.forms == 1 and "已跳过" in first.errors[0]["message"]
+    second = store.import_file(path, user=other)
+    assert not second.duplicate and second.forms == 1
+    third = store.import_file(path)
+    assert third.duplicate and third.form_ids == first.form_ids + second.form_ids and third.errors == []
+
+    assert [r.unit for r in store.list_forms()] == ["上海市社会保障卡服务中心", "另一单位"]
+    assert counts(store)["source_files"] == 1
