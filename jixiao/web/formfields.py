@@ -24,9 +24,26 @@ def _clean(v) -> str:
     return v.strip() if isinstance(v, str) else ""
 
 
+def _rows(fields: Mapping[str, str]) -> dict[str, dict[int, dict]]:
+    rows: dict[str, dict[int, dict]] = {"indicators": {}, "funds.rows": {}}
+    for key in fields.keys():
+        m = _ROW.match(key)
+        if m and int(m.group(2)) < MAX_ROWS:
+            rows[m.group(1)].setdefault(int(m.group(2)), {})[m.group(3)] = _clean(fields.get(key))
+    return rows
+
+
+def kept_indicator_rows(fields: Mapping[str, str]) -> list[int]:
+    """The page's row numbers of the indicator rows that make it into the form, in order (the
+    page may hold blank rows in between, so row k of the form is row kept[k] of the page)."""
+    rows = _rows(fields)["indicators"]
+    # The template's rows come with their 一级/二级 labels; labels alone make no row.
+    return [k for k in sorted(rows) if any(rows[k].get(c) for c in IND_COLS if c not in ("level1", "level2"))]
+
+
 def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dict:
-    """The form JSON from submitted fields. Rows left entirely blank are dropped (that is how a
-    row is removed); rows keep the source location they had in `base`."""
+    """The form JSON from submitted fields. Indicator rows with nothing but their 一级/二级 labels
+    are dropped (that is how a row is removed); rows keep the source location they had in `base`."""
     base = base or {}
     get = lambda k: _clean(fields.get(k))  # noqa: E731
     year_text = get("year")
@@ -35,17 +52,11 @@ def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dic
         if not re.fullmatch(r"\d{4}", year_text):
             raise Invalid(f"年度应为四位数字（如 2021），现在是“{year_text}”")
         year = int(year_text)
-    rows: dict[str, dict[int, dict]] = {"indicators": {}, "funds.rows": {}}
-    for key in fields.keys():
-        m = _ROW.match(key)
-        if m and int(m.group(2)) < MAX_ROWS:
-            rows[m.group(1)].setdefault(int(m.group(2)), {})[m.group(3)] = get(key)
+    rows = _rows(fields)
     base_inds = base.get("indicators") or []
     indicators = []
-    for k in sorted(rows["indicators"]):
+    for k in kept_indicator_rows(fields):
         r = rows["indicators"][k]
-        if not any(r.get(c) for c in IND_COLS):
-            continue
         item = {c: r.get(c, "") for c in IND_COLS}
         item["level1"] = item["level1"] or None
         item["level2"] = item["level2"] or None

@@ -188,6 +188,14 @@ class FormView:
         return ACHIEVEMENT_NAMES.get(a, a or "")
 
 
+def renumber(key: str, rows: list[int]) -> str:
+    """'indicators[k].x' → 'indicators[rows[k]].x': from the form's row numbers to the page's."""
+    m = re.match(r"^indicators\[(\d+)\](.*)$", key)
+    if not m or int(m.group(1)) >= len(rows):
+        return key
+    return f"indicators[{rows[int(m.group(1))]}]{m.group(2)}"
+
+
 def row_of(key: str) -> str:
     """The printed row a cell belongs to: 'indicators[3].actual' → 'indicators[3]'."""
     m = _INDEXED.match(key)

@@ -178,3 +178,31 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path):
     assert again.returncode == 2 and "用户“审核员甲”已存在" in again.stderr
     missing = jixiao("user", "add", "单位乙", "--role", "填报", "--db", db, stdin="a-good-password\n")
     assert missing.returncode == 2 and "填报用户必须指定所属实施单位" in missing.stderr
+
+
+def test_a_unit_fills_in_a_new_form_with_an_added_row(server, browser):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    log_in(page, server, "unit")
+    page.goto(server + "/forms/new")
+    expect(page.locator('input[name="unit"]')).to_have_value("上海市社会保障卡服务中心")
+    page.fill('input[name="project"]', "2022年新填报项目")
+    for name, value in (("funds.annual_budget", "1000"), ("funds.executed", "1000"), ("funds.rate", "100%"),
+                        ("funds.score", "10"), ("total.score", "100")):
+        page.fill(f'input[name="{name}"]', value)
+    rows = page.locator("tr.ind-row")
+    before = rows.count()
+    page.click("#add-row")
+    expect(rows).to_have_count(before + 1)
+    k = before  # the new row's index
+    for col, value in (("level1", "满意度指标"), ("level2", "服务对象满意度指标"), ("name", "群众满意度"),
+                       ("target", ">=90%"), ("actual", "80%"), ("weight", "90"), ("score", "90")):
+        page.fill(f'input[name="indicators[{k}].{col}"]', value)
+    # 80% of a 90% target earns 80/90 × 90 = 80 points, not 90: S002 on the new row's score.
+    expect(page.locator("#preview-rescored")).to_have_text("90")
+    expect(page.locator("#preview-findings")).to_contain_text("S002")
+    assert "sev-error" in page.locator(f"#cell-indicators-{k}-score").get_attribute("class")
+    page.click("#save-form")
+    expect(page.locator("h1")).to_have_text("2022年新填报项目")
+    expect(page.locator("#rescored-total")).to_have_text("90")
+    expect(page.locator("#form-status")).to_have_text("草稿")
+    page.close()

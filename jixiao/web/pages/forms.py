@@ -18,7 +18,7 @@ from ...store.schema import DECISIONS, ROLE_ADMIN, STATUSES, User
 from .. import exports, formview
 from ..api import xlsx_response
 from ..auth import check_csrf, page_user, store_of
-from ..formfields import blank_dict, dict_from_fields, form_from_fields
+from ..formfields import blank_dict, dict_from_fields, form_from_fields, kept_indicator_rows
 from ..render import flash, render
 from . import fields, int_or_none
 
@@ -142,8 +142,19 @@ def _preview(request: Request, user: User, form: dict, base: dict | None):
     except Invalid as e:
         return render(request, "_preview.html", user, error=e.message, view=None, marks={})
     report = report_one(f, store.ruleset())
-    view = formview.build(form_to_dict(f), plain(report.assessment), [plain(x) for x in report.findings])
-    marks = {formview.cell_id(k): view.cell_class(k) for k in view.marks}
+    data = form_to_dict(f)
+    view = formview.build(data, plain(report.assessment), [plain(x) for x in report.findings])
+    # Blank rows on the page are not in the form: point each finding back at the page's row.
+    page_rows = kept_indicator_rows(form)
+    on_page = dict(data, indicators=[{} for _ in range(max(page_rows, default=-1) + 1)])
+    for k, ind in zip(page_rows, data["indicators"]):
+        on_page["indicators"][k] = ind
+    marks = {}
+    for key, found in view.marks.items():
+        page_key = formview.renumber(key, page_rows)
+        marks[formview.cell_id(page_key)] = view.cell_class(key)
+        for fv in found:
+            fv.key, fv.where = page_key, formview.field_label(page_key, on_page)
     return render(request, "_preview.html", user, view=view, a=report.assessment, marks=marks, error=None)
 
 
