@@ -3,6 +3,7 @@ over one `Store`. `jixiao serve` runs it with uvicorn."""
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import asynccontextmanager
 
@@ -33,7 +34,6 @@ DOCS_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'se
 
 
 TOO_LARGE_TEXT = "请求过大：一次上传总量不能超过 {mb} MB"
-TOO_LARGE = '{{"detail": "' + TOO_LARGE_TEXT + '"}}'
 
 
 class _TooLarge(Exception):
@@ -72,7 +72,8 @@ class Limits:
             if state["too_large"]:
                 if not state["replaced"] and message["type"] == "http.response.start":
                     state["replaced"] = True
-                    body = TOO_LARGE.format(mb=limit // (1024 * 1024)).encode()
+                    body = json.dumps({"detail": TOO_LARGE_TEXT.format(mb=limit // (1024 * 1024))},
+                                      ensure_ascii=False).encode()
                     await send({"type": "http.response.start", "status": 413,
                                 "headers": [(b"content-type", b"application/json"),
                                             (b"content-length", str(len(body)).encode())]})
