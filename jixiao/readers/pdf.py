@@ -178,7 +178,9 @@ class _Table:
                 continue
             last = max(same_line, key=lambda ch: ch["x1"])
             border = right["bbox"][0]
-            if first["x0"] - last["x1"] < 1.0 and first["x0"] - border < 1.0 and border - last["x1"] < 3.0:
+            # one run of text: the characters touch across the border (two cells' texts are
+            # at least their two paddings apart, however small the page is scaled)
+            if -1.0 < first["x0"] - last["x1"] < 0.25 and last["x0"] < border < first["x1"]:
                 cell["chars"].extend(right["chars"])
                 right["chars"] = []
 

@@ -113,10 +113,7 @@ def test_amounts_in_wan_yuan_with_four_decimals(read_as, fmt):
     assert indicator_facts(form) == EXPECTED
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_target_split_into_nature_value_and_unit(read_as, fmt):
-    """年度指标值 over three columns, 指标性质 | 指标值 | 度量单位, on a second header row."""
-    indicators = """
+SPLIT_TARGET = """
 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | < | < | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 ^ | ^ | ^ | ^ | 指标性质 | 指标值 | 度量单位 | ^ | ^ | ^ | ^
 ^ | 产出指标 | 数量指标 | 服务人次 | ≥ | 10000 | 人次 | 12000 | 20 | 20 |
@@ -128,15 +125,17 @@ def test_target_split_into_nature_value_and_unit(read_as, fmt):
 ^ | 满意度指标 | 服务对象满意度指标 | 老人满意度 | ≥ | 90 | % | 93 | 10 | 10 |
 总分 | < | < | < | < | < | < | < | 100 | 95.5 |
 """
-    form = read_as(fmt, _widen(HEAD + FUNDS + GOALS, 11) + indicators)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_target_split_into_nature_value_and_unit(read_as, fmt):
+    """年度指标值 over three columns, 指标性质 | 指标值 | 度量单位, on a second header row."""
+    form = read_as(fmt, widen(HEAD + FUNDS + GOALS, 11) + SPLIT_TARGET)
     check_base(form)
     assert any(r.kind == "join-header" for r in form.repairs)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_weight_before_the_target(read_as, fmt):
-    """Some counties print 分值 before 年度指标值 and 实际完成值."""
-    indicators = """
+WEIGHT_FIRST = """
 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 实际完成值 | 得分 | 偏差原因分析及改进措施
 ^ | 产出指标 | 数量指标 | 服务人次 | 20 | ≥10000人次 | 12000人次 | 20 |
 ^ | ^ | ^ | 覆盖社区数 | 10 | ≥20个 | 18个 | 9 | 两个社区场地未落实，明年补齐。
@@ -147,12 +146,15 @@ def test_weight_before_the_target(read_as, fmt):
 ^ | 满意度指标 | 服务对象满意度指标 | 老人满意度 | 10 | ≥90% | 93% | 10 |
 总分 | < | < | < | 100 | | | 95.5 |
 """
-    check_base(read_as(fmt, HEAD + FUNDS + GOALS + indicators))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_extra_columns_are_kept_but_not_required(read_as, fmt):
-    indicators = """
+def test_weight_before_the_target(read_as, fmt):
+    """Some counties print 分值 before 年度指标值 and 实际完成值."""
+    check_base(read_as(fmt, HEAD + FUNDS + GOALS + WEIGHT_FIRST))
+
+
+EXTRA_COLUMNS = """
 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值设置依据 | 上年完成值 | 年度指标值 | 实际完成值 | 完成率 | 分值 | 得分系数(%) | 得分 | 指标赋分规则 | 偏差原因分析及改进措施 | 佐证资料 | 是否核心指标
 ^ | 产出指标 | 数量指标 | 服务人次 | 计划标准 | 9800人次 | ≥10000人次 | 12000人次 | 120% | 20 | 100 | 20 | 完成得满分 | | 台账 | 是
 ^ | ^ | ^ | 覆盖社区数 | 计划标准 | 17个 | ≥20个 | 18个 | 90% | 10 | 90 | 9 | 按比例 | 两个社区场地未落实，明年补齐。 | 名单 | 否
@@ -163,7 +165,11 @@ def test_extra_columns_are_kept_but_not_required(read_as, fmt):
 ^ | 满意度指标 | 服务对象满意度指标 | 老人满意度 | 惯例 | 91% | ≥90% | 93% | 103% | 10 | 100 | 10 | 达标得满分 | | 问卷 | 是
 总分 | < | < | < | < | < | < | < | < | 100 | < | 95.5 | | | |
 """
-    form = read_as(fmt, _widen(HEAD + FUNDS + GOALS, 16) + indicators)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_extra_columns_are_kept_but_not_required(read_as, fmt):
+    form = read_as(fmt, widen(HEAD + FUNDS + GOALS, 16) + EXTRA_COLUMNS)
     check_base(form)
     extra = form.extra["indicator_columns"]
     assert extra[0] == {"指标值设置依据": "计划标准", "上年完成值": "9800人次", "完成率": "120%", "得分系数": "100",
@@ -171,10 +177,7 @@ def test_extra_columns_are_kept_but_not_required(read_as, fmt):
     assert extra[5]["得分系数"] == "80"
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_parent_rows_are_not_counted(read_as, fmt):
-    """一、 parents over 1、 children, and ★ over 其中: a parent's weight is its children's sum."""
-    indicators = """
+PARENTS = """
 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
 ^ | 产出指标(50分) | 数量指标 | 一、服务总量 | ≥10000人次 | 12000人次 | 30 | 29 |
 ^ | ^ | ^ | 1、服务人次 | ≥10000人次 | 12000人次 | 20 | 20 |
@@ -187,7 +190,12 @@ def test_parent_rows_are_not_counted(read_as, fmt):
 ^ | 满意度指标(10分) | 服务对象满意度指标 | 老人满意度 | ≥90% | 93% | 10 | 10 |
 总分 | < | < | < | < | < | 100 | 95.5 |
 """
-    form = read_as(fmt, HEAD + FUNDS + GOALS + indicators)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_parent_rows_are_not_counted(read_as, fmt):
+    """一、 parents over 1、 children, and ★ over 其中: a parent's weight is its children's sum."""
+    form = read_as(fmt, HEAD + FUNDS + GOALS + PARENTS)
     facts = indicator_facts(form)
     assert [f[2] for f in facts] == ["1、服务人次", "2、覆盖社区数", "服务合格率", "补贴发放及时率", "老人生活质量",
                                     "长效机制", "老人满意度"]
@@ -230,6 +238,6 @@ def test_other_framework_labels_are_kept_by_column(read_as, fmt):
     ]
 
 
-def _widen(table: str, width: int) -> str:
+def widen(table: str, width: int) -> str:
     """The rows of a 9-column form stretched to `width` columns: each row's last cell spans the rest."""
     return "\n".join(line + " | <" * (width - len(line.split(" | "))) for line in table.strip().splitlines()) + "\n"

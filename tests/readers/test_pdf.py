@@ -14,9 +14,18 @@ from jixiao.readers import read_forms
 from jixiao.readers.pdf import read_pdf
 
 from . import build
-from .test_layouts import BASE, EXPECTED, FUNDS, GOALS, HEAD, check_base
+from .test_layouts import (BASE, EXPECTED, EXTRA_COLUMNS, FUNDS, GOALS, HEAD, PARENTS, SPLIT_TARGET, WEIGHT_FIRST,
+                           check_base, widen)
+
+VARIANTS = {
+    "split-target": widen(HEAD + FUNDS + GOALS, 11) + SPLIT_TARGET,
+    "weight-first": HEAD + FUNDS + GOALS + WEIGHT_FIRST,
+    "extra-columns": widen(HEAD + FUNDS + GOALS, 16) + EXTRA_COLUMNS,
+    "wan-yuan": BASE.replace("项目资金（元）", "项目资金（万元）"),
+}
 
 LONG_DEVIATION = "两个社区场地未落实，已与街道协调，明年一季度补齐并完成验收"
+LONG_NAME = "老人生活质量（含助餐、助浴、上门照护、精神慰藉等服务）"
 
 
 def _long_form(n: int) -> str:
@@ -43,8 +52,17 @@ def pdfs(tmp_path_factory, office) -> dict[str, Path]:
     ws.print_area = "A1:P25"
     wb.save(sources["overflow"])
 
+    sources["runover"] = d / "runover.xlsx"  # a long name runs on into the empty target cell beside it
+    build.to_xlsx(BASE.replace("| 老人生活质量 | 提升 |", f"| {LONG_NAME} | |"), sources["runover"], unbordered=2)
+
     sources["long"] = d / "long.xlsx"
     build.to_xlsx(_long_form(40), sources["long"], unbordered=2)
+
+    for name, table in VARIANTS.items():
+        sources[name] = d / f"{name}.xlsx"
+        build.to_xlsx(table, sources[name], unbordered=2)
+    sources["parents"] = d / "parents.xlsx"
+    build.to_xlsx(HEAD + FUNDS + GOALS + PARENTS, sources["parents"], unbordered=2)
     paths = office.convert(list(sources.values()), "pdf", d / "out")
     return dict(zip(sources, paths))
 
@@ -79,6 +97,22 @@ def test_text_overflowing_the_table_belongs_to_its_row(pdfs):
         outside = [ch for ch in pdf.pages[0].chars if ch["x0"] > table.bbox[2]]
     assert outside, "the test needs text printed beyond the table's right edge"
     assert cell.bbox[2] <= table.bbox[2] + 1
+
+
+def test_text_running_into_the_empty_cell_beside_it(pdfs):
+    grid = read_pdf(pdfs["runover"])[0]
+    row = next(r for r in grid.rows if any(c.text.startswith("老人生活质量") for c in r.cells))
+    texts = [c.text for c in row.cells]
+    assert texts[3] == LONG_NAME and texts[4] == ""
+    import pdfplumber
+
+    with pdfplumber.open(pdfs["runover"]) as pdf:
+        spill = [ch for ch in pdf.pages[0].chars if ch["text"] == "藉" and ch["x0"] > row.cells[3].bbox[2]]
+    assert spill, "the test needs the name printed into the next cell"
+    forms, errors = read_forms(pdfs["runover"])
+    assert errors == []
+    ind = forms[0].indicators[4]
+    assert (ind.name.text, ind.target.text, ind.actual.text) == (LONG_NAME, "", "提升")
 
 
 def test_a_table_continued_on_the_next_page(pdfs):
@@ -131,3 +165,19 @@ def test_a_pdf_with_no_form(tmp_path, office):
     forms, errors = read_forms(pdf)
     assert forms == [] and len(errors) == 1
     assert errors[0].message.startswith("文件中没有找到自评表") and "第1页" in errors[0].message
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_layout_variants_printed_to_pdf(pdfs, variant):
+    """Split target columns under a two-row header, 分值 first, extra columns, 万元: from the
+    cell geometry of a printed form as from the workbook itself."""
+    forms, errors = read_forms(pdfs[variant])
+    assert errors == []
+    check_base(forms[0], unit="万元" if variant == "wan-yuan" else "元")
+
+
+def test_parent_rows_printed_to_pdf(pdfs):
+    forms, errors = read_forms(pdfs["parents"])
+    assert errors == []
+    assert [f[:2] + f[3:] for f in build.indicator_facts(forms[0])] == [e[:2] + e[3:] for e in EXPECTED]
+    assert sum(r.kind == "parent-row" for r in forms[0].repairs) == 2
