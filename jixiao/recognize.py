@@ -456,6 +456,8 @@ class _FormBuilder:
             if not anchored:
                 continue
             score -= 2 * sum(1 for j in range(max(last + s + 1, 0), n) if texts[j])
+            if s == 0:
+                score += 1  # between fits as good, the columns as printed win (a blank 得分 is no shift)
             if score > best_score:
                 best, best_score = s, score
         return best, best_score

@@ -241,3 +241,26 @@ def test_other_framework_labels_are_kept_by_column(read_as, fmt):
 def widen(table: str, width: int) -> str:
     """The rows of a 9-column form stretched to `width` columns: each row's last cell spans the rest."""
     return "\n".join(line + " | <" * (width - len(line.split(" | "))) for line in table.strip().splitlines()) + "\n"
+
+
+BLANK_ACTUALS = """
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+^ | 产出指标 | 数量指标 | 服务人次 | ≥10000人次 | | 20 | |
+^ | ^ | ^ | 覆盖社区数 | ≥20个 | | 10 | |
+^ | ^ | 质量指标 | 服务合格率 | ≥95% | | 10 | |
+^ | ^ | 时效指标 | 补贴发放及时率 | =100% | | 10 | |
+^ | 效益指标 | 社会效益指标 | 老人生活质量 | 提升 | | 15 | |
+^ | ^ | 可持续影响指标 | 长效机制 | 健全 | | 15 | |
+^ | 满意度指标 | 服务对象满意度指标 | 老人满意度 | ≥90% | | 10 | |
+总分 | < | < | < | < | < | 100 | |
+"""
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_published_with_every_actual_and_score_blank(read_as, fmt):
+    """Some departments publish the targets and weights only: a blank 得分 is not a shifted row."""
+    form = read_as(fmt, HEAD + FUNDS + GOALS + BLANK_ACTUALS)
+    assert [(f[2], f[3], f[4], f[5], f[6]) for f in indicator_facts(form)] == [
+        (e[2], e[3], "", e[5], "") for e in EXPECTED]
+    assert not any(r.kind == "shift-row" for r in form.repairs)
+    assert (form.total.weight.text, form.total.score.text) == ("100", "")
