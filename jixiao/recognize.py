@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import taxonomy
 from .errors import ReadError
@@ -31,14 +32,19 @@ from .model import (
     Text,
     Total,
 )
-from .values import amount, clean_text, is_blank, measure, parse_decimal, rate, round2
+from .values import amount, is_blank, measure, parse_decimal, rate, round2
+from .values import clean_text as _clean_text
+
+# Cell texts repeat across rows and forms (labels, 100%, 10); the text helpers are pure, so
+# their results are cached: reading is dominated by them otherwise.
+clean_text = lru_cache(maxsize=16384)(_clean_text)
 
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _TERMINAL = tuple("。．.!！?？;；")
 
 # Header texts → field, for the indicator table (layouts.md: every spelling seen in published forms).
 # A header cell names the field whose spelling it starts with (or contains, when it is short).
-_IND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+_IND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
     ("name", ("三级指标", "指标名称", "绩效指标名称")),
@@ -49,11 +55,11 @@ _IND_HEADERS: list[tuple[str, tuple[str, ...]]] = [
     ("weight", ("指标分值权重", "分值", "权重")),
     ("score", ("得分",)),
     ("deviation", ("偏差原因", "未完成原因", "原因分析")),
-]
+)
 # Columns some forms add that the model does not need: kept per indicator in Form.extra under
 # their canonical name. Matched before the fields above, because 指标值设置依据 starts like
 # 指标值, 上年完成值 ends like 完成值 and 得分系数 starts like 得分.
-_EXTRA_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+_EXTRA_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("指标值设置依据", ("指标值设置依据", "目标值设置依据", "设置依据", "指标值确定依据")),
     ("上年完成值", ("上年完成值", "上年实际完成值", "上年实际值", "上年指标值", "上年值")),
     ("指标赋分规则", ("指标赋分规则", "赋分规则", "评分规则", "评分标准", "计分方法")),
@@ -63,7 +69,7 @@ _EXTRA_HEADERS: list[tuple[str, tuple[str, ...]]] = [
     ("是否核心指标", ("是否核心指标", "核心指标")),
     ("序号", ("序号",)),
     ("备注", ("备注",)),
-]
+)
 _EXACT_HEADERS = {"单位": "target_unit"}
 # What a 指标性质 cell says, as the operator it puts before the target value.
 _TARGET_OPS = {"定性": "", "定量": "", "正向": ">=", "反向": "<=", "正向指标": ">=", "反向指标": "<=",
@@ -74,14 +80,14 @@ _VALUE_FIELDS = ("target_op", "target", "target_unit", "actual", "weight", "scor
 _LABEL_FIELDS = ("level1", "level2", "name")
 _HEADER_NOISE = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)）]")
 
-_FUNDS_HEADERS: list[tuple[str, tuple[str, ...]]] = [
+_FUNDS_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("initial_budget", ("年初预算数", "年初预算")),
     ("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
     ("executed", ("全年执行数", "实际执行数", "执行数")),
     ("weight", ("分值", "权重")),
     ("rate", ("执行率",)),
     ("score", ("得分",)),
-]
+)
 _FUNDS_SUBROWS = (
     ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金"),
     ("上年结转资金", "上年结转"),
@@ -91,7 +97,8 @@ _WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")
 _OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
 
 
-def _match_header(text: str, table: list[tuple[str, tuple[str, ...]]], extras: bool = False) -> str | None:
+@lru_cache(maxsize=8192)
+def _match_header(text: str, table: tuple[tuple[str, tuple[str, ...]], ...], extras: bool = False) -> str | None:
     """The field a header cell names: a field of `table`, 'extra:<name>' for a known extra
     column (when `extras`), 'ignore' for jixiao's own review columns, or None."""
     t = clean_text(text).replace(" ", "")
@@ -149,10 +156,12 @@ def _loc(row: Row, i: int | None = None) -> Loc:
     return row.loc
 
 
+@lru_cache(maxsize=16384)
 def _is_number(text: str) -> bool:
     return parse_decimal(text) is not None
 
 
+@lru_cache(maxsize=16384)
 def _looks_measure(text: str) -> bool:
     m = measure(text)
     return m.kind == QUANT
@@ -178,6 +187,7 @@ class _FormBuilder:
         self.ind_cols: dict[int, str] = {}  # column → field, 'extra:…' or 'ignore'
         self.ind_extra: list[dict[str, str]] = []  # per indicator: its extra columns
         self.ind_rows_seen = 0  # rows read since the indicator header (a sub-header comes first)
+        self._shift_of: tuple[Row, int] | None = None  # the last indicator row and its shift
         self.goals_col: int | None = None
         self.section = "header"  # header → funds → goals → indicators → done
         self.pending = _Pending()
@@ -506,6 +516,7 @@ class _FormBuilder:
             raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
         self.ind_rows_seen += 1
         shift, fit = self._best_shift(row)
+        self._shift_of = (row, shift)
         texts = [clean_text(c.text) for c in row.cells]
         values, extras, left = self._place(row, shift)
 
@@ -659,6 +670,8 @@ class _FormBuilder:
         self.repair("label-after-rows", f"{what}指标“{label.text}”印在其所辖各行的中间，已补到上面 {len(inds) - k} 行", row)
 
     def _row_shift_hint(self, row: Row) -> int:
+        if self._shift_of is not None and self._shift_of[0] is row:
+            return self._shift_of[1]
         return self._best_shift(row)[0]
 
     def _pull_satisfaction_rows(self, row: Row) -> None:

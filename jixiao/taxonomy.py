@@ -8,6 +8,7 @@ business (check T001), not the reader's.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .values import clean_text
 
@@ -33,6 +34,7 @@ _PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.�
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 
+@lru_cache(maxsize=16384)
 def strip_label(text: str) -> tuple[str, str | None]:
     """('产出指标(50分)') → ('产出指标', '50'); removes numbering such as '一、' or '★'."""
     t = clean_text(text).rstrip(":：")
@@ -45,6 +47,7 @@ def strip_label(text: str) -> tuple[str, str | None]:
     return t, points
 
 
+@lru_cache(maxsize=16384)
 def classify(text: str) -> tuple[int, str] | None:
     """(1, canonical) for a 一级 label, (2, canonical) for a 二级 label, None for anything else."""
     t, _ = strip_label(text)
