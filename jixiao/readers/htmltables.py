@@ -59,6 +59,7 @@ class _Parser(HTMLParser):
         self.tables: list[_Table] = []
         self.nested = 0  # tables inside a cell: their text joins the cell
         self.skip = 0
+        self.caption = False
         self.text: list[str] = []
         self.text_line = 0
         self.blank = False
@@ -136,6 +137,9 @@ class _Parser(HTMLParser):
             self.flush_text()
             self.tables.append(_Table(line=self.line()))
             return
+        if tag == "caption" and t is not None and t.cell is None:
+            self.caption = True  # a table's caption (often the form's title) reads as a text row
+            return
         if self.nested:
             if tag in ("tr", "br", "p", "div"):
                 t.cell.text.append("\n")
@@ -164,6 +168,10 @@ class _Parser(HTMLParser):
             self.skip = max(0, self.skip - 1)
             return
         t = self.tables[-1] if self.tables else None
+        if tag == "caption" and self.caption:
+            self.caption = False
+            self.flush_text()
+            return
         if tag == "table":
             if self.nested:
                 self.nested -= 1
@@ -187,7 +195,7 @@ class _Parser(HTMLParser):
         if self.skip:
             return
         t = self.tables[-1] if self.tables else None
-        if t is not None:
+        if t is not None and not self.caption:
             if t.cell is not None:
                 t.cell.text.append(" ".join(data.split("\n")))  # source line breaks are spaces in HTML
             return  # stray text between cells

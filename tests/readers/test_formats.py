@@ -116,7 +116,7 @@ def test_word_paragraphs_before_the_table(tmp_path):
 def test_html_spans_and_sloppy_markup():
     rows = rows_from_html("""
     <h1>财政项目支出绩效自评表</h1>
-    <table>
+    <table><caption>（2022年度）</caption>
       <tr><td rowspan="2">绩效指标<td>一级指标<td colspan=2>二级指标
       <tr><td>产出指标<td>数量指标<td>x<br>y
     </table>
@@ -124,11 +124,12 @@ def test_html_spans_and_sloppy_markup():
     """, "t.html")
     assert [[(c.text, c.merged, c.span) for c in r.cells] for r in rows] == [
         [("财政项目支出绩效自评表", False, (1, 1))],
+        [("（2022年度）", False, (1, 1))],
         [("绩效指标", False, (2, 1)), ("一级指标", False, (1, 1)), ("二级指标", False, (1, 2)), ("", True, (1, 1))],
         [("", True, (1, 1)), ("产出指标", False, (1, 1)), ("数量指标", False, (1, 1)), ("x\ny", False, (1, 1))],
         [("填报人：张三", False, (1, 1))],
     ]
-    assert [r.loc.line for r in rows] == [2, 4, 5, 7]
+    assert [r.loc.line for r in rows] == [2, 3, 4, 5, 7]
 
 
 def test_markdown_tables_html_tables_and_text_lines(tmp_path):
