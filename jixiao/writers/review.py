@@ -49,6 +49,9 @@ def _place(fld: str | None, index: int | None) -> str | None:
     return None
 
 
+place_of = _place  # public name: which row of the form a finding is about ('funds', 'indicator:3', 'total')
+
+
 def num(d: Decimal | None) -> str:
     return fmt_decimal(d) if d is not None else "—"
 
