@@ -73,7 +73,7 @@ class FormFilter:
 
 
 def list_forms(s: Session, user: User | None, flt: FormFilter | None = None, sort: str = "id",
-               descending: bool = False, limit: int | None = None) -> list[FormRow]:
+               descending: bool = False, limit: int | None = None, offset: int = 0) -> list[FormRow]:
     stmt = (flt or FormFilter()).where(scoped(select(FormRow), user))
     col = SORTS.get(sort, FormRow.id)
     order = col.desc() if descending else col.asc()
@@ -81,7 +81,13 @@ def list_forms(s: Session, user: User | None, flt: FormFilter | None = None, sor
     stmt = stmt.order_by(col.is_(None), order, FormRow.id)
     if limit:
         stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
     return list(s.scalars(stmt))
+
+
+def count(s: Session, user: User | None, flt: FormFilter | None = None) -> int:
+    return s.scalar((flt or FormFilter()).where(scoped(select(func.count(FormRow.id)), user))) or 0
 
 
 def choices(s: Session, user: User | None) -> dict[str, list]:
@@ -216,7 +222,3 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None) -> D
     return Dashboard(total=total, departments=sorted(deps.values(), key=lambda g: g.name),
                      units=sorted(units.values(), key=lambda g: g.name), grades=grades, histogram=hist,
                      rules=rule_counts, points=points)
-
-
-def count_forms(s: Session) -> int:
-    return s.scalar(select(func.count(FormRow.id))) or 0

@@ -146,9 +146,13 @@ class Store:
             return row
 
     def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
-                   descending: bool = False, limit: int | None = None) -> list[FormRow]:
+                   descending: bool = False, limit: int | None = None, offset: int = 0) -> list[FormRow]:
         with self.Session() as s:
-            return queries.list_forms(s, user, flt, sort, descending, limit)
+            return queries.list_forms(s, user, flt, sort, descending, limit, offset)
+
+    def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
+        with self.Session() as s:
+            return queries.count(s, user, flt)
 
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                         descending: bool = False) -> list[FormRow]:

@@ -153,8 +153,9 @@ async def api_upload(request: Request, user: Annotated[User, Depends(api_user)],
 
 @router.get("/forms", summary="当前用户可见的自评表（可筛选、排序）")
 def api_forms(request: Request, user: Annotated[User, Depends(api_user)], flt: Annotated[FormFilter, Depends(filters)],
-              sort: str = "id", order: Literal["asc", "desc"] = "asc") -> list[dict]:
-    rows = store_of(request).list_forms(user, flt, sort, order == "desc")
+              sort: str = "id", order: Literal["asc", "desc"] = "asc", limit: int | None = None,
+              offset: int = 0) -> list[dict]:
+    rows = store_of(request).list_forms(user, flt, sort, order == "desc", limit=limit, offset=max(offset, 0))
     return [row_summary(r) for r in rows]
 
 

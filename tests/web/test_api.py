@@ -132,3 +132,15 @@ def test_uploads_read_every_supported_format(client_for, seed_path, tmp_path):
     assert doc["forms"] == 0 and doc["errors"] and doc["errors"][0]["location"]["file"] == "old.doc"
     projects = {f["project"] for f in admin.get("/api/forms").json()}
     assert projects == {f.project.text for f in forms[:5]}
+
+
+def test_the_list_pages_through_many_forms(client_for, seeded, monkeypatch):
+    from jixiao.web.pages import forms as form_pages
+
+    admin = client_for("admin")
+    monkeypatch.setattr(form_pages, "PAGE_SIZE", 4)
+    first, last = admin.get("/forms?sort=id").text, admin.get("/forms?sort=id&page=3").text
+    assert "共 11 张，第 1/3 页" in first and first.count('<td><a href="/forms/') == 4
+    assert "第 3 / 3 页" in last and last.count('<td><a href="/forms/') == 3
+    ids = [f["id"] for f in admin.get("/api/forms?limit=4&offset=8").json()]
+    assert ids == [f["id"] for f in admin.get("/api/forms").json()][8:]

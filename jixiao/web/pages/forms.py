@@ -26,6 +26,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PageUser = Annotated[User, Depends(page_user)]
 Fields = Annotated[dict, Depends(fields)]
 
+PAGE_SIZE = 100
 LIST_KEYS = ("year", "department", "unit", "grade", "has_errors", "rule", "status", "q")
 COLUMNS = [("id", "编号"), ("project", "项目名称"), ("year", "年度"), ("department", "主管部门"), ("unit", "实施单位"),
            ("budget", "全年预算数（元）"), ("rate", "执行率"), ("self_total", "自评分"), ("rescored_total", "重评分"),
@@ -43,11 +44,14 @@ def list_filter(request: Request) -> tuple[FormFilter, dict]:
 
 
 @router.get("/forms")
-def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "asc"):
+def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "asc", page: int = 1):
     store = store_of(request)
     flt, chosen = list_filter(request)
     sort = sort if sort in SORTS else "id"
-    rows = store.list_forms(user, flt, sort, order == "desc")
+    total = store.count_forms(user, flt)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = store.list_forms(user, flt, sort, order == "desc", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     base = {k: v for k, v in chosen.items() if v}
 
     def sort_link(key: str) -> str:
@@ -57,6 +61,8 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
     return render(request, "forms.html", user, rows=rows, chosen=chosen, choices=store.filter_choices(user),
                   columns=COLUMNS, sort=sort, order=order, sort_link=sort_link, statuses=STATUSES,
                   export_link="/forms/export.xlsx?" + urlencode({**base, "sort": sort, "order": order}),
+                  total=total, page=page, pages=pages,
+                  page_link=lambda n: "/forms?" + urlencode({**base, "sort": sort, "order": order, "page": n}),
                   can_create=access.can_create(user))
 
 
