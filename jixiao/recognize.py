@@ -22,6 +22,7 @@ from .grid import Grid, Row
 from .model import (
     EMPTY,
     QUANT,
+    Measure,
     Amount,
     Form,
     FundsRow,
@@ -162,9 +163,19 @@ def _is_number(text: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def _looks_measure(text: str) -> bool:
+def _measure_parts(text: str) -> tuple:
     m = measure(text)
-    return m.kind == QUANT
+    return m.text, m.norm, m.kind, m.op, m.number, m.unit
+
+
+def _measure(text: str, loc: Loc | None) -> Measure:
+    """values.measure, through a cache of its result for each text (targets repeat: =100%, 健全)."""
+    printed, norm, kind, op, number, unit = _measure_parts(text)
+    return Measure(text=printed, norm=norm, kind=kind, op=op, number=number, unit=unit, loc=loc)
+
+
+def _looks_measure(text: str) -> bool:
+    return _measure_parts(text)[2] == QUANT
 
 
 @dataclass
@@ -209,9 +220,11 @@ class _FormBuilder:
         first_i, first = _first(row)
         if not first:
             return
-        joined = "".join(clean_text(c.text) for c in row.cells)
         if self.section == "done":
             return
+        if self.section == "indicators" and self._indicator_fast_path(row, first):
+            return
+        joined = "".join(clean_text(c.text) for c in row.cells)
         if "自评表" in first and self.section == "header":
             self.form.title = first
             m = _YEAR_RE.search(joined)
@@ -263,6 +276,20 @@ class _FormBuilder:
         if self.section == "indicators":
             self._indicator_row(row)
             return
+
+    def _indicator_fast_path(self, row: Row, first: str) -> bool:
+        """Inside the indicator table most rows are indicator rows: settle them without the
+        header-section tests (which join every cell's text). False when the row needs those."""
+        if first.replace(" ", "").startswith(("总分", "合计", "总计")):
+            self._total_row(row)
+            self.section = "done"
+            return True
+        if self._is_indicator_header(row) or any("主管部门" in c.text or "实施单位" in c.text for c in row.cells):
+            return False
+        if self.ind_rows_seen == 0 and self._sub_header(row):
+            return True
+        self._indicator_row(row)
+        return True
 
     # -- header --------------------------------------------------------------------------------
     def _labelled(self, row: Row, label: str, attr: str) -> None:
@@ -571,8 +598,8 @@ class _FormBuilder:
             level1=Text(self.pending.l1.text, self.pending.l1.loc) if self.pending.l1 else Text(),
             level2=Text(self.pending.l2.text, self.pending.l2.loc) if self.pending.l2 else Text(),
             name=Text(name_text, name_loc),
-            target=measure(tgt, tgt_loc),
-            actual=measure(act, act_loc),
+            target=_measure(tgt, tgt_loc),
+            actual=_measure(act, act_loc),
             weight=amount(wgt, wgt_loc),
             score=amount(scr, scr_loc),
             deviation=Text(dev, dev_loc if dev else None),
