@@ -60,7 +60,7 @@ def summary(f: Form) -> str:
     return "\n".join(lines)
 
 
-@click.command(help="读取自评表（文本、JSON 等）并显示；--json 输出 JSON 数组。")
+@click.command(help="读取自评表（PDF 转出的文本或 markdown、HTML、CSV、Excel、Word、PDF、JSON）并显示；--json 输出 JSON 数组。")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每张表一个对象）")
 def parse(files: tuple[str, ...], as_json: bool) -> None:

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from ..readers.jsonio import form_from_dict
 from ..store.schema import FormRow
 from ..writers.review import Review
-from ..writers.review import _place as review_place
+from ..writers.review import place_of as review_place
 from ..writers.xlsx import write_xlsx
 from .formview import ACHIEVEMENT_NAMES, SEVERITY_NAMES, field_label, loc_text
 

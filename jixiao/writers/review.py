@@ -34,7 +34,8 @@ class Review:
         return "\n".join(self.messages.get(place, []))
 
 
-def _place(fld: str | None, index: int | None) -> str | None:
+def place_of(fld: str | None, index: int | None) -> str | None:
+    """Which row of the form a finding is about: 'funds', 'indicator:3', 'total', or None."""
     if index is not None:
         return f"indicator:{index}"
     if not fld:
@@ -48,8 +49,6 @@ def _place(fld: str | None, index: int | None) -> str | None:
         return "total"
     return None
 
-
-place_of = _place  # public name: which row of the form a finding is about ('funds', 'indicator:3', 'total')
 
 
 def num(d: Decimal | None) -> str:
@@ -77,7 +76,7 @@ def review_forms(forms: list[Form], rules: str | None = None) -> list[Review]:
         for f in report.findings:
             sev = SEVERITY_NAME.get(f.severity, f.severity)
             rv.findings.append((f.rule, sev, f.message, f.expected or "", f.printed or ""))
-            place = _place(f.field, f.index)
+            place = place_of(f.field, f.index)
             if place:
                 rv.messages.setdefault(place, []).append(f"【{f.rule} {sev}】{f.message}")
         out.append(rv)
