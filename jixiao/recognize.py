@@ -178,6 +178,48 @@ def _looks_measure(text: str) -> bool:
     return _measure_parts(text)[2] == QUANT
 
 
+def _is_indicator_header(clean: list[str]) -> bool:
+    """Whether a row (its cleaned cell texts) is the 一级指标 | 二级指标 | … header."""
+    if not any("一" in t for t in clean):  # the common case, a data row: no cell can match
+        return False
+    texts = [t.replace(" ", "") for t in clean]
+    return any(t.startswith("一级指标") for t in texts) and (
+        any(t.startswith(("三级指标", "二级指标", "指标名称")) for t in texts)
+    )
+
+
+# What _best_shift needs to know about a cell's text, as bits (computed once per distinct text).
+_K_TEXT, _K_NUMBER, _K_LABEL, _K_MEASURE = 1, 2, 4, 8
+
+
+@lru_cache(maxsize=16384)
+def _shift_kind(text: str) -> int:
+    t = text.strip()
+    if not t:
+        return 0
+    kind = _K_TEXT
+    if _is_number(t):
+        kind |= _K_NUMBER
+    if taxonomy.classify(t):
+        kind |= _K_LABEL
+    if _looks_measure(t):
+        kind |= _K_MEASURE
+    return kind
+
+
+@dataclass(slots=True)
+class _Geometry:
+    """The indicator header's columns as the row alignment uses them, worked out once per header
+    rather than once per row."""
+
+    first: int  # first value column
+    last: int  # last mapped column
+    weight: int | None
+    score: int | None
+    target: int | None
+    actual: int | None
+
+
 @dataclass
 class _Pending:
     """Indicator-table state carried across rows."""
@@ -199,6 +241,7 @@ class _FormBuilder:
         self.ind_extra: list[dict[str, str]] = []  # per indicator: its extra columns
         self.ind_rows_seen = 0  # rows read since the indicator header (a sub-header comes first)
         self._shift_of: tuple[Row, int] | None = None  # the last indicator row and its shift
+        self._geom: _Geometry | None = None  # derived from ind_hdr/ind_cols; None when they change
         self.goals_col: int | None = None
         self.section = "header"  # header → funds → goals → indicators → done
         self.pending = _Pending()
@@ -215,16 +258,19 @@ class _FormBuilder:
         reps.append(Repair(kind=kind, message=message, locs=[r.loc for r in rows]))
 
     # -- dispatch ------------------------------------------------------------------------------
-    def feed(self, row: Row) -> None:
+    def feed(self, row: Row, clean: list[str] | None = None) -> None:
+        """Read one row; `clean` is clean_text of each of its cells when the caller has it."""
         self.last_row = row
-        first_i, first = _first(row)
+        if clean is None:
+            clean = [clean_text(c.text) for c in row.cells]
+        first = next((t for t in clean if t), "")
         if not first:
             return
         if self.section == "done":
             return
-        if self.section == "indicators" and self._indicator_fast_path(row, first):
+        if self.section == "indicators" and self._indicator_fast_path(row, first, clean):
             return
-        joined = "".join(clean_text(c.text) for c in row.cells)
+        joined = "".join(clean)
         if "自评表" in first and self.section == "header":
             self.form.title = first
             m = _YEAR_RE.search(joined)
@@ -255,12 +301,13 @@ class _FormBuilder:
                 return
         if self._is_goals_header(joined):
             self.section = "goals"
-            for i, c in enumerate(row.cells):
-                if "实际完成" in clean_text(c.text):
+            for i, t in enumerate(clean):
+                if "实际完成" in t:
                     self.goals_col = i
             return
-        if self._is_indicator_header(row):
+        if _is_indicator_header(clean):
             self.ind_hdr, self.ind_cols = _header_map(row, _IND_HEADERS, extras=True)
+            self._geom = None
             self.section = "indicators"
             self.ind_rows_seen = 0
             return
@@ -274,21 +321,21 @@ class _FormBuilder:
             self._goal_row(row)
             return
         if self.section == "indicators":
-            self._indicator_row(row)
+            self._indicator_row(row, clean)
             return
 
-    def _indicator_fast_path(self, row: Row, first: str) -> bool:
+    def _indicator_fast_path(self, row: Row, first: str, clean: list[str]) -> bool:
         """Inside the indicator table most rows are indicator rows: settle them without the
         header-section tests (which join every cell's text). False when the row needs those."""
         if first.replace(" ", "").startswith(("总分", "合计", "总计")):
             self._total_row(row)
             self.section = "done"
             return True
-        if self._is_indicator_header(row) or any("主管部门" in c.text or "实施单位" in c.text for c in row.cells):
+        if _is_indicator_header(clean) or any("主管部门" in c.text or "实施单位" in c.text for c in row.cells):
             return False
         if self.ind_rows_seen == 0 and self._sub_header(row):
             return True
-        self._indicator_row(row)
+        self._indicator_row(row, clean)
         return True
 
     # -- header --------------------------------------------------------------------------------
@@ -425,11 +472,7 @@ class _FormBuilder:
     # -- indicators ----------------------------------------------------------------------------
     @staticmethod
     def _is_indicator_header(row: Row) -> bool:
-        texts = [clean_text(c.text).replace(" ", "") for c in row.cells]
-        has_levels = any(t.startswith("一级指标") for t in texts) and (
-            any(t.startswith(("三级指标", "二级指标", "指标名称")) for t in texts)
-        )
-        return has_levels
+        return _is_indicator_header([clean_text(c.text) for c in row.cells])
 
     def _sub_header(self, row: Row) -> bool:
         """A second header row under the first (指标性质 | 指标值 | 度量单位 under a merged
@@ -445,6 +488,7 @@ class _FormBuilder:
                 self.ind_hdr[f] = i
             for k in range(i, i + max(c.span[1], 1)):
                 self.ind_cols[k] = f
+        self._geom = None
         self.repair("join-header", "绩效指标表头分两行，已合并为一行表头", row)
         return True
 
@@ -455,63 +499,79 @@ class _FormBuilder:
         last = max(self.ind_cols) if self.ind_cols else max(value_cols, default=0)
         return first, last
 
+    def _geometry(self) -> _Geometry:
+        g = self._geom
+        if g is None:
+            first, last = self._value_cols()
+            hdr = self.ind_hdr
+            g = self._geom = _Geometry(first, last, hdr.get("weight"), hdr.get("score"), hdr.get("target"),
+                                       hdr.get("actual"))
+        return g
+
     def _best_shift(self, row: Row) -> tuple[int, int]:
         """The shift that fits the row's cells to the header columns best, and its fit score.
 
         Only rows that carry a number where 分值/得分 stand, or a quantitative target or actual,
         are value rows; a name or label alone never decides the alignment.
         """
-        hdr = self.ind_hdr
-        n = len(row.cells)
-        texts = [c.text.strip() for c in row.cells]
+        g = self._geometry()
+        # What each cell is (number, label, measure) is looked up once per row, not per shift.
+        kinds = [_shift_kind(c.text) for c in row.cells]
+        n = len(kinds)
+        filled = [j for j, k in enumerate(kinds) if k]
         best, best_score = 0, 0
-        _, last = self._value_cols()
+        last = g.last
         for s in (0, -1, 1, -2, 2):
             score = 0
             anchored = False
-            for fname in ("weight", "score"):
-                j = hdr[fname] + s if fname in hdr else -1
-                t = texts[j] if 0 <= j < n else ""
-                if t:
-                    if _is_number(t):
+            for col in (g.weight, g.score):
+                j = col + s if col is not None else -1
+                k = kinds[j] if 0 <= j < n else 0
+                if k:
+                    if k & _K_NUMBER:
                         score += 3
                         anchored = True
                     else:
                         score -= 4
-            for fname in ("target", "actual"):
-                j = hdr[fname] + s if fname in hdr else -1
-                t = texts[j] if 0 <= j < n else ""
-                if not t:
+            for col in (g.target, g.actual):
+                j = col + s if col is not None else -1
+                k = kinds[j] if 0 <= j < n else 0
+                if not k:
                     continue
-                if taxonomy.classify(t):
+                if k & _K_LABEL:
                     score -= 4
-                elif _looks_measure(t):
+                elif k & _K_MEASURE:
                     score += 2
                     anchored = True
                 elif anchored:
                     score += 1
             if not anchored:
                 continue
-            score -= 2 * sum(1 for j in range(max(last + s + 1, 0), n) if texts[j])
+            beyond = max(last + s + 1, 0)
+            score -= 2 * sum(1 for j in filled if j >= beyond)
             if s == 0:
                 score += 1  # between fits as good, the columns as printed win (a blank 得分 is no shift)
             if score > best_score:
                 best, best_score = s, score
         return best, best_score
 
-    def _place(self, row: Row, shift: int):
+    def _place(self, row: Row, shift: int, clean: list[str] | None = None):
         """The row's cells by meaning: values per field, extra columns, and the cells left of the
         value columns (labels and the name), as (cell index, text)."""
         values: dict[str, tuple[str, Loc]] = {}
         extras: dict[str, str] = {}
         left: list[tuple[int, str]] = []
         cols = self.ind_cols
-        first, last = self._value_cols()
+        g = self._geometry()
+        first, last = g.first, g.last
         hdr = self.ind_hdr
-        for j, cell in enumerate(row.cells):
-            t = clean_text(cell.text)
+        if clean is None:
+            clean = [clean_text(c.text) for c in row.cells]
+        cells = row.cells
+        for j, t in enumerate(clean):
             if not t:
                 continue
+            cell = cells[j]
             col = j - shift
             f = cols.get(col)
             if f == "ignore":
@@ -537,15 +597,15 @@ class _FormBuilder:
             values[f] = (text + t, loc)
         return values, extras, left
 
-    def _indicator_row(self, row: Row) -> None:
+    def _indicator_row(self, row: Row, clean: list[str] | None = None) -> None:
         hdr = self.ind_hdr
         if "target" not in hdr or "weight" not in hdr:
             raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
         self.ind_rows_seen += 1
         shift, fit = self._best_shift(row)
         self._shift_of = (row, shift)
-        texts = [clean_text(c.text) for c in row.cells]
-        values, extras, left = self._place(row, shift)
+        texts = clean if clean is not None else [clean_text(c.text) for c in row.cells]
+        values, extras, left = self._place(row, shift, texts)
 
         def at(fname: str) -> tuple[str, Loc]:
             return values.get(fname, ("", row.loc))
@@ -922,11 +982,13 @@ def _children_of(inds: list[Indicator], k: int) -> int:
 
 
 def _starts_form(row: Row) -> bool:
-    for c in row.cells:
-        t = clean_text(c.text).replace(" ", "")
-        if t:
-            return "绩效自评表" in t or t.endswith("自评表")
-    return False
+    return _first_starts_form(_first(row)[1])
+
+
+def _first_starts_form(first: str) -> bool:
+    """Whether a row whose first non-empty (cleaned) text is `first` opens a new form."""
+    t = first.replace(" ", "")
+    return "绩效自评表" in t or t.endswith("自评表")
 
 
 def _starts_project(row: Row) -> bool:
@@ -951,17 +1013,21 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
         builder = None
 
     for row in grid.rows:
-        if _starts_form(row):
+        # Each row's cells are cleaned once here and the texts handed to every test below:
+        # the form-start tests and the builder all look at the same cleaned texts.
+        clean = [clean_text(c.text) for c in row.cells]
+        first = next((t for t in clean if t), "")
+        if _first_starts_form(first):
             if builder is None or builder.section != "header" or builder.form.project.text:
                 close()
                 builder = _FormBuilder(grid.source, row)
-        elif _starts_project(row) and (builder is None or builder.form.project.text):
+        elif first.replace(" ", "").startswith("项目名称") and (builder is None or builder.form.project.text):
             close()
             builder = _FormBuilder(grid.source, row)
         if builder is None:
             continue
         try:
-            builder.feed(row)
+            builder.feed(row, clean)
         except ReadError as e:
             errors.append(e)
             builder = None
