@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import taxonomy
 from .errors import ReadError
@@ -94,6 +95,7 @@ _FUNDS_SUBROWS = (
     ("上年结转资金", "上年结转"),
     ("其他资金", "单位资金", "其他"),
 )
+_QIZHONG = re.compile(r"^其中[:：]?")
 _WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")
 _OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
 
@@ -207,10 +209,9 @@ def _shift_kind(text: str) -> int:
     return kind
 
 
-@dataclass(slots=True)
-class _Geometry:
+class _Geometry(NamedTuple):
     """The indicator header's columns as the row alignment uses them, worked out once per header
-    rather than once per row."""
+    rather than once per row (a tuple: it is part of the key of the cached fit)."""
 
     first: int  # first value column
     last: int  # last mapped column
@@ -218,6 +219,48 @@ class _Geometry:
     score: int | None
     target: int | None
     actual: int | None
+
+
+@lru_cache(maxsize=4096)
+def _fit(g: _Geometry, kinds: tuple[int, ...]) -> tuple[int, int]:
+    """_FormBuilder._best_shift for a row whose cells have these `_shift_kind`s."""
+    n = len(kinds)
+    filled = [j for j, k in enumerate(kinds) if k]
+    best, best_score = 0, 0
+    last = g.last
+    for s in (0, -1, 1, -2, 2):
+        score = 0
+        anchored = False
+        for col in (g.weight, g.score):
+            j = col + s if col is not None else -1
+            k = kinds[j] if 0 <= j < n else 0
+            if k:
+                if k & _K_NUMBER:
+                    score += 3
+                    anchored = True
+                else:
+                    score -= 4
+        for col in (g.target, g.actual):
+            j = col + s if col is not None else -1
+            k = kinds[j] if 0 <= j < n else 0
+            if not k:
+                continue
+            if k & _K_LABEL:
+                score -= 4
+            elif k & _K_MEASURE:
+                score += 2
+                anchored = True
+            elif anchored:
+                score += 1
+        if not anchored:
+            continue
+        beyond = max(last + s + 1, 0)
+        score -= 2 * sum(1 for j in filled if j >= beyond)
+        if s == 0:
+            score += 1  # between fits as good, the columns as printed win (a blank 得分 is no shift)
+        if score > best_score:
+            best, best_score = s, score
+    return best, best_score
 
 
 @dataclass
@@ -331,7 +374,14 @@ class _FormBuilder:
             self._total_row(row)
             self.section = "done"
             return True
-        if _is_indicator_header(clean) or any("主管部门" in c.text or "实施单位" in c.text for c in row.cells):
+        if _is_indicator_header(clean):
+            return False
+        # A raw cell holding 主管部门 or 实施单位 holds it in its cleaned text too, so the joined
+        # cleaned row rules most rows out before the cells are looked at one by one.
+        joined = "".join(clean)
+        if ("主管部门" in joined or "实施单位" in joined) and any(
+            "主管部门" in c.text or "实施单位" in c.text for c in row.cells
+        ):
             return False
         if self.ind_rows_seen == 0 and self._sub_header(row):
             return True
@@ -375,12 +425,11 @@ class _FormBuilder:
         if not cells:
             return False
         label_i, label = cells[0]
-        label_ns = label.replace(" ", "")
-        label_ns = re.sub(r"^其中[:：]?", "", label_ns)
+        label_ns = _QIZHONG.sub("", label.replace(" ", ""))
         if label_ns.startswith("项目资金") and len(cells) > 1:
             # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
             label_i, label = cells[1]
-            label_ns = re.sub(r"^其中[:：]?", "", label.replace(" ", ""))
+            label_ns = _QIZHONG.sub("", label.replace(" ", ""))
         if not label_ns and len(cells) > 1:
             # 其中： | 当年财政拨款 | … : the word 其中 in a cell of its own
             label_i, label = cells[1]
@@ -514,46 +563,10 @@ class _FormBuilder:
         Only rows that carry a number where 分值/得分 stand, or a quantitative target or actual,
         are value rows; a name or label alone never decides the alignment.
         """
-        g = self._geometry()
-        # What each cell is (number, label, measure) is looked up once per row, not per shift.
-        kinds = [_shift_kind(c.text) for c in row.cells]
-        n = len(kinds)
-        filled = [j for j, k in enumerate(kinds) if k]
-        best, best_score = 0, 0
-        last = g.last
-        for s in (0, -1, 1, -2, 2):
-            score = 0
-            anchored = False
-            for col in (g.weight, g.score):
-                j = col + s if col is not None else -1
-                k = kinds[j] if 0 <= j < n else 0
-                if k:
-                    if k & _K_NUMBER:
-                        score += 3
-                        anchored = True
-                    else:
-                        score -= 4
-            for col in (g.target, g.actual):
-                j = col + s if col is not None else -1
-                k = kinds[j] if 0 <= j < n else 0
-                if not k:
-                    continue
-                if k & _K_LABEL:
-                    score -= 4
-                elif k & _K_MEASURE:
-                    score += 2
-                    anchored = True
-                elif anchored:
-                    score += 1
-            if not anchored:
-                continue
-            beyond = max(last + s + 1, 0)
-            score -= 2 * sum(1 for j in filled if j >= beyond)
-            if s == 0:
-                score += 1  # between fits as good, the columns as printed win (a blank 得分 is no shift)
-            if score > best_score:
-                best, best_score = s, score
-        return best, best_score
+        # What each cell is (number, label, measure) is looked up once per distinct text; rows of
+        # a table share a handful of such patterns, so the fit of a pattern is computed once.
+        kinds = tuple([_shift_kind(c.text) for c in row.cells])
+        return _fit(self._geometry(), kinds)
 
     def _place(self, row: Row, shift: int, clean: list[str] | None = None):
         """The row's cells by meaning: values per field, extra columns, and the cells left of the

@@ -6,6 +6,7 @@ Everything numeric is `Decimal`; nothing here touches float.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure, Rate
@@ -49,6 +50,9 @@ def clean_text(text: str) -> str:
     return text
 
 
+# parse_decimal and parse_rate are pure and their results (Decimal or None) immutable, and the
+# same cells recur in every form (10, 100%, 0, —): each distinct text is parsed once.
+@lru_cache(maxsize=16384)
 def parse_decimal(text: str) -> Decimal | None:
     """'446,048' → Decimal('446048'); '' / '—' → None; anything else non-numeric → None."""
     t = text.strip().replace(" ", "")
@@ -71,6 +75,7 @@ def amount(text: str, loc: Loc | None = None) -> Amount:
     return Amount(text=t, value=parse_decimal(t), loc=loc)
 
 
+@lru_cache(maxsize=16384)
 def parse_rate(text: str) -> Decimal | None:
     """'99.99%' → 99.99; '0.9999' → 99.99 (a fraction); '=100%' → 100."""
     t = text.strip().replace(" ", "").lstrip("=＝")
