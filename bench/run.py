@@ -46,6 +46,12 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
+def load() -> str:
+    """The machine's load average: figures taken while other work runs are lower (2 cores here)."""
+    one, five, _ = os.getloadavg()
+    return f"负载 {one:.1f}/{five:.1f}"
+
+
 def corpus(workdir: Path, name: str, n: int, fmt: str, seed: int) -> Path:
     """A synthetic corpus, generated once per size and reused by later runs with the same workdir."""
     out = workdir / f"{name}-{n}"
@@ -87,7 +93,7 @@ def bench_text(workdir: Path, n: int, rs, results: dict) -> None:
     forms, t_read, t_check = parse_and_check(paths, rs)
     rate = forms / (t_read + t_check)
     say(f"  {forms} 张：读取 {t_read:.2f} 秒，评分+检查 {t_check:.2f} 秒 → {rate:,.0f} 张/秒"
-        f"（读取 {forms / t_read:,.0f} 张/秒，评分+检查 {forms / t_check:,.0f} 张/秒）；目标 ≥ {TARGET_TEXT:,}")
+        f"（读取 {forms / t_read:,.0f} 张/秒，评分+检查 {forms / t_check:,.0f} 张/秒）；目标 ≥ {TARGET_TEXT:,}；{load()}")
     reps = 30
     seed_forms, s_read, s_check = 0, 0.0, 0.0
     for _ in range(reps):
@@ -106,7 +112,7 @@ def bench_office(workdir: Path, n: int, rs, results: dict) -> None:
         parse_and_check(paths[:5], rs)
         forms, t_read, t_check = parse_and_check(paths, rs)
         rate = forms / (t_read + t_check)
-        say(f"  {forms} 张：读取 {t_read:.2f} 秒，评分+检查 {t_check:.2f} 秒 → {rate:,.1f} 张/秒")
+        say(f"  {forms} 张：读取 {t_read:.2f} 秒，评分+检查 {t_check:.2f} 秒 → {rate:,.1f} 张/秒；{load()}")
         results[fmt] = {"forms": forms, "read_s": t_read, "check_s": t_check, "forms_per_s": rate}
 
 
@@ -131,7 +137,7 @@ def bench_pdf(workdir: Path, n: int, rs, results: dict) -> None:
     ratio = ours / t_plumber
     say(f"  {len(paths)} 个文件 {pages} 页：pdfplumber extract_tables {t_plumber:.2f} 秒（{pages / t_plumber:.1f} 页/秒）；"
         f"我们 {ours:.2f} 秒（{pages / ours:.1f} 页/秒，{forms} 张表）")
-    say(f"  时间比 我们 ÷ pdfplumber = {ratio:.2f}（目标 ≤ {TARGET_PDF_RATIO}）")
+    say(f"  时间比 我们 ÷ pdfplumber = {ratio:.2f}（目标 ≤ {TARGET_PDF_RATIO}）；{load()}")
     results["pdf"] = {"files": len(paths), "pages": pages, "pdfplumber_s": t_plumber, "ours_s": ours,
                       "ratio": ratio, "pages_per_s": pages / ours, "pdfplumber_pages_per_s": pages / t_plumber,
                       "target": TARGET_PDF_RATIO, "met": ratio <= TARGET_PDF_RATIO}
@@ -160,10 +166,13 @@ def bench_batch(workdir: Path, sizes: tuple[int, ...], workers: int | None, resu
         forms = next((int(line.split("本批共 ")[1].split(" 张")[0]) for line in proc.stdout.splitlines()
                       if line.startswith("本批共 ")), 0)
         mb = peak / 2**20
+        phases = next((line.split("；", 1)[1].split("），")[0] for line in proc.stdout.splitlines()
+                       if line.startswith("用时 ") and "；" in line), "")
         rows.append({"files": sum(1 for d in dirs for _ in Path(d).iterdir()), "forms": forms, "seconds": seconds,
+                     "phases": phases, "load": os.getloadavg()[1],
                      "forms_per_s": forms / seconds, "peak_mb": mb, "peak_pss_mb": sampler.peak_pss / 2**20,
                      "db_mb": db.stat().st_size / 2**20})
-        say(f"  {size:>7,} 个文件：{forms:,} 张表，{seconds:,.1f} 秒（{forms / seconds:,.1f} 张/秒），"
+        say(f"  {size:>7,} 个文件：{forms:,} 张表，{seconds:,.1f} 秒（{forms / seconds:,.1f} 张/秒；{phases}；{load()}），"
             f"峰值内存 RSS {mb:,.0f} MB（PSS {rows[-1]['peak_pss_mb']:,.0f} MB），数据库 {rows[-1]['db_mb']:,.0f} MB")
     peaks = [r["peak_mb"] for r in rows]
     flat = max(peaks) <= 1.25 * min(peaks)
@@ -220,7 +229,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     rs = load_ruleset()
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "quick": args.quick}
-    say(f"jixiao 基准：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}，工作目录 {workdir}")
+    say(f"jixiao 基准：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}，工作目录 {workdir}，开始时{load()}")
     t0 = time.perf_counter()
     try:
         if "text" in only:

@@ -49,6 +49,7 @@ class BatchSummary:
     d002_forms: int = 0
     engine: str = ""
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # Chinese phase name → seconds
     report: str | None = None
     findings: str | None = None
 
@@ -61,7 +62,9 @@ class BatchSummary:
             f"处理失败 {c.get(FAILED, 0)} 个",
             f"本批共 {self.forms} 张自评表（本次新增 {self.new_forms} 张）；{self.files_with_errors} 个文件有读取错误；"
             f"{self.d002_forms} 张表与其他表的偏差原因相同（D002）",
-            f"用时 {self.seconds:.1f} 秒（{rate:.1f} 个文件/秒），运行于{self.engine}",
+            f"用时 {self.seconds:.1f} 秒（{rate:.1f} 个文件/秒；"
+            + "，".join(f"{name} {sec:.1f} 秒" for name, sec in self.phases.items())
+            + f"），运行于{self.engine}",
         ]
 
 
@@ -107,8 +110,12 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
                         _store(files, results, ledger, writer, summary, progress)
             finally:
                 engine.close()
+            t1 = time.perf_counter()
+            summary.phases["读取检查入库"] = t1 - t0
             progress.phase("检查多张表之间重复的偏差原因（D002）")
             summary.d002_forms = cross_form_pass(ledger, writer, ruleset)
+            t2 = time.perf_counter()
+            summary.phases["D002"] = t2 - t1
             summary.counts = ledger.counts()
             summary.forms = ledger.form_count()
             summary.files_with_errors = ledger.error_files()
@@ -120,6 +127,7 @@ def run_batch(opts: BatchOptions, progress: Progress | None = None) -> BatchSumm
             progress.phase("写出汇总工作簿和发现清单")
             write_workbook(report, ledger, writer, ruleset, summary)
             write_findings_csv(findings, ledger, writer)
+            summary.phases["汇总与清单"] = time.perf_counter() - t2
             summary.report, summary.findings = str(report), str(findings)
     finally:
         store.close()
