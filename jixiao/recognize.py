@@ -30,6 +30,7 @@ from .model import (
     Indicator,
     Loc,
     Measure,
+    Rate,
     Repair,
     Text,
     Total,
@@ -263,6 +264,45 @@ def _fit(g: _Geometry, kinds: tuple[int, ...]) -> tuple[int, int]:
     return best, best_score
 
 
+# What _funds_fit needs to know about a cell's text, as bits.
+_F_TEXT, _F_NUMBER, _F_BLANK, _F_PERCENT = 1, 2, 4, 8
+
+
+@lru_cache(maxsize=16384)
+def _funds_kind(text: str) -> int:
+    t = text.strip()
+    if not t:
+        return 0
+    return (_F_TEXT | (_F_NUMBER if _is_number(t) else 0) | (_F_BLANK if is_blank(t) else 0)
+            | (_F_PERCENT if "%" in t else 0))
+
+
+@lru_cache(maxsize=4096)
+def _funds_fit(hdr: tuple[tuple[str, int], ...], label_i: int, kinds: tuple[int, ...]) -> int:
+    """The shift that fits a funds row (its cells' `_funds_kind`s) to the funds header best."""
+    n = len(kinds)
+    first_col = min(col for _, col in hdr)
+    best, best_score = 0, None
+    for s in (0, -1, 1, -2, 2):
+        score = 0
+        if label_i >= first_col + s:
+            continue  # the label would sit inside the value columns
+        for fname, col in hdr:
+            j = col + s
+            k = kinds[j] if 0 <= j < n else 0
+            if not k:
+                continue
+            if fname == "rate":
+                score += 2 if k & (_F_PERCENT | _F_NUMBER) else -3
+            else:
+                score += 2 if k & (_F_NUMBER | _F_BLANK) else -3
+                if k & _F_PERCENT:
+                    score -= 3
+        if best_score is None or score > best_score:
+            best, best_score = s, score
+    return best
+
+
 @dataclass
 class _Pending:
     """Indicator-table state carried across rows."""
@@ -451,12 +491,15 @@ class _FormBuilder:
             text = row.cells[j].text.strip() if 0 <= j < len(row.cells) else ""
             loc = row.cells[j].loc if 0 <= j < len(row.cells) else row.loc
             values[fname] = (text, loc)
-        fr = FundsRow(label=label_ns, loc=row.loc)
-        for fname in ("initial_budget", "annual_budget", "executed", "weight", "score"):
-            if fname in values:
-                setattr(fr, fname, amount(*values[fname]))
-        if "rate" in values:
-            fr.rate = rate(*values["rate"])
+        # built in one go: FundsRow() alone would make six empty cells only to replace them
+        got = values.get
+        fr = FundsRow(
+            label_ns,
+            *(amount(*got(f)) if f in values else Amount() for f in ("initial_budget", "annual_budget", "executed", "weight")),
+            rate(*values["rate"]) if "rate" in values else Rate(),
+            amount(*values["score"]) if "score" in values else Amount(),
+            row.loc,
+        )
         if shift:
             self.repair("shift-row", f"资金行整体错位 {shift:+d} 列，已按表头对齐", row)
         if kind == "total":
@@ -468,26 +511,9 @@ class _FormBuilder:
     def _best_funds_shift(self, row: Row, label_i: int) -> int:
         if not self.funds_hdr:
             return 0
-        first_col = min(self.funds_hdr.values())
-        best, best_score = 0, None
-        for s in (0, -1, 1, -2, 2):
-            score = 0
-            if label_i >= first_col + s:
-                continue  # the label would sit inside the value columns
-            for fname, col in self.funds_hdr.items():
-                j = col + s
-                t = row.cells[j].text.strip() if 0 <= j < len(row.cells) else ""
-                if not t:
-                    continue
-                if fname == "rate":
-                    score += 2 if ("%" in t or _is_number(t)) else -3
-                else:
-                    score += 2 if (_is_number(t) or is_blank(t)) else -3
-                    if fname != "rate" and "%" in t:
-                        score -= 3
-            if best_score is None or score > best_score:
-                best, best_score = s, score
-        return best
+        # as for indicator rows: each cell's kind once per distinct text, each pattern's fit once
+        kinds = tuple([_funds_kind(c.text) for c in row.cells])
+        return _funds_fit(tuple(self.funds_hdr.items()), label_i, kinds)
 
     # -- goals ---------------------------------------------------------------------------------
     @staticmethod

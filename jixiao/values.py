@@ -72,7 +72,7 @@ def is_blank(text: str) -> bool:
 
 def amount(text: str, loc: Loc | None = None) -> Amount:
     t = text.strip()
-    return Amount(text=t, value=parse_decimal(t), loc=loc)
+    return Amount(t, parse_decimal(t), loc)
 
 
 @lru_cache(maxsize=16384)
