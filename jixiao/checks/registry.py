@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Form, Loc
@@ -18,6 +18,8 @@ class Context:
     form: Form
     ruleset: RuleSet
     assessment: Assessment
+    # the rows with a printed score and weight, listed once for the five score checks that read them
+    scored: list | None = field(default=None, repr=False, compare=False)
 
     def finding(
         self,

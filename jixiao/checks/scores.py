@@ -17,12 +17,15 @@ from .finding import Finding
 from .registry import Context, check
 
 
-def _scored_rows(ctx: Context):
+def _scored_rows(ctx: Context) -> list:
     """(index, indicator, assessment, score, weight) of rows with both score and weight printed."""
-    for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators)):
-        s, w = ind.score.value, ind.weight.value
-        if s is not None and w is not None:
-            yield k, ind, ia, s, w
+    if ctx.scored is None:
+        ctx.scored = [
+            (k, ind, ia, ind.score.value, ind.weight.value)
+            for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators))
+            if ind.score.value is not None and ind.weight.value is not None
+        ]
+    return ctx.scored
 
 
 @check("S001")
