@@ -303,6 +303,19 @@ def _funds_fit(hdr: tuple[tuple[str, int], ...], label_i: int, kinds: tuple[int,
     return best
 
 
+@lru_cache(maxsize=16384)
+def _left_label(text: str) -> tuple | None:
+    """What a (cleaned, non-empty) cell left of an indicator row's values is: () for the block
+    label 绩效指标 or a piece of it, (level, canonical, points) for a taxonomy label, None for a
+    name. Once per distinct text: the same labels stand on every form."""
+    if text.replace(" ", "") in "绩效指标":
+        return ()
+    c = taxonomy.classify(text)
+    if c:
+        return c[0], c[1], taxonomy.strip_label(text)[1]
+    return None
+
+
 @dataclass
 class _Pending:
     """Indicator-table state carried across rows."""
@@ -667,13 +680,11 @@ class _FormBuilder:
         labels: list[tuple[int, int, str, str | None]] = []  # (cell, level, canonical, points)
         names: list[tuple[int, str]] = []
         for j, t in left:
-            if t.replace(" ", "") in "绩效指标":  # the block label, or a piece of it
-                continue
-            c = taxonomy.classify(t)
-            if c:
-                labels.append((j, c[0], c[1], taxonomy.strip_label(t)[1]))
-            else:
+            label = _left_label(t)
+            if label is None:
                 names.append((j, t))
+            elif label:
+                labels.append((j, *label))
         if not has_values:
             self._row_without_values(row, labels, names, dev if dev else "", texts, shift)
             return
