@@ -14,13 +14,66 @@ from .errors import ReadError
 from .model import Loc
 
 
-@dataclass(slots=True)
 class Cell:
-    text: str
-    loc: Loc
-    merged: bool = False  # covered by a merged range whose text sits in another cell
-    span: tuple[int, int] = (1, 1)  # (rows, cols) for the top-left cell of a merged range
-    bbox: tuple[float, float, float, float] | None = None  # PDF geometry (x0, top, x1, bottom)
+    """One cell: its text and where it came from.
+
+    `loc` is made on first use when the cell was built by `RowCell` from its row's location and
+    its column: a text file has ~2,000 cells per form, most of them empty, and the recogniser
+    asks for the location of only the few that become values. Built with a `loc`, a cell keeps
+    that one. Equality and repr are those of the dataclass this used to be.
+    """
+
+    __slots__ = ("text", "_loc", "merged", "span", "bbox", "_row", "_col")
+
+    def __init__(self, text: str, loc: Loc | None, merged: bool = False, span: tuple[int, int] = (1, 1),
+                 bbox: tuple[float, float, float, float] | None = None):
+        self.text = text
+        self._loc = loc
+        self.merged = merged  # covered by a merged range whose text sits in another cell
+        self.span = span  # (rows, cols) for the top-left cell of a merged range
+        self.bbox = bbox  # PDF geometry (x0, top, x1, bottom)
+        self._row = None
+
+    @property
+    def loc(self) -> Loc | None:
+        loc = self._loc
+        if loc is None and self._row is not None:
+            r = self._row
+            loc = self._loc = Loc(r.file, r.line, self._col, r.sheet)  # made once, then kept
+        return loc
+
+    @loc.setter
+    def loc(self, value: Loc | None) -> None:
+        self._loc = value
+        self._row = None
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__ and not isinstance(other, Cell):
+            return NotImplemented
+        return (self.text, self.loc, self.merged, self.span, self.bbox) == (
+            other.text, other.loc, other.merged, other.span, other.bbox)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (f"Cell(text={self.text!r}, loc={self.loc!r}, merged={self.merged!r}, span={self.span!r}, "
+                f"bbox={self.bbox!r})")
+
+
+class RowCell(Cell):
+    """A plain cell (not merged, no geometry) whose `loc` is its row's location plus its 1-based
+    column, made only when asked for: one object per cell instead of two."""
+
+    __slots__ = ()
+
+    def __init__(self, text: str, row: Loc, col: int):  # noqa: super().__init__ skipped: hot path
+        self.text = text
+        self._loc = None
+        self.merged = False
+        self.span = (1, 1)
+        self.bbox = None
+        self._row = row
+        self._col = col
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReadError
-from ..grid import Cell, Grid, Row
+from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -43,9 +43,11 @@ def grid_from_text(text: str, name: str) -> Grid:
         if not line.strip():
             blank = True
             continue
-        # positional arguments: this runs for every cell of every file and keywords cost a third more
-        cells = [Cell(t, Loc(name, n, i)) for i, t in enumerate(line.split("\t"), 1)]
-        grid.rows.append(Row(cells, Loc(name, n), blank))
+        # this runs for every cell of every file: one RowCell each (its Loc is made only if asked
+        # for), and positional arguments, because keywords cost a third more
+        row_loc = Loc(name, n)
+        cells = [RowCell(t, row_loc, i) for i, t in enumerate(line.split("\t"), 1)]
+        grid.rows.append(Row(cells, row_loc, blank))
         blank = False
     return grid
 
