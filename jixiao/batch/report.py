@@ -30,6 +30,7 @@ from .sink import FINDINGS, FORMS, IN_CHUNK, StoreWriter
 STATUS_NAME = {STORED: "已保存", SKIPPED: "此前已保存", DUPLICATE: "与本批其他文件相同", UNREADABLE: "无法读取",
                FAILED: "处理失败"}
 GRADES = ("优", "良", "中", "差")
+MAX_PROBLEM_ROWS = 20_000  # rows of the 问题文件 sheet; memory for a workbook grows with its cells
 HEAD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -239,10 +240,17 @@ def write_workbook(path: Path, ledger: Ledger, writer: StoreWriter, ruleset: Rul
 
     ws = wb.create_sheet("问题文件")
     _header(ws, 1, ["文件", "处理结果", "原因", "位置"])
+    shown = more = 0
     for rel, status, errors in ledger.files_with_errors():
         for e in errors:
+            if shown >= MAX_PROBLEM_ROWS:  # the workbook stays small; the CSV has every one
+                more += 1
+                continue
             loc = Loc.from_dict(e.get("location"))
             ws.append([rel, STATUS_NAME.get(status, status), e.get("message", ""), str(loc) if loc else ""])
+            shown += 1
+    if more:
+        ws.append([f"……另有 {more:,} 条，见全部发现的 CSV（规则 P001）"])
     _widths(ws, [40, 16, 80, 40])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
