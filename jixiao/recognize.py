@@ -354,12 +354,14 @@ class _FormBuilder:
         reps.append(Repair(kind=kind, message=message, locs=[r.loc for r in rows]))
 
     # -- dispatch ------------------------------------------------------------------------------
-    def feed(self, row: Row, clean: list[str] | None = None) -> None:
-        """Read one row; `clean` is clean_text of each of its cells when the caller has it."""
+    def feed(self, row: Row, clean: list[str] | None = None, first: str | None = None) -> None:
+        """Read one row; `clean` is clean_text of each of its cells and `first` the first
+        non-empty one, when the caller has them."""
         self.last_row = row
         if clean is None:
             clean = [clean_text(c.text) for c in row.cells]
-        first = next((t for t in clean if t), "")
+        if first is None:
+            first = next((t for t in clean if t), "")
         if not first:
             return
         if self.section == "done":
@@ -427,11 +429,12 @@ class _FormBuilder:
             self._total_row(row)
             self.section = "done"
             return True
-        if _is_indicator_header(clean):
-            return False
-        # A raw cell holding 主管部门 or 实施单位 holds it in its cleaned text too, so the joined
-        # cleaned row rules most rows out before the cells are looked at one by one.
+        # A header needs a cell with 一 in it, and a raw cell holding 主管部门 or 实施单位 holds it
+        # in its cleaned text too, so the joined cleaned row rules most rows out before the cells
+        # are looked at one by one.
         joined = "".join(clean)
+        if "一" in joined and _is_indicator_header(clean):
+            return False
         if ("主管部门" in joined or "实施单位" in joined) and any(
             "主管部门" in c.text or "实施单位" in c.text for c in row.cells
         ):
@@ -623,7 +626,6 @@ class _FormBuilder:
         for j, t in enumerate(clean):
             if not t:
                 continue
-            cell = cells[j]
             col = j - shift
             f = cols.get(col)
             if f == "ignore":
@@ -645,8 +647,9 @@ class _FormBuilder:
                     f = before[0] if before and before[0] in ("target", "actual", "deviation") else None
                 if f is None:
                     continue
-            text, loc = values.get(f, ("", cell.loc))
-            values[f] = (text + t, loc)
+            # a field's location is its first cell's; a cell's Loc is made only when asked for
+            prev = values.get(f)
+            values[f] = (t, cells[j].loc) if prev is None else (prev[0] + t, prev[1])
         return values, extras, left
 
     def _indicator_row(self, row: Row, clean: list[str] | None = None) -> None:
@@ -659,22 +662,21 @@ class _FormBuilder:
         texts = clean if clean is not None else [clean_text(c.text) for c in row.cells]
         values, extras, left = self._place(row, shift, texts)
 
-        def at(fname: str) -> tuple[str, Loc]:
-            return values.get(fname, ("", row.loc))
-
-        tgt, tgt_loc = at("target")
+        # a field with no cell on the row: empty text, located at the row
+        get = values.get
+        none = ("", row.loc)
+        tgt, tgt_loc = get("target", none)
+        unit_text = get("target_unit", none)[0]
         if "target_op" in hdr or "target_unit" in hdr:
-            op_text, _ = at("target_op")
-            unit_text, _ = at("target_unit")
+            op_text = get("target_op", none)[0]
             op_text = _TARGET_OPS.get(op_text, op_text)
             tgt = f"{op_text}{tgt}{unit_text}" if tgt else tgt
-        act, act_loc = at("actual")
+        act, act_loc = get("actual", none)
         if act and "target_unit" in hdr and _is_number(act):
-            unit_text, _ = at("target_unit")
             act = act + unit_text
-        wgt, wgt_loc = at("weight")
-        scr, scr_loc = at("score")
-        dev, dev_loc = at("deviation")
+        wgt, wgt_loc = get("weight", none)
+        scr, scr_loc = get("score", none)
+        dev, dev_loc = get("deviation", none)
 
         has_values = fit > 0
         labels: list[tuple[int, int, str, str | None]] = []  # (cell, level, canonical, points)
@@ -1065,7 +1067,8 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
     for row in grid.rows:
         # Each row's cells are cleaned once here and the texts handed to every test below:
         # the form-start tests and the builder all look at the same cleaned texts.
-        clean = [clean_text(c.text) for c in row.cells]
+        # Empty cells (most of a text row) skip the cache lookup: clean_text("") is "".
+        clean = [clean_text(t) if t else "" for t in row.texts()]
         first = next((t for t in clean if t), "")
         if _first_starts_form(first):
             if builder is None or builder.section != "header" or builder.form.project.text:
@@ -1077,7 +1080,7 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
         if builder is None:
             continue
         try:
-            builder.feed(row, clean)
+            builder.feed(row, clean, first)
         except ReadError as e:
             errors.append(e)
             builder = None
