@@ -60,8 +60,13 @@ def batch(dirs: tuple[str, ...], url: str | None, workers: int | None, scheduler
     progress = BarProgress(enabled=sys.stderr.isatty())
     opts = BatchOptions(roots=list(dirs), url=url, workers=workers, scheduler=scheduler, report=report,
                         findings=findings, exclude=exclude, chunk=chunk)
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         summary = run_batch(opts, progress)
+    except SQLAlchemyError as e:
+        orig = getattr(e, "orig", None) or e
+        raise click.ClickException(f"无法打开或写入数据库 {url or '（默认）'}：{type(orig).__name__}: {orig}") from e
     except OSError as e:
         raise click.ClickException(f"无法完成批量处理：{e}") from e
     finally:

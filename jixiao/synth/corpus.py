@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -135,6 +136,8 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, formats: tuple[str, ...
     for fmt in formats:
         if fmt not in FORMATS:
             raise ValueError(f"不支持的格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+    if "pdf" in formats and shutil.which("soffice") is None:
+        raise ValueError("生成 PDF 需要 LibreOffice（soffice 命令），请先运行 scripts/setup.sh 安装")
     if per_file > 1 and formats != ("txt",):
         raise ValueError("每个文件多张表（--per-file）只适用于 txt 格式")
     info = CorpusInfo(out=out)

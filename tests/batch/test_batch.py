@@ -239,3 +239,10 @@ def test_a_batch_row_is_what_the_store_itself_would_store(corpus, tmp_path):
         return out
 
     assert forms_of(url) == forms_of(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def test_a_database_that_cannot_be_opened_is_said_in_chinese(corpus, tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(corpus), "--db", f"sqlite:///{tmp_path}/no/such/dir/x.db",
+                                       "--report", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 1
+    assert "无法打开或写入数据库" in result.output
