@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from jixiao.readers import read_forms
-from jixiao.readers.jsonio import form_to_dict
 
-from .conftest import SEED
+from .conftest import SEED, facts
 
 SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
 
@@ -25,14 +24,6 @@ def form_lines(index: int) -> list[str]:
     end = starts[index + 1] if index + 1 < len(starts) else len(SEED_LINES)
     return [line for line in SEED_LINES[start:end]]
 
-
-def facts(form) -> dict:
-    d = form_to_dict(form)
-    d.pop("repairs")
-    d.pop("source")
-    for ind in d["indicators"]:
-        ind.pop("source")
-    return d
 
 
 def read_lines(tmp_path: Path, lines: list[str]):

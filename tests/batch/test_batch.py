@@ -191,21 +191,9 @@ def test_the_command_reports_in_chinese_and_exits_2_when_files_failed(corpus, tm
     assert (tmp_path / "cli.xlsx").is_file() and (tmp_path / "cli-findings.csv").is_file()
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    from ..store.pgserver import PgServer
-
-    try:
-        server = PgServer().start()
-    except RuntimeError as e:  # no PostgreSQL binaries: scripts/setup.sh installs them
-        pytest.skip(str(e))
-    yield server
-    server.stop()
-
-
-def test_postgresql_by_url_stores_the_same_as_sqlite(corpus, tmp_path, postgres):
+def test_postgresql_by_url_stores_the_same_as_sqlite(corpus, tmp_path, pg_server):
     _, lite = batch(corpus, tmp_path, "lite")
-    summary, pg = batch(corpus, tmp_path, "pg", url=postgres.new_database())
+    summary, pg = batch(corpus, tmp_path, "pg", url=pg_server.new_database())
     assert summary.forms == READABLE
     assert stored_findings(pg) == stored_findings(lite)
     again, _ = batch(corpus, tmp_path, "pg2", url=pg)

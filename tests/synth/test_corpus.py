@@ -14,21 +14,12 @@ from click.testing import CliRunner
 
 from jixiao.cli import main
 from jixiao.readers import read_forms
-from jixiao.readers.jsonio import form_to_dict
 from jixiao.synth import text as textfmt
 from jixiao.synth.corpus import MANIFEST_COLUMNS, draw, read_manifest, write_corpus
 from jixiao.synth.generate import FormMaker
 from jixiao.synth.inject import RULES
+from ..conftest import facts
 
-
-def facts(form) -> dict:
-    """What a form says, without where it was read from or how it was repaired."""
-    d = form_to_dict(form)
-    d.pop("repairs")
-    d.pop("source")
-    for ind in d["indicators"]:
-        ind.pop("source")
-    return d
 
 
 def read_back(tmp_path: Path, rows) -> tuple:

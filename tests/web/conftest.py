@@ -15,7 +15,6 @@ from jixiao.store.schema import User
 from jixiao.store.users import hash_password
 from jixiao.web import create_app
 
-from ..store.pgserver import PgServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -34,20 +33,6 @@ USERS = {
     "reviewer": ("审核", None, [DEPARTMENT]),
     "other_reviewer": ("审核", None, [OTHER_DEPARTMENT]),
 }
-
-
-@pytest.fixture(scope="session")
-def pg_server():
-    server = PgServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'jixiao.db'}"
-    return request.getfixturevalue("pg_server").new_database()
 
 
 @pytest.fixture(scope="session")

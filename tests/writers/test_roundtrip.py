@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 
 from jixiao.readers import read_forms
-from jixiao.readers.jsonio import form_to_dict
 from jixiao.rules import load_ruleset
 from jixiao.score import score_form
 from jixiao.values import fmt_decimal
@@ -22,15 +21,8 @@ from jixiao.writers import write_docx, write_xlsx
 from jixiao.writers.review import review_forms
 
 from ..readers.office import office  # noqa: F401 - a fixture
+from ..conftest import facts
 
-
-def facts(form) -> dict:
-    d = form_to_dict(form)
-    d.pop("repairs")
-    d.pop("source")
-    for ind in d["indicators"]:
-        ind.pop("source")
-    return d
 
 
 @pytest.fixture(scope="module")
