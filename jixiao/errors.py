@@ -23,3 +23,9 @@ class ReadError(JixiaoError):
 
 class RuleSetError(JixiaoError):
     """A rule-set file is broken: names the key and line."""
+
+
+def library_error(e: Exception) -> str:
+    """A third-party library's exception as one line for a ReadError ('BadZipFile: File is not a zip file')."""
+    text = str(e).strip()
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__

@@ -16,17 +16,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row
 from ..model import Loc
 from .safety import check_zip
 
 MAX_ROWS = 50_000  # table rows in one document
-
-
-def _why(e: Exception) -> str:
-    text = str(e).strip()
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def read_docx(path: Path) -> list[Grid]:
@@ -40,7 +35,7 @@ def read_docx(path: Path) -> list[Grid]:
     except ReadError:
         raise
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
-        raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{library_error(e)}）", Loc(file=name)) from None
     from docx.oxml.ns import qn
 
     reader = _BodyReader(name, qn)
@@ -49,7 +44,7 @@ def read_docx(path: Path) -> list[Grid]:
     except ReadError:
         raise
     except (AttributeError, ValueError, TypeError, KeyError) as e:  # malformed table XML
-        raise ReadError(f"Word 文件中的表格结构损坏（{_why(e)}）", Loc(file=name, sheet=f"表{reader.n_tables}")) from None
+        raise ReadError(f"Word 文件中的表格结构损坏（{library_error(e)}）", Loc(file=name, sheet=f"表{reader.n_tables}")) from None
     return [reader.grid]
 
 

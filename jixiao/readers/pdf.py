@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row
 from ..model import Loc
 
@@ -35,11 +35,6 @@ MAX_PAGES = 500
 MAX_CHARS_PER_PAGE = 200_000
 SNAP = 1.0  # points: edges closer than this are the same boundary
 _PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|Page\s*\d+(?:\s*of\s*\d+)?)$", re.I)
-
-
-def _why(e: Exception) -> str:
-    text = str(e).strip()
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def _boundaries(values: list[float]) -> list[float]:
@@ -364,7 +359,7 @@ def read_pdf(path: Path) -> list[Grid]:
     except PDFPasswordIncorrect:
         raise ReadError("PDF 已加密（设有打开密码），无法读取；请取消密码后再读取", Loc(file=name)) from None
     except Exception as e:  # pdfminer raises PDFSyntaxError, PSEOF, KeyError… on broken files
-        raise ReadError(f"PDF 文件已损坏，无法打开（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"PDF 文件已损坏，无法打开（{library_error(e)}）", Loc(file=name)) from None
     grid = Grid(source=name)
     no_text: list[int] = []
     with pdf:
@@ -393,7 +388,7 @@ def read_pdf(path: Path) -> list[Grid]:
         except ReadError:
             raise
         except Exception as e:  # pdfminer errors in a page's content stream
-            raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{_why(e)}）", Loc(file=name)) from None
+            raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{library_error(e)}）", Loc(file=name)) from None
     if no_text:
         pages_text = "、".join(map(str, no_text[:20])) + ("…" if len(no_text) > 20 else "")
         message = f"PDF 第{pages_text}页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"

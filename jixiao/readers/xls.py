@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row
 from ..model import Loc
 from .numfmt import printed, to_decimal
@@ -17,11 +17,6 @@ from .numfmt import printed, to_decimal
 MAX_ROWS = 20_000
 MAX_COLS = 100
 MAX_BYTES = 64 * 1024 * 1024
-
-
-def _why(e: Exception) -> str:
-    text = str(e).strip()
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
 
 
 def read_xls(path: Path) -> list[Grid]:
@@ -36,7 +31,7 @@ def read_xls(path: Path) -> list[Grid]:
     except Exception as e:  # XLRDError, CompDocError, struct.error… on broken or encrypted files
         if "encrypt" in str(e).lower():
             raise ReadError("Excel 文件已加密（设有打开密码），无法读取；请取消密码后另存，再读取", Loc(file=name)) from None
-        raise ReadError(f"Excel（.xls）文件已损坏或无法识别（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"Excel（.xls）文件已损坏或无法识别（{library_error(e)}）", Loc(file=name)) from None
     grids = []
     try:
         for index in range(book.nsheets):
@@ -46,7 +41,7 @@ def read_xls(path: Path) -> list[Grid]:
     except ReadError:
         raise
     except Exception as e:
-        raise ReadError(f"Excel（.xls）文件中的工作表已损坏（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"Excel（.xls）文件中的工作表已损坏（{library_error(e)}）", Loc(file=name)) from None
     finally:
         book.release_resources()
     return grids

@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row
 from ..model import Loc
 from .formula import col_index, evaluate
@@ -32,11 +32,6 @@ _FORMULA_RE = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
 _VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def _why(e: Exception) -> str:
-    text = str(e).strip()
-    return f"{type(e).__name__}: {text}" if text else type(e).__name__
-
-
 def read_xlsx(path: Path) -> list[Grid]:
     name = str(path)
     check_zip(path, "Excel ")
@@ -48,11 +43,11 @@ def read_xlsx(path: Path) -> list[Grid]:
     except ReadError:
         raise
     except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, ParseError…) on broken files
-        raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{library_error(e)}）", Loc(file=name)) from None
     try:
         uncached = _uncached_formulas(path)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as e:
-        raise ReadError(f"Excel 文件已损坏（{_why(e)}）", Loc(file=name)) from None
+        raise ReadError(f"Excel 文件已损坏（{library_error(e)}）", Loc(file=name)) from None
     grids = []
     for ws in wb.worksheets:
         grids.append(_sheet_grid(ws, name, uncached.get(ws.title, {})))
