@@ -23,6 +23,7 @@ from sqlalchemy import select
 from ..checks.catalogue import RULES, SEVERITY_NAME
 from ..model import Loc
 from ..rules import RuleSet
+from ..store.queries import Group as Figures
 from ..values import round2
 from .ledger import DUPLICATE, FAILED, SKIPPED, STORED, UNREADABLE, Ledger
 from .sink import FINDINGS, FORMS, IN_CHUNK, StoreWriter
@@ -36,36 +37,21 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass
-class Group:
-    department: str
+class Group(Figures):
+    """The dashboard's figures of a department or unit, with the counts the workbook adds."""
+
     unit: str = ""
-    forms: int = 0
-    budget: Decimal = Decimal(0)  # 全年预算数, 元, of forms with both budget and executed
-    executed: Decimal = Decimal(0)
-    self_sum: Decimal = Decimal(0)
-    rescored_sum: Decimal = Decimal(0)
-    scored: int = 0
     self_grades: Counter = field(default_factory=Counter)
     rescored_grades: Counter = field(default_factory=Counter)
     severities: Counter = field(default_factory=Counter)
     rules: Counter = field(default_factory=Counter)  # rule → findings
 
     @property
-    def rate(self) -> Decimal | None:
-        return round2(self.executed / self.budget * 100) if self.budget else None
-
-    def avg(self, total: Decimal) -> Decimal | None:
-        return round2(total / self.scored) if self.scored else None
+    def department(self) -> str:
+        return self.name
 
     def add(self, r) -> None:
-        self.forms += 1
-        if r.budget is not None and r.executed is not None:
-            self.budget += r.budget
-            self.executed += r.executed
-        if r.self_total is not None and r.rescored_total is not None:
-            self.self_sum += r.self_total
-            self.rescored_sum += r.rescored_total
-            self.scored += 1
+        super().add(r)
         if r.self_grade:
             self.self_grades[r.self_grade] += 1
         if r.rescored_grade:
@@ -89,7 +75,7 @@ def gather(ledger: Ledger, writer: StoreWriter) -> Totals:
             groups: dict[int, tuple[Group, ...]] = {}
             for r in c.execute(select(*cols).where(FORMS.c.id.in_(ids))):
                 dep = t.departments.setdefault(r.department, Group(r.department or "（未填）"))
-                unit = t.units.setdefault((r.department, r.unit), Group(r.department or "（未填）", r.unit or "（未填）"))
+                unit = t.units.setdefault((r.department, r.unit), Group(r.department or "（未填）", unit=r.unit or "（未填）"))
                 for g in (t.all, dep, unit):
                     g.add(r)
                 groups[r.id] = (t.all, dep, unit)
@@ -124,7 +110,7 @@ def _widths(ws, widths: list[int]) -> None:
 
 
 def _group_row(g: Group, rules: list[str]) -> list:
-    self_avg, rescored_avg = g.avg(g.self_sum), g.avg(g.rescored_sum)
+    self_avg, rescored_avg = g.self_avg, g.rescored_avg
     diff = rescored_avg - self_avg if self_avg is not None and rescored_avg is not None else None
     return [g.forms, g.budget, g.executed, g.rate, self_avg, rescored_avg, diff,
             *(g.self_grades.get(x, 0) for x in GRADES), *(g.rescored_grades.get(x, 0) for x in GRADES),
@@ -198,8 +184,8 @@ def write_workbook(path: Path, ledger: Ledger, writer: StoreWriter, ruleset: Rul
         ("全年预算数合计（元）", a.budget),
         ("全年执行数合计（元）", a.executed),
         ("总体执行率（%）", a.rate),
-        ("自评平均分", a.avg(a.self_sum)),
-        ("重新评分平均分", a.avg(a.rescored_sum)),
+        ("自评平均分", a.self_avg),
+        ("重新评分平均分", a.rescored_avg),
         ("错误 / 警告 / 提示", f"{a.severities.get('error', 0)} / {a.severities.get('warning', 0)} / {a.severities.get('info', 0)}"),
         ("运行于", summary.engine),
         ("用时（秒）", round2(Decimal(str(summary.seconds)))),

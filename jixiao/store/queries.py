@@ -128,6 +128,19 @@ class Group:
     def rescored_avg(self) -> Decimal | None:
         return round2(self.rescored_sum / self.scored) if self.scored else None
 
+    def add(self, r) -> None:
+        """Count one form (any row with budget, executed, self_total and rescored_total)."""
+        self.forms += 1
+        # Only forms with both figures count towards the weighted rate, so that a form
+        # without an executed amount does not pull the rate down.
+        if r.budget is not None and r.executed is not None:
+            self.budget += r.budget
+            self.executed += r.executed
+        if r.self_total is not None and r.rescored_total is not None:
+            self.self_sum += r.self_total
+            self.rescored_sum += r.rescored_total
+            self.scored += 1
+
     def to_dict(self) -> dict:
         return {"name": self.name, "forms": self.forms, "budget": str(self.budget), "executed": str(self.executed),
                 "rate": None if self.rate is None else str(self.rate), "errors": self.errors,
@@ -184,17 +197,8 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None) -> D
     for r in rows:
         for g in (total, deps.setdefault(r.department, Group(r.department or "（未填）")),
                   units.setdefault((r.department, r.unit), Group(r.unit or "（未填）"))):
-            g.forms += 1
+            g.add(r)
             g.errors += r.error_count
-            # Only forms with both figures count towards the weighted rate, so that a form
-            # without an executed amount does not pull the rate down.
-            if r.budget is not None and r.executed is not None:
-                g.budget += r.budget
-                g.executed += r.executed
-            if r.self_total is not None and r.rescored_total is not None:
-                g.self_sum += r.self_total
-                g.rescored_sum += r.rescored_total
-                g.scored += 1
         if r.self_grade in grades:
             grades[r.self_grade]["self"] += 1
         if r.rescored_grade in grades:
