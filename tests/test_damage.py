@@ -39,6 +39,17 @@ def row_index(lines: list[str], name: str) -> int:
     return next(i for i, line in enumerate(lines) if name in line.split("\t"))
 
 
+def split_name(line: str, name: str) -> tuple[str, str]:
+    """An indicator row → (the row with its name cell emptied, a row with the name alone)."""
+    cells = line.split("\t")
+    col = cells.index(name)
+    values = cells.copy()
+    values[col] = ""
+    name_only = [""] * len(cells)
+    name_only[col] = name
+    return "\t".join(values), "\t".join(name_only)
+
+
 @pytest.fixture
 def original(tmp_path):
     def _original(index: int):
@@ -61,13 +72,8 @@ def test_value_row_printed_before_its_name_row(tmp_path, original):
     """`=100%	100%	15	15` on one line, then the name alone on the next (as 车辆闲置率 in the seed)."""
     lines = form_lines(1)  # 声讯系统运行费
     k = row_index(lines, "问题反馈及时率")
-    cells = lines[k].split("\t")
-    name_col = cells.index("问题反馈及时率")
-    values = cells.copy()
-    values[name_col] = ""
-    name_only = [""] * len(cells)
-    name_only[name_col] = "问题反馈及时率"
-    damaged = lines[:k] + ["\t".join(values), "\t".join(name_only)] + lines[k + 1:]
+    values, name_only = split_name(lines[k], "问题反馈及时率")
+    damaged = lines[:k] + [values, name_only] + lines[k + 1:]
     form = read_lines(tmp_path, damaged)
     assert facts(form) == facts(original(1))
     assert any(r.kind == "join-name-row" for r in form.repairs)
@@ -76,13 +82,8 @@ def test_value_row_printed_before_its_name_row(tmp_path, original):
 def test_name_row_printed_before_its_value_row(tmp_path, original):
     lines = form_lines(2)  # 制卡设备更新及维护费
     k = row_index(lines, "设备故障排除率")
-    cells = lines[k].split("\t")
-    name_col = cells.index("设备故障排除率")
-    values = cells.copy()
-    values[name_col] = ""
-    name_only = [""] * len(cells)
-    name_only[name_col] = "设备故障排除率"
-    damaged = lines[:k] + ["\t".join(name_only), "\t".join(values)] + lines[k + 1:]
+    values, name_only = split_name(lines[k], "设备故障排除率")
+    damaged = lines[:k] + [name_only, values] + lines[k + 1:]
     form = read_lines(tmp_path, damaged)
     assert facts(form) == facts(original(2))
     assert any(r.kind == "join-name-row" for r in form.repairs)
