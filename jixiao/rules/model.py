@@ -34,6 +34,16 @@ class CheckConfig:
 
 _DEFAULT_CHECK = CheckConfig()
 
+MEMO_SIZE = 4096  # entries of one memo table of a rule set before it starts again empty
+
+
+def remember(table: dict, key: Any, value: Any) -> Any:
+    """Keep `value` under `key` in a memo table of at most MEMO_SIZE entries; return it."""
+    if len(table) >= MEMO_SIZE:
+        table.clear()  # bounded: ever new texts cannot grow a table without end
+    table[key] = value
+    return value
+
 
 @dataclass(frozen=True, slots=True)
 class QualWords:
@@ -46,8 +56,14 @@ class QualWords:
     down: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class RuleSet:
+    """A loaded rule set. Frozen: the scoring engine and the checks keep values derived from it
+    (rounding quantum, canonical labels, per-text results) on the object itself, so its fields
+    are never reassigned after loading, and the tables it holds are not edited in place either;
+    a different rule set is a new object (`loads_ruleset`, or `dataclasses.replace`), which
+    starts with empty caches."""
+
     id: str
     name: str
     source: str
@@ -68,12 +84,28 @@ class RuleSet:
     reverse: str  # "ratio" | "linear"
     grades: list[tuple[str, Decimal]]  # highest threshold first
     checks: dict[str, CheckConfig]
-    _labels: dict[tuple[int, str], str] = field(default_factory=dict, repr=False, compare=False)
+    # Derived once from the fields above (see __post_init__), never part of the rule set's value.
+    _quantum: Decimal = field(init=False, repr=False, compare=False)  # 0.01 for 2 decimals
+    _mode: str = field(init=False, repr=False, compare=False)  # the decimal rounding constant
+    _level1: dict[str, str] = field(init=False, repr=False, compare=False)  # text → canonical_level1
+    _level2: dict[str, str] = field(init=False, repr=False, compare=False)  # text → canonical_level2
+    # Per-rule-set memo of the scoring engine and the checks (jixiao/score.py, jixiao/checks/):
+    # each entry is a value derived from this rule set alone, or a bounded dict of results of a
+    # pure function of text under this rule set.
+    memo: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        init = object.__setattr__
+        init(self, "_quantum", Decimal(1).scaleb(-self.decimals))
+        init(self, "_mode", ROUNDING_MODES[self.rounding])
+        init(self, "_level1", {})
+        init(self, "_level2", {})
+        init(self, "memo", {})
 
     # -- arithmetic ------------------------------------------------------------------------
     def round(self, value: Decimal) -> Decimal:
         """Round a computed score or rate the way the rule set says (cn-2020: ROUND(x, 2) half up)."""
-        return value.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUNDING_MODES[self.rounding])
+        return value.quantize(self._quantum, rounding=self._mode)
 
     def grade(self, total: Decimal | None) -> str | None:
         if total is None:
@@ -86,25 +118,25 @@ class RuleSet:
     # -- taxonomy --------------------------------------------------------------------------
     def canonical_level1(self, text: str) -> str:
         """'产出指标(50分)' / '产出' → '产出指标' when the rule set knows it; else the cleaned text."""
-        key = (1, text)
-        if key not in self._labels:
-            self._labels[key] = self._level1(text)
-        return self._labels[key]
+        try:
+            return self._level1[text]
+        except KeyError:
+            return remember(self._level1, text, self._level1_of(text))
 
     def canonical_level2(self, text: str) -> str:
-        key = (2, text)
-        if key not in self._labels:
-            self._labels[key] = self._level2(text)
-        return self._labels[key]
+        try:
+            return self._level2[text]
+        except KeyError:
+            return remember(self._level2, text, self._level2_of(text))
 
-    def _level1(self, text: str) -> str:
+    def _level1_of(self, text: str) -> str:
         t, _ = strip_label(text)
         for candidate in (t, t + "指标"):
             if candidate in self.taxonomy:
                 return candidate
         return t
 
-    def _level2(self, text: str) -> str:
+    def _level2_of(self, text: str) -> str:
         t, _ = strip_label(text)
         if t in self.level2_aliases:
             return self.level2_aliases[t]
