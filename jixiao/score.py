@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from .model import EMPTY, QUAL, QUANT, Form, Indicator, Measure
 from .rules import RuleSet
+from .rules.model import Band, remember
 from .values import fmt_decimal, measure
 
 # Achievement levels.
@@ -33,6 +34,7 @@ POSITIVE, REVERSE, ZERO = "positive", "reverse", "zero"
 ZERO_DEC = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
+_Q4 = Decimal("0.0001")
 
 
 @dataclass(slots=True)
@@ -86,16 +88,33 @@ def reread(m: Measure, ruleset: RuleSet) -> Measure:
     if m.kind != QUAL:
         return m
     text = m.norm
+    try:
+        table = ruleset.memo["reread"]
+    except KeyError:
+        table = ruleset.memo["reread"] = {}
+    try:
+        again_text = table[text]
+    except KeyError:
+        again_text = remember(table, text, _reread_text(text, ruleset))
+    if again_text is None:
+        return m
+    again = measure(again_text, m.loc)
+    again.text = m.text
+    return again
+
+
+def _reread_text(text: str, ruleset: RuleSet) -> str | None:
+    """The text `reread` measures again instead of `text` (a measure's norm), or None: the words
+    stay words. Depends on the text and the rule set's operators only."""
     for spelling, op in ruleset.operators:
         if text.startswith(spelling):
             rest = text[len(spelling):].strip()
             if rest[:1].isdigit():
-                again = measure(op + rest, m.loc)
-                if again.kind == QUANT:
-                    again.text = m.text
+                again = op + rest
+                if measure(again).kind == QUANT:  # the kind of a measure does not depend on its loc
                     return again
             break
-    return m
+    return None
 
 
 def _direction_of(text: str, ruleset: RuleSet) -> str | None:
@@ -108,6 +127,19 @@ def _direction_of(text: str, ruleset: RuleSet) -> str | None:
 
 def qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
     """(achievement level, identical) of a qualitative actual against its target word (§4)."""
+    # A pure function of the two texts and the rule set's words: kept per rule set.
+    try:
+        table = ruleset.memo["qualitative_level"]
+    except KeyError:
+        table = ruleset.memo["qualitative_level"] = {}
+    key = (target, actual)
+    try:
+        return table[key]
+    except KeyError:
+        return remember(table, key, _qualitative_level(target, actual, ruleset))
+
+
+def _qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
     w = ruleset.words
     x, y = norm_words(target), norm_words(actual)
     if not y:
@@ -148,16 +180,32 @@ def _stems(words: tuple[str, ...]) -> set[str]:
     return out
 
 
+_NUM_TEXT: dict[Decimal, str] = {}
+
+
 def num_text(d: Decimal | None) -> str:
     """A Decimal as a person writes it: '3', '19.36', '2.5' (no exponent, no trailing zeros)."""
     if d is None:
         return "—"
+    # Equal Decimals (2.50 and 2.5) normalise to the same text, so the text of each value is kept
+    # once (under the default decimal context, which jixiao never changes). 0 and -0 are equal
+    # but print differently: zeros are not kept. A signalling NaN cannot be hashed.
+    if d.__class__ is Decimal:
+        try:
+            return _NUM_TEXT[d]
+        except KeyError:
+            text = fmt_decimal(d.normalize())
+            if d:
+                remember(_NUM_TEXT, d, text)
+            return text
+        except TypeError:
+            pass
     return fmt_decimal(d.normalize())
 
 
 def _raw(d: Decimal) -> str:
     """An unrounded intermediate value, at most 4 decimals ('19.356', '≈0.3333')."""
-    short = d.quantize(Decimal("0.0001"))
+    short = d.quantize(_Q4)
     return num_text(d) if short == d else "≈" + num_text(short)
 
 
@@ -165,8 +213,12 @@ _num = num_text
 
 
 def _round_name(ruleset: RuleSet) -> str:
-    mode = {"half_up": "四舍五入", "down": "截尾", "up": "进位"}[ruleset.rounding]
-    return f"{mode}保留{ruleset.decimals}位小数"
+    try:
+        return ruleset.memo["round_name"]
+    except KeyError:
+        mode = {"half_up": "四舍五入", "down": "截尾", "up": "进位"}[ruleset.rounding]
+        name = ruleset.memo["round_name"] = f"{mode}保留{ruleset.decimals}位小数"
+        return name
 
 
 def _clamp(value: Decimal, weight: Decimal) -> Decimal:
@@ -175,14 +227,15 @@ def _clamp(value: Decimal, weight: Decimal) -> Decimal:
 
 def _direction(op: str, a: Decimal) -> str:
     if op in ("<=", "<"):
-        return ZERO if a == 0 else REVERSE
-    if op in ("=", "") and a == 0:
+        return ZERO if a == ZERO_DEC else REVERSE
+    if op in ("=", "") and a == ZERO_DEC:
         return ZERO
     return POSITIVE
 
 
 def _units_agree(t: Measure, a: Measure, ruleset: RuleSet) -> bool:
-    tu, au = ruleset.unit(t.unit), ruleset.unit(a.unit)
+    aliases = ruleset.unit_aliases
+    tu, au = aliases.get(t.unit, t.unit), aliases.get(a.unit, a.unit)
     if tu == au:
         return True
     return ruleset.allow_missing_unit and (not tu or not au)
@@ -207,7 +260,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         ia.achievement, ia.unit_mismatch = UNKNOWN, True
         ia.reason = f"指标值单位“{t.unit or '无'}”与实际完成值单位“{a.unit or '无'}”不同，无法重新评分"
         return
-    if A < 0:
+    if A < ZERO_DEC:
         ia.achievement = UNKNOWN
         ia.reason = f"指标值 {_num(A)} 为负数，规则未规定如何计分"
         return
@@ -217,7 +270,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         guaranteed = (
             (ia.direction == POSITIVE and a.op in (">=", ">") and B >= A)
             or (ia.direction == REVERSE and a.op in ("<=", "<") and B <= A)
-            or (ia.direction == ZERO and a.op in ("<=", "<") and B <= 0)
+            or (ia.direction == ZERO and a.op in ("<=", "<") and B <= ZERO_DEC)
         )
         if not guaranteed:
             ia.achievement = UNKNOWN
@@ -229,7 +282,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
     elif ia.direction == REVERSE:
         ia.achievement = MET if B <= A else NOT_MET
     else:
-        ia.achievement = MET if B == 0 else NOT_MET
+        ia.achievement = MET if B == ZERO_DEC else NOT_MET
     if w is None:
         ia.reason = "分值未填写，无法计算应得分"
         return
@@ -237,7 +290,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         ia.expected = w
         ia.reason = f"已达到指标值，应得满分 {_num(w)}（超额完成不加分）"
         return
-    if ia.direction == POSITIVE and A == 0:
+    if ia.direction == POSITIVE and A == ZERO_DEC:
         ia.expected = ZERO_DEC
         ia.reason = f"指标值为 {_num(A)}，实际 {_num(B)} 为负数，应得 0 分"
     elif ia.direction == POSITIVE:
@@ -282,11 +335,9 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
     if w is None:
         ia.reason = "分值未填写，无法计算应得分"
         return
-    band = ruleset.bands[level]
-    low, high = ruleset.round(band.low * w), ruleset.round(band.high * w)
+    band, low, high, interval = _band(level, w, ruleset)
     ia.band = (low, high)
     name = ACHIEVEMENT_NAMES[level]
-    interval = f"[{_num(low)}, {_num(high)}{']' if band.high >= 1 else ')'}"
     if ia.identical:
         ia.expected = w
         ia.reason = f"实际完成值与指标值相同（{a.text}），应得满分 {_num(w)}"
@@ -310,19 +361,44 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
         ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {_num(ia.expected)}"
 
 
+def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
+    """The band of an achievement level for weight w: (band, low, high, '[low, high)')."""
+    # Rounded to the rule set's places, low and high are the same for equal weights (5 and 5.0),
+    # except the sign of a zero weight: zero weights are not kept.
+    memo = w.__class__ is Decimal and w
+    if memo:
+        try:
+            table = ruleset.memo["band"]
+        except KeyError:
+            table = ruleset.memo["band"] = {}
+        key = (level, w)
+        try:
+            return table[key]
+        except KeyError:
+            pass
+    band = ruleset.bands[level]
+    low, high = ruleset.round(band.low * w), ruleset.round(band.high * w)
+    out = band, low, high, f"[{_num(low)}, {_num(high)}{']' if band.high >= 1 else ')'}"
+    if memo:
+        remember(table, key, out)
+    return out
+
+
 def score_indicator(index: int, ind: Indicator, ruleset: RuleSet) -> IndicatorAssessment:
     t = reread(ind.target, ruleset)
     a = reread(ind.actual, ruleset)
-    if t.kind == QUANT:
-        ia = IndicatorAssessment(index=index, kind="quant", achievement=UNKNOWN)
+    kind = t.kind
+    if kind == QUANT:
+        ia = IndicatorAssessment(index, "quant", UNKNOWN)
         _score_quant(ia, ind, t, a, ruleset)
-    elif t.kind == QUAL:
-        ia = IndicatorAssessment(index=index, kind="qual", achievement=UNKNOWN)
+    elif kind == QUAL:
+        ia = IndicatorAssessment(index, "qual", UNKNOWN)
         _score_qual(ia, ind, t, a, ruleset)
     else:
-        ia = IndicatorAssessment(index=index, kind="blank", achievement=BLANK if a.kind == EMPTY else UNKNOWN)
+        ia = IndicatorAssessment(index, "blank", BLANK if a.kind == EMPTY else UNKNOWN)
         ia.reason = "年度指标值未填写，无法重新评分"
-    ia.rescored = ia.expected if ia.expected is not None else ind.score.value
+    expected = ia.expected
+    ia.rescored = expected if expected is not None else ind.score.value
     return ia
 
 
@@ -332,21 +408,21 @@ def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     fr = form.funds.total
     budget, executed = fr.annual_budget.value, fr.executed.value
     out.funds_weight = fr.weight.value if fr.weight.value is not None else ruleset.funds_weight
-    if budget is not None and executed is not None and budget > 0:
+    if budget is not None and executed is not None and budget > ZERO_DEC:
         r = executed / budget
         out.rate_exact = r * HUNDRED
         out.rate = ruleset.round(out.rate_exact)
         out.execution_score = ruleset.round(min(r, ONE) * out.funds_weight)
     else:
         out.notes.append("全年预算数或全年执行数未填写（或预算数为 0），无法计算执行率；重新评分沿用填报的执行率得分")
-    out.indicators = [score_indicator(k, ind, ruleset) for k, ind in enumerate(form.indicators)]
-    for ia in out.indicators:
+    out.indicators = ias = [score_indicator(k, ind, ruleset) for k, ind in enumerate(form.indicators)]
+    for ia in ias:
         if ia.expected is None and ia.rescored is not None:
             out.notes.append(f"第{ia.index + 1}项指标“{form.indicators[ia.index].name.text}”无法重新评分，沿用填报得分 {_num(ia.rescored)}")
     out.self_total = form.total.score.value
     parts = [out.execution_score if out.execution_score is not None else fr.score.value]
-    parts += [ia.rescored for ia in out.indicators]
-    if all(p is not None for p in parts):
+    parts += [ia.rescored for ia in ias]
+    if None not in parts:
         out.rescored_total = sum(parts, ZERO_DEC)
     else:
         out.notes.append("有得分既无法计算也未填写，无法得出重新评分的总分")
