@@ -57,6 +57,19 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
+# Checks that read only the form, not the assessment: they still run when scoring failed.
+_UNSCORED = frozenset(("P002", "G001", "F001", "F002", "F005", "W001", "W002", "T001", "T002", "D001", "S006"))
+
+
+def _switched_off(ruleset: RuleSet) -> frozenset[str]:
+    """The rules the rule set switches off, found once per rule set (a rule set is never edited)."""
+    try:
+        return ruleset.memo["checks.off"]
+    except KeyError:
+        off = ruleset.memo["checks.off"] = frozenset(rule for rule, conf in ruleset.checks.items() if not conf.enabled)
+        return off
+
+
 def _score(form: Form, ruleset: RuleSet) -> tuple[Assessment, list[Finding]]:
     try:
         return score_form(form, ruleset), []
@@ -69,18 +82,19 @@ def check_form(form: Form, ruleset: RuleSet, assessment: Assessment | None = Non
     out: list[Finding] = []
     if assessment is None:
         assessment, out = _score(form, ruleset)
-    ctx = Context(form=form, ruleset=ruleset, assessment=assessment)
+    ctx = Context(form, ruleset, assessment)
+    off = _switched_off(ruleset)
     scored = len(assessment.indicators) == len(form.indicators)
-    for rule, fn in CHECKS.items():
-        if not ruleset.check(rule).enabled:
+    for rule, fn in CHECKS.items():  # read on every call: a test may swap a check
+        if rule in off:
             continue
-        if not scored and rule not in ("P002", "G001", "F001", "F002", "F005", "W001", "W002", "T001", "T002", "D001", "S006"):
+        if not scored and rule not in _UNSCORED:
             continue  # the assessment these checks read is missing; X000 already says why
         try:
             out.extend(fn(ctx))
         except Exception as e:  # noqa: BLE001 - one broken check never stops the others
             out.append(_internal(form, f"检查 {rule}（{RULES[rule].title}）", e))
-    return sort_findings(out)
+    return sort_findings(out) if len(out) > 1 else out
 
 
 def check_forms(forms: list[Form], ruleset: RuleSet) -> list[FormReport]:

@@ -11,19 +11,29 @@ from .registry import Context, check
 
 COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
 
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_TOLERANCE = Decimal("0.005")  # F004 when the rule set gives none
+_Q4 = Decimal("0.0001")
+
 
 @check("F001")
 def subrows_add_up(ctx: Context) -> Iterator[Finding]:
     total = ctx.form.funds.total
     rows = ctx.form.funds.rows
+    if not rows:
+        return  # no 其中 row: nothing claims to add up
     for col, col_name in COLUMNS.items():
         cell = getattr(total, col)
-        parts = [(r.label, getattr(r, col).value) for r in rows]
-        filled = [(label, v) for label, v in parts if v is not None]
-        # A column where no 其中 row is filled in is not a claim that they add up.
-        if cell.value is None or not filled:
+        if cell.value is None:
             continue
-        expected = sum((v for _, v in filled), Decimal(0))
+        filled = [(r.label, v) for r in rows if (v := getattr(r, col).value) is not None]
+        # A column where no 其中 row is filled in is not a claim that they add up.
+        if not filled:
+            continue
+        expected = _ZERO
+        for _, v in filled:
+            expected = expected + v
         if expected != cell.value:
             terms = " + ".join(f"{label or '其中'} {n(v)}" for label, v in filled)
             yield ctx.finding(
@@ -73,7 +83,7 @@ def printed_rate(ctx: Context) -> Iterator[Finding]:
 
 
 def _short(d: Decimal) -> str:
-    return n(d.quantize(Decimal("0.0001")))
+    return n(d.quantize(_Q4))
 
 
 @check("F004")
@@ -83,13 +93,13 @@ def execution_score(ctx: Context) -> Iterator[Finding]:
     printed = t.score.value
     if a.execution_score is None or printed is None:
         return
-    tol = ctx.ruleset.param("F004", "tolerance", Decimal("0.005"))
+    tol = ctx.ruleset.param("F004", "tolerance", _TOLERANCE)
     if abs(printed - a.execution_score) <= tol:
         return
     capped = "，执行率超过 100% 按 100% 计" if a.rate_exact is not None and a.rate_exact > 100 else ""
     yield ctx.finding(
         "F004",
-        f"预算执行率得分应为 min(执行率, 100%) × 分值 = {_short(min(a.rate_exact, Decimal(100)))}% × "
+        f"预算执行率得分应为 min(执行率, 100%) × 分值 = {_short(min(a.rate_exact, _HUNDRED))}% × "
         f"{n(a.funds_weight)} = {n(a.execution_score)}{capped}；填报 {n(printed)}，相差 {n(printed - a.execution_score)}",
         field="funds.score", expected=a.execution_score, printed=printed, location=t.score.loc,
     )
@@ -108,12 +118,21 @@ def funds_weight(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _threshold(ruleset) -> Decimal:
+    """F006's threshold as a Decimal, once per rule set (a rule set is never edited)."""
+    try:
+        return ruleset.memo["F006.threshold"]
+    except KeyError:
+        t = ruleset.memo["F006.threshold"] = Decimal(ruleset.param("F006", "threshold", 90))
+        return t
+
+
 @check("F006")
 def low_rate(ctx: Context) -> Iterator[Finding]:
     t = ctx.form.funds.total
     a = ctx.assessment
     rate = a.rate_exact if a.rate_exact is not None else t.rate.value
-    threshold = Decimal(ctx.ruleset.param("F006", "threshold", 90))
+    threshold = _threshold(ctx.ruleset)
     if rate is not None and rate < threshold:
         shown = a.rate if a.rate is not None else rate
         yield ctx.finding(

@@ -12,12 +12,18 @@ from .registry import Context, check
 
 OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
 
+_ZERO = Decimal(0)
+_RATIO = Decimal("1.3")  # V003 when the rule set gives none
+
 
 @check("V001")
 def actual_with_operator(ctx: Context) -> Iterator[Finding]:
+    rs = ctx.ruleset
     for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators)):
-        a = reread(ind.actual, ctx.ruleset)
-        if not a.op or ia.kind != "quant":
+        if ia.kind != "quant":
+            continue
+        a = reread(ind.actual, rs)
+        if not a.op:
             continue
         sign = OP_SIGNS[a.op]
         if a.op == "=":
@@ -44,12 +50,23 @@ def units_and_numbers(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _ratio(ruleset) -> Decimal:
+    """V003's ratio as a Decimal, once per rule set (a rule set is never edited)."""
+    try:
+        return ruleset.memo["V003.ratio"]
+    except KeyError:
+        r = ruleset.memo["V003.ratio"] = Decimal(ruleset.param("V003", "ratio", _RATIO))
+        return r
+
+
 @check("V003")
 def target_too_low(ctx: Context) -> Iterator[Finding]:
-    ratio = Decimal(ctx.ruleset.param("V003", "ratio", Decimal("1.3")))
+    ratio = _ratio(ctx.ruleset)
     for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators)):
+        if ia.kind != "quant" or ia.direction != POSITIVE or ia.bound:
+            continue
         A, B = ia.target, ia.actual
-        if ia.kind != "quant" or ia.direction != POSITIVE or ia.bound or A is None or B is None or A <= 0:
+        if A is None or B is None or A <= _ZERO:
             continue
         if ia.unit_mismatch or B < ratio * A:
             continue

@@ -19,6 +19,8 @@ def finding_from_read_error(error: ReadError, ruleset: RuleSet | None = None) ->
 
 @check("P002")
 def repairs(ctx: Context) -> Iterator[Finding]:
+    if not ctx.form.repairs:
+        return
     by_line = {ind.loc.line: k for k, ind in enumerate(ctx.form.indicators) if ind.loc and ind.loc.line is not None}
     for r in ctx.form.repairs:
         lines = [loc.line for loc in r.locs if loc.line is not None]

@@ -18,8 +18,11 @@ class Context:
     form: Form
     ruleset: RuleSet
     assessment: Assessment
-    # the rows with a printed score and weight, listed once for the five score checks that read them
+    # Facts about the form that several checks read, worked out once by the first that needs them:
+    # the rows with a printed score and weight (the five score checks; scores.py), and the
+    # canonical 一级 of every indicator (W002, T001, T002; weights.py).
     scored: list | None = field(default=None, repr=False, compare=False)
+    level1s: list[str] | None = field(default=None, repr=False, compare=False)
 
     def finding(
         self,

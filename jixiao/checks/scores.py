@@ -16,6 +16,10 @@ from ..score import num_text as n
 from .finding import Finding
 from .registry import Context, check
 
+_ZERO = Decimal(0)
+_TOLERANCE = Decimal("0.005")  # S002, S006 when the rule set gives none
+_QUALITATIVE = (ACHIEVED, PARTIAL, NOT_ACHIEVED)
+
 
 def _scored_rows(ctx: Context) -> list:
     """(index, indicator, assessment, score, weight) of rows with both score and weight printed."""
@@ -31,8 +35,8 @@ def _scored_rows(ctx: Context) -> list:
 @check("S001")
 def score_range(ctx: Context) -> Iterator[Finding]:
     for k, ind, _, s, w in _scored_rows(ctx):
-        if s < 0 or s > w:
-            edge = Decimal(0) if s < 0 else w
+        if s < _ZERO or s > w:
+            edge = Decimal(0) if s < _ZERO else w
             yield ctx.finding(
                 "S001", f"得分 {n(s)} 超出范围：得分应在 0 到分值 {n(w)} 之间，相差 {n(s - edge)}",
                 index=k, field=f"indicators[{k}].score", expected=edge, printed=s, location=ind.score.loc,
@@ -41,9 +45,9 @@ def score_range(ctx: Context) -> Iterator[Finding]:
 
 @check("S002")
 def quantitative_score(ctx: Context) -> Iterator[Finding]:
-    tol = ctx.ruleset.param("S002", "tolerance", Decimal("0.005"))
+    tol = ctx.ruleset.param("S002", "tolerance", _TOLERANCE)
     for k, ind, ia, s, w in _scored_rows(ctx):
-        if ia.achievement != NOT_MET or ia.expected is None or not 0 <= s <= w:
+        if ia.achievement != NOT_MET or ia.expected is None or not _ZERO <= s <= w:
             continue
         if abs(s - ia.expected) <= tol:
             continue
@@ -69,7 +73,7 @@ def quantitative_score(ctx: Context) -> Iterator[Finding]:
 @check("S003")
 def full_marks_when_met(ctx: Context) -> Iterator[Finding]:
     for k, ind, ia, s, w in _scored_rows(ctx):
-        if not 0 <= s < w:
+        if not _ZERO <= s < w:
             continue
         if ia.achievement == MET:
             why = f"实际完成值 {ind.actual.text} 已达到指标值 {ind.target.text}"
@@ -87,9 +91,9 @@ def full_marks_when_met(ctx: Context) -> Iterator[Finding]:
 @check("S004")
 def qualitative_band(ctx: Context) -> Iterator[Finding]:
     for k, ind, ia, s, w in _scored_rows(ctx):
-        if ia.kind != "qual" or ia.identical or ia.achievement not in (ACHIEVED, PARTIAL, NOT_ACHIEVED):
+        if ia.kind != "qual" or ia.identical or ia.achievement not in _QUALITATIVE:
             continue
-        if ia.band is None or w == 0 or not 0 <= s <= w:
+        if ia.band is None or w == _ZERO or not _ZERO <= s <= w:
             continue
         band = ctx.ruleset.bands[ia.achievement]
         share = s / w
@@ -126,14 +130,18 @@ def total_adds_up(ctx: Context) -> Iterator[Finding]:
     if printed is None or f.total.inferred:
         return
     funds = f.funds.total.score.value
-    rows = [i.score.value for i in f.indicators]
-    parts = [funds] + rows
-    if all(p is None for p in parts):
-        return
-    blanks = sum(1 for p in parts if p is None)
-    row_sum = sum((r for r in rows if r is not None), Decimal(0))
-    expected = (funds or Decimal(0)) + row_sum
-    tol = ctx.ruleset.param("S006", "tolerance", Decimal("0.005"))
+    blanks = 1 if funds is None else 0
+    row_sum = _ZERO
+    for i in f.indicators:
+        r = i.score.value
+        if r is None:
+            blanks += 1
+        else:
+            row_sum = row_sum + r
+    if blanks == 1 + len(f.indicators):
+        return  # not one score printed
+    expected = (funds or _ZERO) + row_sum
+    tol = ctx.ruleset.param("S006", "tolerance", _TOLERANCE)
     if abs(printed - expected) <= tol:
         return
     note = f"（{blanks} 处得分未填写，按 0 计）" if blanks else ""

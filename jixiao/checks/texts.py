@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..model import Form
 from .finding import Finding
@@ -12,6 +13,7 @@ from .registry import Context, check
 _NOISE = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
 
 
+@lru_cache(maxsize=4096)  # a pure function of the text; the same explanations recur across forms
 def deviation_key(text: str) -> str:
     """The 偏差原因 text as compared: spaces and punctuation do not make two texts different."""
     return _NOISE.sub("", text)
@@ -37,7 +39,10 @@ def repeated_in_form(ctx: Context) -> Iterator[Finding]:
     min_chars = ctx.ruleset.param("D001", "min_chars", 6)
     first: dict[str, int] = {}
     for k, ind in enumerate(ctx.form.indicators):
-        key = deviation_key(ind.deviation.text)
+        text = ind.deviation.text
+        if len(text) < min_chars:
+            continue  # the key is never longer than the text
+        key = deviation_key(text)
         if len(key) < min_chars:
             continue
         if key not in first:

@@ -9,27 +9,47 @@ from ..score import num_text as n
 from .finding import Finding
 from .registry import Context, check
 
+_ZERO = Decimal(0)
+
+
+def _level1s(ctx: Context) -> list[str]:
+    """The canonical 一级 of every indicator, worked out once per form for W002, T001 and T002."""
+    if ctx.level1s is None:
+        canonical = ctx.ruleset.canonical_level1
+        ctx.level1s = [canonical(ind.level1.text) for ind in ctx.form.indicators]
+    return ctx.level1s
+
 
 @check("W001")
 def weights_add_up(ctx: Context) -> Iterator[Finding]:
     f, rs = ctx.form, ctx.ruleset
-    weights = [i.weight.value for i in f.indicators]
-    if not f.indicators or all(w is None for w in weights):
-        return  # nothing printed to add up
     funds_w = f.funds.total.weight.value
-    blanks = sum(1 for w in weights if w is None) + (funds_w is None)
-    total = (funds_w if funds_w is not None else Decimal(0)) + sum((w for w in weights if w is not None), Decimal(0))
+    blanks = 0 if funds_w is not None else 1
+    rows = _ZERO
+    for i in f.indicators:
+        w = i.weight.value
+        if w is None:
+            blanks += 1
+        else:
+            rows = rows + w
+    if blanks - (funds_w is None) == len(f.indicators):
+        return  # no indicator, or no indicator weight printed: nothing to add up
+    total = (funds_w if funds_w is not None else _ZERO) + rows
+    printed = f.total.weight.value
+    wrong_total = total != rs.total_weight
+    # A printed total weight equal to the rule set's is already covered by the message about the sum.
+    wrong_printed = printed is not None and printed != total and printed != rs.total_weight
+    if not (wrong_total or wrong_printed):
+        return
     note = f"（{blanks} 处分值未填写，按 0 计）" if blanks else ""
     sum_text = f"预算执行率分值 {n(funds_w)} + 各项指标分值之和 {n(total - (funds_w or 0))} = {n(total)}{note}"
-    if total != rs.total_weight:
+    if wrong_total:
         yield ctx.finding(
             "W001", f"分值合计应为 {n(rs.total_weight)}：{sum_text}，相差 {n(total - rs.total_weight)}",
             field="total.weight", expected=rs.total_weight, printed=total,
             location=f.total.weight.loc or f.total.loc,
         )
-    printed = f.total.weight.value
-    # A printed total weight equal to the rule set's is already covered by the message above.
-    if printed is not None and printed != total and printed != rs.total_weight:
+    if wrong_printed:
         yield ctx.finding(
             "W001", f"总分行的分值 {n(printed)} 不等于{sum_text}",
             field="total.weight", expected=total, printed=printed, location=f.total.weight.loc or f.total.loc,
@@ -39,18 +59,23 @@ def weights_add_up(ctx: Context) -> Iterator[Finding]:
 @check("W002")
 def level1_weights(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
+    defaults = rs.level1_weights
     blocks: dict[str, list[int]] = {}
-    for k, ind in enumerate(ctx.form.indicators):
-        l1 = rs.canonical_level1(ind.level1.text)
-        if l1 in rs.level1_weights:
-            blocks.setdefault(l1, []).append(k)
+    for k, l1 in enumerate(_level1s(ctx)):
+        if l1 in defaults:
+            rows = blocks.get(l1)
+            if rows is None:
+                blocks[l1] = [k]
+            else:
+                rows.append(k)
+    indicators = ctx.form.indicators
     for l1, rows in blocks.items():
-        ws = [ctx.form.indicators[k].weight.value for k in rows]
-        if any(w is None for w in ws):
+        ws = [indicators[k].weight.value for k in rows]
+        if None in ws:
             continue
-        got, default = sum(ws, Decimal(0)), rs.level1_weights[l1]
+        got, default = sum(ws, _ZERO), defaults[l1]
         if got != default:
-            first = ctx.form.indicators[rows[0]]
+            first = indicators[rows[0]]
             yield ctx.finding(
                 "W002",
                 f"一级指标“{l1}”的分值合计为 {n(got)}（{len(rows)} 项三级指标），规则集默认为 {n(default)}，"
@@ -63,11 +88,12 @@ def level1_weights(ctx: Context) -> Iterator[Finding]:
 @check("T001")
 def taxonomy(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
+    level1s = _level1s(ctx)
     seen: set[tuple[str, str]] = set()
     for k, ind in enumerate(ctx.form.indicators):
         if not ind.level1.text:
             continue  # the reader could not tell; nothing printed to judge
-        l1 = rs.canonical_level1(ind.level1.text)
+        l1 = level1s[k]
         l2 = rs.canonical_level2(ind.level2.text) if ind.level2.text else ""
         if (l1, l2) in seen:
             continue
@@ -92,7 +118,7 @@ def taxonomy(ctx: Context) -> Iterator[Finding]:
 @check("T002")
 def empty_blocks(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
-    present = {rs.canonical_level1(i.level1.text) for i in ctx.form.indicators}
+    present = set(_level1s(ctx))
     for l1 in rs.taxonomy:
         if l1 not in present:
             yield ctx.finding("T002", f"一级指标“{l1}”下没有任何三级指标（规则集“{rs.name}”要求设置该类指标）")
