@@ -81,6 +81,7 @@ _TARGET_OPS = {"定性": "", "定量": "", "正向": ">=", "反向": "<=", "正�
 IGNORED_PREFIX = "复核"
 _VALUE_FIELDS = ("target_op", "target", "target_unit", "actual", "weight", "score", "deviation")
 _LABEL_FIELDS = ("level1", "level2", "name")
+_PLAIN_SLOTS = {"target": 0, "actual": 1, "weight": 2, "score": 3, "deviation": 4}  # _FormBuilder._plain_row
 _HEADER_NOISE = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)）]")
 
 _FUNDS_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -143,20 +144,20 @@ def _header_map(row: Row, table, extras: bool = False) -> tuple[dict[str, int], 
 
 
 def _first(row: Row) -> tuple[int, str]:
-    for i, c in enumerate(row.cells):
-        t = clean_text(c.text)
+    for i, t in enumerate(row.texts()):
+        t = clean_text(t)
         if t:
             return i, t
     return -1, ""
 
 
 def _nonempty(row: Row) -> list[tuple[int, str]]:
-    return [(i, clean_text(c.text)) for i, c in enumerate(row.cells) if c.text.strip()]
+    return [(i, clean_text(t)) for i, t in enumerate(row.texts()) if t.strip()]
 
 
 def _loc(row: Row, i: int | None = None) -> Loc:
-    if i is not None and 0 <= i < len(row.cells):
-        return row.cells[i].loc
+    if i is not None and 0 <= i < len(row.texts()):
+        return row.cell_loc(i)
     return row.loc
 
 
@@ -338,6 +339,8 @@ class _FormBuilder:
         self.ind_rows_seen = 0  # rows read since the indicator header (a sub-header comes first)
         self._shift_of: tuple[Row, int] | None = None  # the last indicator row and its shift
         self._geom: _Geometry | None = None  # derived from ind_hdr/ind_cols; None when they change
+        self._plan: tuple | None = None  # _row_plan's answer for the geometry in _plan_geom
+        self._plan_geom: _Geometry | None = None
         self.goals_col: int | None = None
         self.section = "header"  # header → funds → goals → indicators → done
         self.pending = _Pending()
@@ -359,7 +362,7 @@ class _FormBuilder:
         non-empty one, when the caller has them."""
         self.last_row = row
         if clean is None:
-            clean = [clean_text(c.text) for c in row.cells]
+            clean = [clean_text(t) for t in row.texts()]
         if first is None:
             first = next((t for t in clean if t), "")
         if not first:
@@ -436,7 +439,7 @@ class _FormBuilder:
         if "一" in joined and _is_indicator_header(clean):
             return False
         if ("主管部门" in joined or "实施单位" in joined) and any(
-            "主管部门" in c.text or "实施单位" in c.text for c in row.cells
+            "主管部门" in t or "实施单位" in t for t in row.texts()
         ):
             return False
         if self.ind_rows_seen == 0 and self._sub_header(row):
@@ -446,25 +449,25 @@ class _FormBuilder:
 
     # -- header --------------------------------------------------------------------------------
     def _labelled(self, row: Row, label: str, attr: str) -> None:
-        cells = row.cells
+        cells = row.texts()
         for i, c in enumerate(cells):
-            t = clean_text(c.text).replace(" ", "")
+            t = clean_text(c).replace(" ", "")
             if t.startswith(label):
                 rest = t[len(label):].lstrip(":：")
                 if rest:
-                    value = clean_text(c.text)[len(label):].lstrip(":： ")
+                    value = clean_text(c)[len(label):].lstrip(":： ")
                     # '主管部门：上海市公安局 实施单位：…' in one cell (a text line of a PDF or HTML)
                     cut = [value.find(x) for x in _OTHER_LABELS if x != label and value.find(x) > 0]
                     if cut:
                         value = value[: min(cut)].rstrip(" ，,;；")
-                    setattr(self.form, attr, Text(value, c.loc))
+                    setattr(self.form, attr, Text(value, row.cell_loc(i)))
                     return
                 for j in range(i + 1, len(cells)):
-                    v = clean_text(cells[j].text)
+                    v = clean_text(cells[j])
                     if v:
                         if any(v.replace(" ", "").startswith(x) for x in ("主管部门", "实施单位", "项目名称")):
                             return
-                        setattr(self.form, attr, Text(v, cells[j].loc))
+                        setattr(self.form, attr, Text(v, row.cell_loc(j)))
                         return
                 return
 
@@ -501,11 +504,13 @@ class _FormBuilder:
         if kind is None:
             return False
         shift = self._best_funds_shift(row, label_i)
+        texts = row.texts()
         values = {}
         for fname, col in self.funds_hdr.items():
             j = col + shift
-            text = row.cells[j].text.strip() if 0 <= j < len(row.cells) else ""
-            loc = row.cells[j].loc if 0 <= j < len(row.cells) else row.loc
+            inside = 0 <= j < len(texts)
+            text = texts[j].strip() if inside else ""
+            loc = row.cell_loc(j) if inside else row.loc
             values[fname] = (text, loc)
         # built in one go: FundsRow() alone would make six empty cells only to replace them
         got = values.get
@@ -528,7 +533,7 @@ class _FormBuilder:
         if not self.funds_hdr:
             return 0
         # as for indicator rows: each cell's kind once per distinct text, each pattern's fit once
-        kinds = tuple([_funds_kind(c.text) for c in row.cells])
+        kinds = tuple([_funds_kind(t) for t in row.texts()])
         return _funds_fit(tuple(self.funds_hdr.items()), label_i, kinds)
 
     # -- goals ---------------------------------------------------------------------------------
@@ -545,13 +550,13 @@ class _FormBuilder:
         goals = self.form.goals
         if len(texts) >= 2:
             planned, achieved = texts[0], texts[-1]
-            self._append_goal(goals.planned, planned[1], row.cells[planned[0]].loc)
-            self._append_goal(goals.achieved, achieved[1], row.cells[achieved[0]].loc)
+            self._append_goal(goals.planned, planned[1], row.cell_loc(planned[0]))
+            self._append_goal(goals.achieved, achieved[1], row.cell_loc(achieved[0]))
             return
         i, t = texts[0]
         col = self.goals_col if self.goals_col is not None else 4
         target = goals.achieved if i >= col else goals.planned
-        self._append_goal(target, t, row.cells[i].loc)
+        self._append_goal(target, t, row.cell_loc(i))
 
     @staticmethod
     def _append_goal(slot: Text, text: str, loc: Loc) -> None:
@@ -563,17 +568,19 @@ class _FormBuilder:
     # -- indicators ----------------------------------------------------------------------------
     @staticmethod
     def _is_indicator_header(row: Row) -> bool:
-        return _is_indicator_header([clean_text(c.text) for c in row.cells])
+        return _is_indicator_header([clean_text(t) for t in row.texts()])
 
     def _sub_header(self, row: Row) -> bool:
         """A second header row under the first (指标性质 | 指标值 | 度量单位 under a merged
         年度指标值): its columns refine the header's."""
-        cells = [(i, c) for i, c in enumerate(row.cells) if c.text.strip()]
-        if not cells:
+        texts = [(i, t) for i, t in enumerate(row.texts()) if t.strip()]
+        if not texts:
             return False
-        found = [(i, c, _match_header(c.text, _IND_HEADERS, extras=True)) for i, c in cells]
-        if any(f is None for _, _, f in found) or any(taxonomy.classify(c.text) for _, c, _ in found):
+        matched = [_match_header(t, _IND_HEADERS, extras=True) for _, t in texts]
+        if any(f is None for f in matched) or any(taxonomy.classify(t) for _, t in texts):
             return False
+        cells = row.cells  # the spans of merged header cells
+        found = [(i, cells[i], f) for (i, _), f in zip(texts, matched)]
         for i, c, f in found:
             if f not in ("ignore",) and not f.startswith("extra:"):
                 self.ind_hdr[f] = i
@@ -607,7 +614,7 @@ class _FormBuilder:
         """
         # What each cell is (number, label, measure) is looked up once per distinct text; rows of
         # a table share a handful of such patterns, so the fit of a pattern is computed once.
-        kinds = tuple([_shift_kind(c.text) for c in row.cells])
+        kinds = tuple([_shift_kind(t) for t in row.texts()])
         return _fit(self._geometry(), kinds)
 
     def _place(self, row: Row, shift: int, clean: list[str] | None = None):
@@ -621,8 +628,8 @@ class _FormBuilder:
         first, last = g.first, g.last
         hdr = self.ind_hdr
         if clean is None:
-            clean = [clean_text(c.text) for c in row.cells]
-        cells = row.cells
+            clean = [clean_text(t) for t in row.texts()]
+        cell_loc = row.cell_loc
         for j, t in enumerate(clean):
             if not t:
                 continue
@@ -649,7 +656,7 @@ class _FormBuilder:
                     continue
             # a field's location is its first cell's; a cell's Loc is made only when asked for
             prev = values.get(f)
-            values[f] = (t, cells[j].loc) if prev is None else (prev[0] + t, prev[1])
+            values[f] = (t, cell_loc(j)) if prev is None else (prev[0] + t, prev[1])
         return values, extras, left
 
     def _indicator_row(self, row: Row, clean: list[str] | None = None) -> None:
@@ -659,7 +666,9 @@ class _FormBuilder:
         self.ind_rows_seen += 1
         shift, fit = self._best_shift(row)
         self._shift_of = (row, shift)
-        texts = clean if clean is not None else [clean_text(c.text) for c in row.cells]
+        texts = clean if clean is not None else [clean_text(t) for t in row.texts()]
+        if not shift and fit > 0 and self._plain_row(row, texts):
+            return
         values, extras, left = self._place(row, shift, texts)
 
         # a field with no cell on the row: empty text, located at the row
@@ -699,9 +708,9 @@ class _FormBuilder:
         name_text, name_loc = ("", row.loc)
         if names:
             j, name_text = names[-1]
-            name_loc = row.cells[j].loc
+            name_loc = row.cell_loc(j)
             self._unknown_labels(row, names[:-1], shift)
-            raw = row.cells[j].text.strip()
+            raw = row.texts()[j].strip()
             if raw != name_text and " " in raw:
                 self.repair("clean-label", f"指标名称“{raw}”中的换行空格已去除", row)
             if "name" in hdr and j != hdr["name"] + shift:
@@ -731,6 +740,90 @@ class _FormBuilder:
         self.pending.explicit.append(explicit)
         self.ind_extra.append(extras)
 
+    def _row_plan(self) -> tuple | None:
+        """How `_plain_row` reads a row under this header: (first value column, width, name
+        column, ((slot, column), ...) for target/actual/weight/score/deviation); None when the
+        header has columns it leaves to the general path (split targets, extra or review
+        columns, a field over several columns, labels right of the values)."""
+        g = self._geometry()
+        if self._plan_geom is g:
+            return self._plan
+        plan = None
+        hdr, cols = self.ind_hdr, self.ind_cols
+        name_col = hdr.get("name")
+        if name_col is not None and name_col < g.first and all(
+            cols.get(c) in (None, *_LABEL_FIELDS) for c in range(g.first)
+        ):
+            value_cols = []
+            for c in range(g.first, g.last + 1):
+                slot = _PLAIN_SLOTS.get(cols.get(c))
+                if slot is None or any(s == slot for s, _ in value_cols):
+                    break
+                value_cols.append((slot, c))
+            else:
+                plan = (g.first, g.last + 1, name_col, tuple(value_cols))
+        self._plan, self._plan_geom = plan, g
+        return plan
+
+    def _plain_row(self, row: Row, clean: list[str]) -> bool:
+        """An indicator row as most are printed: its cells under their header columns (no
+        shift), its name in the 三级指标 column, labels left of it, nothing pending from the rows
+        before. Read here without the general placement; the labels go through `_apply_labels`
+        as on the general path, so the result is the same. False (nothing changed) when the row
+        needs the general path."""
+        plan = self._row_plan()
+        p = self.pending
+        if plan is None or p.name_row is not None or p.deviation is not None:
+            return False
+        first, width, name_col, value_cols = plan
+        n = len(clean)
+        if n > width and any(clean[width:]):
+            return False  # text beyond the last column: the general path joins it to 偏差原因
+        labels = []
+        name = None
+        for j in range(first if first < n else n):
+            t = clean[j]
+            if t:
+                label = _left_label(t)
+                if label is None:
+                    if name is not None:
+                        return False  # several names: a label of another framework
+                    name = (j, t)
+                elif label:
+                    labels.append((j, *label))
+        if name is None or name[0] != name_col:
+            return False
+        j, name_text = name
+        raw = row.texts()[j].strip()
+        if raw != name_text and " " in raw:
+            return False  # wrap spaces removed: the general path records the repair
+        explicit = self._apply_labels(row, labels)
+        loc = row.loc
+        cell_loc = row.cell_loc
+        v = ["", "", "", "", ""]
+        at = [loc, loc, loc, loc, loc]
+        for slot, c in value_cols:
+            if c < n:
+                t = clean[c]
+                if t:
+                    v[slot] = t
+                    at[slot] = cell_loc(c)
+        l1, l2 = p.l1, p.l2
+        self.form.indicators.append(Indicator(
+            Text(l1.text, l1.loc) if l1 else Text(),
+            Text(l2.text, l2.loc) if l2 else Text(),
+            Text(name_text, cell_loc(j)),
+            _measure(v[0], at[0]),
+            _measure(v[1], at[1]),
+            Amount(v[2], parse_decimal(v[2]), at[2]),
+            Amount(v[3], parse_decimal(v[3]), at[3]),
+            Text(v[4], at[4] if v[4] else None),
+            loc,
+        ))
+        p.explicit.append(explicit)
+        self.ind_extra.append({})
+        return True
+
     def _unknown_labels(self, row: Row, others: list[tuple[int, str]], shift: int) -> None:
         """Texts left of the name that the taxonomy does not know: a 一级 or 二级 of another
         framework (项目产出 / 产出数量), by the column they stand in."""
@@ -740,9 +833,9 @@ class _FormBuilder:
             if f == "level1":
                 if p.l1 is None or p.l1.text != t:
                     p.l2 = None
-                p.l1 = Text(t, row.cells[j].loc)
+                p.l1 = Text(t, row.cell_loc(j))
             elif f == "level2" or (p.l2 is None and (j, t) == others[-1]):
-                p.l2 = Text(t, row.cells[j].loc)
+                p.l2 = Text(t, row.cell_loc(j))
 
     def _subtotal_row(self, row: Row, labels, wgt: str, scr: str) -> None:
         """A row with labels and a weight but no indicator (产出指标 | | | 50 | 48): the subtotal
@@ -770,7 +863,7 @@ class _FormBuilder:
             j, name = l1s[0]
             if p.l1 is None or p.l1.text != name:
                 p.l2 = None
-            p.l1 = Text(name, row.cells[j].loc)
+            p.l1 = Text(name, row.cell_loc(j))
             self._backfill(row, "level1", p.l1)
             if name == "满意度指标":
                 self._pull_satisfaction_rows(row)
@@ -778,8 +871,8 @@ class _FormBuilder:
             j, name = l2s[-1]
             # 成本指标 followed by its own 二级 is a 一级 (central 2021 framework)
             if len(l2s) >= 2 and taxonomy.parent_of(name) == "成本指标" and l2s[0][1] == "成本指标":
-                p.l1 = Text("成本指标", row.cells[l2s[0][0]].loc)
-            p.l2 = Text(name, row.cells[j].loc)
+                p.l1 = Text("成本指标", row.cell_loc(l2s[0][0]))
+            p.l2 = Text(name, row.cell_loc(j))
             self._backfill(row, "level2", p.l2)
             parent = taxonomy.parent_of(name)
             if not l1s and parent and (p.l1 is None or name not in taxonomy.KNOWN.get(p.l1.text, ())):
@@ -866,7 +959,7 @@ class _FormBuilder:
             name = names[-1][1]
             prev = self.form.indicators[-1] if self.form.indicators else None
             if prev is not None and not prev.name.text:
-                prev.name = Text(name, row.cells[names[-1][0]].loc)
+                prev.name = Text(name, row.cell_loc(names[-1][0]))
                 self.repair("join-name-row", f"指标名称“{name}”印在数值行之后，已与上一行的数值合并", Row([], prev.loc or row.loc), row)
             else:
                 p.name_row = (name, row)
@@ -877,27 +970,28 @@ class _FormBuilder:
         as data rows are), else the last two numbers of the row."""
         self.saw_total_row = True
         tot = Total(loc=row.loc)
-        cells = row.cells
+        cells = row.texts()
+        loc = row.cell_loc
         w_col, s_col = self.ind_hdr.get("weight"), self.ind_hdr.get("score")
         if w_col is not None and s_col is not None:
             for shift in (0, -1, 1, -2, 2):
                 jw, js = w_col + shift, s_col + shift
-                if 0 <= jw < len(cells) and 0 <= js < len(cells) and _is_number(cells[jw].text) and _is_number(cells[js].text):
-                    tot.weight = amount(cells[jw].text.strip(), cells[jw].loc)
-                    tot.score = amount(cells[js].text.strip(), cells[js].loc)
+                if 0 <= jw < len(cells) and 0 <= js < len(cells) and _is_number(cells[jw]) and _is_number(cells[js]):
+                    tot.weight = amount(cells[jw].strip(), loc(jw))
+                    tot.score = amount(cells[js].strip(), loc(js))
                     self.form.total = tot
                     return
-        nums = [(j, c.text.strip()) for j, c in enumerate(cells) if _is_number(c.text)]
+        nums = [(j, c.strip()) for j, c in enumerate(cells) if _is_number(c)]
         if len(nums) >= 2:
             (jw, w), (js, s) = nums[-2], nums[-1]
-            tot.weight = amount(w, cells[jw].loc)
-            tot.score = amount(s, cells[js].loc)
+            tot.weight = amount(w, loc(jw))
+            tot.score = amount(s, loc(js))
         elif len(nums) == 1:
             j, v = nums[0]
             if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
-                tot.score = amount(v, cells[j].loc)
+                tot.score = amount(v, loc(j))
             else:
-                tot.weight = amount(v, cells[j].loc)
+                tot.weight = amount(v, loc(j))
         self.form.total = tot
 
     # -- parent rows -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReadError
-from ..grid import Cell, Grid, Row, RowCell
+from ..grid import Cell, Grid, Row, TextRow
 from ..model import Loc
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -43,11 +43,9 @@ def grid_from_text(text: str, name: str) -> Grid:
         if not line.strip():
             blank = True
             continue
-        # this runs for every cell of every file: one RowCell each (its Loc is made only if asked
-        # for), and positional arguments, because keywords cost a third more
-        row_loc = Loc(name, n)
-        cells = [RowCell(t, row_loc, i) for i, t in enumerate(line.split("\t"), 1)]
-        grid.rows.append(Row(cells, row_loc, blank))
+        # this runs for every line of every file: the row keeps its cell texts, and its cells
+        # (and their locations) are made only if the recogniser asks for them
+        grid.rows.append(TextRow(line.split("\t"), Loc(name, n), blank))
         blank = False
     return grid
 
