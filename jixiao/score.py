@@ -245,7 +245,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
     w = ind.weight.value
     A = t.number
     ia.target = A
-    ia.direction = _direction(t.op, A)
+    ia.direction = direction = _direction(t.op, A)
     if a.kind == EMPTY:
         ia.achievement = BLANK
         ia.reason = "实际完成值未填写，无法重新评分"
@@ -256,7 +256,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         return
     B = a.number
     ia.actual = B
-    if not _units_agree(t, a, ruleset):
+    if t.unit != a.unit and not _units_agree(t, a, ruleset):  # the same text is the same unit
         ia.achievement, ia.unit_mismatch = UNKNOWN, True
         ia.reason = f"指标值单位“{t.unit or '无'}”与实际完成值单位“{a.unit or '无'}”不同，无法重新评分"
         return
@@ -264,22 +264,22 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         ia.achievement = UNKNOWN
         ia.reason = f"指标值 {_num(A)} 为负数，规则未规定如何计分"
         return
-    ia.bound = a.op in ("<=", ">=", "<", ">")
-    if ia.bound:
+    ia.bound = bound = a.op in ("<=", ">=", "<", ">")
+    if bound:
         # §3: a bound is met when it guarantees the target; otherwise it does not say enough.
         guaranteed = (
-            (ia.direction == POSITIVE and a.op in (">=", ">") and B >= A)
-            or (ia.direction == REVERSE and a.op in ("<=", "<") and B <= A)
-            or (ia.direction == ZERO and a.op in ("<=", "<") and B <= ZERO_DEC)
+            (direction == POSITIVE and a.op in (">=", ">") and B >= A)
+            or (direction == REVERSE and a.op in ("<=", "<") and B <= A)
+            or (direction == ZERO and a.op in ("<=", "<") and B <= ZERO_DEC)
         )
         if not guaranteed:
             ia.achievement = UNKNOWN
             ia.reason = f"实际完成值“{a.text}”是一个界限而不是实测值，不能说明是否达到“{t.text}”，无法重新评分"
             return
         ia.achievement = MET
-    elif ia.direction == POSITIVE:
+    elif direction == POSITIVE:
         ia.achievement = MET if B >= A else NOT_MET
-    elif ia.direction == REVERSE:
+    elif direction == REVERSE:
         ia.achievement = MET if B <= A else NOT_MET
     else:
         ia.achievement = MET if B == ZERO_DEC else NOT_MET
@@ -422,10 +422,12 @@ def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     out.self_total = form.total.score.value
     parts = [out.execution_score if out.execution_score is not None else fr.score.value]
     parts += [ia.rescored for ia in ias]
-    if None not in parts:
-        out.rescored_total = sum(parts, ZERO_DEC)
+    for p in parts:  # not `None in parts`: comparing a Decimal with None is slow
+        if p is None:
+            out.notes.append("有得分既无法计算也未填写，无法得出重新评分的总分")
+            break
     else:
-        out.notes.append("有得分既无法计算也未填写，无法得出重新评分的总分")
+        out.rescored_total = sum(parts, ZERO_DEC)
     out.self_grade = ruleset.grade(out.self_total)
     out.rescored_grade = ruleset.grade(out.rescored_total)
     return out

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from ..score import num_text as n
 from .finding import Finding
+from ..rules.model import remember
 from .registry import Context, check
 
 _ZERO = Decimal(0)
@@ -58,29 +59,32 @@ def weights_add_up(ctx: Context) -> Iterator[Finding]:
 
 @check("W002")
 def level1_weights(ctx: Context) -> Iterator[Finding]:
-    rs = ctx.ruleset
-    defaults = rs.level1_weights
-    blocks: dict[str, list[int]] = {}
+    defaults = ctx.ruleset.level1_weights
+    indicators = ctx.form.indicators
+    # 一级 → [its first row, its number of rows, the sum of their weights (None once one is blank)],
+    # summed in row order from 0 as sum() would.
+    blocks: dict[str, list] = {}
     for k, l1 in enumerate(_level1s(ctx)):
         if l1 in defaults:
-            rows = blocks.get(l1)
-            if rows is None:
-                blocks[l1] = [k]
+            w = indicators[k].weight.value
+            block = blocks.get(l1)
+            if block is None:
+                blocks[l1] = [k, 1, None if w is None else _ZERO + w]
             else:
-                rows.append(k)
-    indicators = ctx.form.indicators
-    for l1, rows in blocks.items():
-        ws = [indicators[k].weight.value for k in rows]
-        if None in ws:
+                block[1] += 1
+                if block[2] is not None:
+                    block[2] = None if w is None else block[2] + w
+    for l1, (k, count, got) in blocks.items():
+        if got is None:
             continue
-        got, default = sum(ws, _ZERO), defaults[l1]
+        default = defaults[l1]
         if got != default:
-            first = indicators[rows[0]]
+            first = indicators[k]
             yield ctx.finding(
                 "W002",
-                f"一级指标“{l1}”的分值合计为 {n(got)}（{len(rows)} 项三级指标），规则集默认为 {n(default)}，"
+                f"一级指标“{l1}”的分值合计为 {n(got)}（{count} 项三级指标），规则集默认为 {n(default)}，"
                 f"相差 {n(got - default)}；特殊情况可以调整，请确认",
-                index=rows[0], field=f"indicators[{rows[0]}].level1", expected=default, printed=got,
+                index=k, field=f"indicators[{k}].level1", expected=default, printed=got,
                 location=first.level1.loc or first.loc,
             )
 
@@ -89,12 +93,24 @@ def level1_weights(ctx: Context) -> Iterator[Finding]:
 def taxonomy(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
     level1s = _level1s(ctx)
+    # (一级 text, 二级 text) pairs the taxonomy allows, as printed, once per rule set: such a row
+    # never has a finding, whatever the rows before it.
+    try:
+        allowed = rs.memo["T001.allowed"]
+    except KeyError:
+        allowed = rs.memo["T001.allowed"] = {}
     seen: set[tuple[str, str]] = set()
     for k, ind in enumerate(ctx.form.indicators):
-        if not ind.level1.text:
+        text1, text2 = ind.level1.text, ind.level2.text
+        if not text1:
             continue  # the reader could not tell; nothing printed to judge
+        if (text1, text2) in allowed:
+            continue
         l1 = level1s[k]
-        l2 = rs.canonical_level2(ind.level2.text) if ind.level2.text else ""
+        l2 = rs.canonical_level2(text2) if text2 else ""
+        if l1 in rs.taxonomy and (not l2 or l2 in rs.taxonomy[l1]):
+            remember(allowed, (text1, text2), True)
+            continue
         if (l1, l2) in seen:
             continue
         if l1 not in rs.taxonomy:
