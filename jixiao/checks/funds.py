@@ -27,14 +27,16 @@ def subrows_add_up(ctx: Context) -> Iterator[Finding]:
         cell = getattr(total, col)
         if cell.value is None:
             continue
-        filled = [(r.label, v) for r in rows if (v := getattr(r, col).value) is not None]
+        expected = None  # the sum of the filled 其中 rows, from 0 in row order as sum() adds
+        for r in rows:
+            v = getattr(r, col).value
+            if v is not None:
+                expected = (_ZERO if expected is None else expected) + v
         # A column where no 其中 row is filled in is not a claim that they add up.
-        if not filled:
+        if expected is None:
             continue
-        expected = _ZERO
-        for _, v in filled:
-            expected = expected + v
         if expected != cell.value:
+            filled = [(r.label, v) for r in rows if (v := getattr(r, col).value) is not None]
             terms = " + ".join(f"{label or '其中'} {n(v)}" for label, v in filled)
             yield ctx.finding(
                 "F001",
