@@ -364,8 +364,8 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
 def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
     """The band of an achievement level for weight w: (band, low, high, '[low, high)')."""
     # Rounded to the rule set's places, low and high are the same for equal weights (5 and 5.0),
-    # except the sign of a zero weight: zero weights are not kept.
-    memo = w.__class__ is Decimal and w
+    # except the sign of a zero weight: only finite, non-zero weights are kept.
+    memo = w.__class__ is Decimal and w.is_finite() and w
     if memo:
         try:
             table = ruleset.memo["band"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..rules.model import remember
 from ..score import num_text as n
 from .finding import Finding
-from ..rules.model import remember
 from .registry import Context, check
 
 _ZERO = Decimal(0)
@@ -24,18 +24,18 @@ def _level1s(ctx: Context) -> list[str]:
 @check("W001")
 def weights_add_up(ctx: Context) -> Iterator[Finding]:
     f, rs = ctx.form, ctx.ruleset
-    funds_w = f.funds.total.weight.value
-    blanks = 0 if funds_w is not None else 1
-    rows = _ZERO
+    row_blanks, row_sum = 0, _ZERO
     for i in f.indicators:
         w = i.weight.value
         if w is None:
-            blanks += 1
+            row_blanks += 1
         else:
-            rows = rows + w
-    if blanks - (funds_w is None) == len(f.indicators):
+            row_sum = row_sum + w
+    if row_blanks == len(f.indicators):
         return  # no indicator, or no indicator weight printed: nothing to add up
-    total = (funds_w if funds_w is not None else _ZERO) + rows
+    funds_w = f.funds.total.weight.value
+    blanks = row_blanks + (funds_w is None)
+    total = (funds_w if funds_w is not None else _ZERO) + row_sum
     printed = f.total.weight.value
     wrong_total = total != rs.total_weight
     # A printed total weight equal to the rule set's is already covered by the message about the sum.

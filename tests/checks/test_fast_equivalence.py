@@ -223,6 +223,24 @@ def test_a_check_switched_off_by_one_rule_set_runs_under_another():
         assert "F005" not in {f.rule for f in check_form(form, user)}
 
 
+def test_equal_numbers_that_print_differently():
+    # Kept texts and bands are shared by equal Decimals; 0 and -0 are equal but print differently.
+    from jixiao.score import num_text
+
+    assert [num_text(Decimal(t)) for t in ("0", "-0", "-0.00", "0", "2.50", "2.5", "1E+2")] == \
+        ["0", "-0", "-0", "0", "2.5", "2.5", "100"]
+    rules = load_ruleset("cn-2020")
+    bands = {}
+    for w in ("5", "0", "-0", "0.00", "5.0", "-0"):
+        ind = Indicator(name=Text("指标"), target=measure("健全"), actual=measure("基本健全"),
+                        weight=amount(w), score=amount("3"))
+        ia = score_indicator(0, ind, rules)
+        bands[w] = (str(ia.band[0]), str(ia.band[1]), ia.reason)
+    assert bands["5"] == bands["5.0"] == ("3.00", "4.00", "部分达成，得分 3 在区间 [3, 4) 内，予以认可")
+    assert bands["0"] == bands["0.00"] == ("0.00", "0.00", "部分达成，得分应在区间 [0, 0) 内，重新评分取区间内最近的值 -0.01")
+    assert bands["-0"] == ("-0.00", "-0.00", "部分达成，得分应在区间 [-0, -0) 内，重新评分取区间内最近的值 -0.01")
+
+
 if __name__ == "__main__":  # rewrite the expectation (review the diff!)
     EXPECTED.write_text(json.dumps(current(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {EXPECTED}")
