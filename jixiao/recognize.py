@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from . import taxonomy
 from .errors import ReadError
-from .grid import Grid, Row
+from .grid import Grid, Row, TextRow
 from .model import (
     EMPTY,
     QUANT,
@@ -126,21 +126,153 @@ def _match_header(text: str, table: tuple[tuple[str, tuple[str, ...]], ...], ext
 def _header_map(row: Row, table, extras: bool = False) -> tuple[dict[str, int], dict[int, str]]:
     """(field → its first column, column → field) for a header row; a merged header cell names
     every column it spans."""
+    if isinstance(row, TextRow):
+        # a line of text has no merged cells, and the same header line heads form after form
+        found, cols = _text_header_map(tuple(row.texts()), table, extras)
+        return dict(found), dict(cols)
+    return _cells_header_map([(c.text, c.span[1]) for c in row.cells], table, extras)
+
+
+@lru_cache(maxsize=256)
+def _text_header_map(texts: tuple[str, ...], table, extras: bool) -> tuple[dict[str, int], dict[int, str]]:
+    """_header_map of a text line (the caller copies the dicts: they are changed later)."""
+    return _cells_header_map([(t, 1) for t in texts], table, extras)
+
+
+def _cells_header_map(cells: list[tuple[str, int]], table, extras: bool) -> tuple[dict[str, int], dict[int, str]]:
+    """_header_map of a row given as (text, columns spanned) per cell."""
     found: dict[str, int] = {}
     cols: dict[int, str] = {}
-    for i, cell in enumerate(row.cells):
-        if not cell.text.strip():
+    for i, (text, span) in enumerate(cells):
+        if not text.strip():
             continue
-        name = _match_header(cell.text, table, extras)
+        name = _match_header(text, table, extras)
         if name is None:
             continue
         if name != "ignore" and not name.startswith("extra:"):
             if name in found:
                 continue
             found[name] = i
-        for k in range(i, i + max(cell.span[1], 1)):
+        for k in range(i, i + max(span, 1)):
             cols.setdefault(k, name)
     return found, cols
+
+
+@lru_cache(maxsize=4096)
+def _funds_label(label: str) -> str:
+    """A funds row's label without spaces and without a leading 其中："""
+    return _QIZHONG.sub("", label.replace(" ", ""))
+
+
+@lru_cache(maxsize=4096)
+def _funds_row_kind(label_ns: str) -> str | None:
+    """'total' for 年度资金总额, 'sub' for a 其中 row, None for any other label."""
+    if label_ns.startswith(("年度资金总额", "资金总额", "合计")):
+        return "total"
+    for group in _FUNDS_SUBROWS:
+        if any(label_ns.startswith(g) for g in group):
+            return "sub"
+    return None
+
+
+def label_value(texts: list[str], label: str) -> tuple[str, int] | None:
+    """The value a label such as 项目名称 or 主管部门 gives on a row (its cell texts), and the
+    index of the cell it stands in: after the label in the same cell (项目名称：…) or in the next
+    non-empty cell; None when the row has no such label or no value for it."""
+    for i, c in enumerate(texts):
+        t = clean_text(c).replace(" ", "")
+        if t.startswith(label):
+            rest = t[len(label):].lstrip(":：")
+            if rest:
+                value = clean_text(c)[len(label):].lstrip(":： ")
+                # '主管部门：上海市公安局 实施单位：…' in one cell (a text line of a PDF or HTML)
+                cut = [value.find(x) for x in _OTHER_LABELS if x != label and value.find(x) > 0]
+                if cut:
+                    value = value[: min(cut)].rstrip(" ，,;；")
+                return value, i
+            for j in range(i + 1, len(texts)):
+                v = clean_text(texts[j])
+                if v:
+                    if any(v.replace(" ", "").startswith(x) for x in ("主管部门", "实施单位", "项目名称")):
+                        return None
+                    return v, j
+            return None
+    return None
+
+
+def goal_cells(clean: list[str]) -> list[tuple[int, str]]:
+    """The goal texts of a row of the 年度总体目标 block, as (cell index, text): not the block
+    label, nor a piece of it (a PDF prints a merged label cut by a page break as loose lines:
+    年度总体目 / 标)."""
+    return [(i, t) for i, t in enumerate(clean) if t and t.replace(" ", "") not in "年度总体目标"]
+
+
+def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: Loc, loc) -> Total:
+    """The 总分 row: the numbers under 分值 and 得分 (allowing the row to be shifted as data rows
+    are), else the last two numbers of the row. `loc(j)` is the location of cell j."""
+    tot = Total(loc=row_loc)
+    cells = texts
+    if w_col is not None and s_col is not None:
+        for shift in (0, -1, 1, -2, 2):
+            jw, js = w_col + shift, s_col + shift
+            if 0 <= jw < len(cells) and 0 <= js < len(cells) and _is_number(cells[jw]) and _is_number(cells[js]):
+                tot.weight = amount(cells[jw].strip(), loc(jw))
+                tot.score = amount(cells[js].strip(), loc(js))
+                return tot
+    nums = [(j, c.strip()) for j, c in enumerate(cells) if _is_number(c)]
+    if len(nums) >= 2:
+        (jw, w), (js, s) = nums[-2], nums[-1]
+        tot.weight = amount(w, loc(jw))
+        tot.score = amount(s, loc(js))
+    elif len(nums) == 1:
+        j, v = nums[0]
+        if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
+            tot.score = amount(v, loc(j))
+        else:
+            tot.weight = amount(v, loc(j))
+    return tot
+
+
+def read_funds_row(texts: list[str], clean: list[str], hdr: dict[str, int], row_loc: Loc, loc):
+    """A row of the funds block (年度资金总额 or a 其中 row) under the funds header `hdr`:
+    (kind 'total' or 'sub', the row, the shift that aligned it), or None for any other row.
+    `loc(j)` is the location of cell j."""
+    cells = [(i, c) for i, c in enumerate(clean) if c]
+    if not cells:
+        return None
+    label_i, label = cells[0]
+    label_ns = _funds_label(label)
+    if label_ns.startswith("项目资金") and len(cells) > 1:
+        # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
+        label_i, label = cells[1]
+        label_ns = _funds_label(label)
+    if not label_ns and len(cells) > 1:
+        # 其中： | 当年财政拨款 | … : the word 其中 in a cell of its own
+        label_i, label = cells[1]
+        label_ns = label.replace(" ", "")
+    kind = _funds_row_kind(label_ns)
+    if kind is None:
+        return None
+    # as for indicator rows: each cell's kind once per distinct text, each pattern's fit once
+    shift = _funds_fit(tuple(hdr.items()), label_i, tuple([_funds_kind(t) for t in texts])) if hdr else 0
+    n = len(texts)
+    values = {}
+    for fname, col in hdr.items():
+        j = col + shift
+        if 0 <= j < n:
+            t = texts[j].strip()
+            values[fname] = Amount(t, parse_decimal(t), loc(j)) if fname != "rate" else rate(t, loc(j))
+        else:
+            values[fname] = Amount("", None, row_loc) if fname != "rate" else Rate("", None, row_loc)
+    # built in one go: FundsRow() alone would make six empty cells only to replace them
+    got = values.get
+    fr = FundsRow(
+        label_ns,
+        got("initial_budget") or Amount(), got("annual_budget") or Amount(), got("executed") or Amount(),
+        got("weight") or Amount(), got("rate") or Rate(), got("score") or Amount(),
+        row_loc,
+    )
+    return kind, fr, shift
 
 
 def _first(row: Row) -> tuple[int, str]:
@@ -174,8 +306,7 @@ def _measure_parts(text: str) -> tuple:
 
 def _measure(text: str, loc: Loc | None) -> Measure:
     """values.measure, through a cache of its result for each text (targets repeat: =100%, 健全)."""
-    printed, norm, kind, op, number, unit = _measure_parts(text)
-    return Measure(text=printed, norm=norm, kind=kind, op=op, number=number, unit=unit, loc=loc)
+    return Measure(*_measure_parts(text), loc)
 
 
 def _looks_measure(text: str) -> bool:
@@ -398,7 +529,7 @@ class _FormBuilder:
             self._funds_header(row, joined)
             return
         if self.section == "funds" or (self.saw_funds_header and self.section == "header"):
-            if self._funds_row(row):
+            if self._funds_row(row, clean):
                 return
         if self._is_goals_header(joined):
             self.section = "goals"
@@ -449,27 +580,9 @@ class _FormBuilder:
 
     # -- header --------------------------------------------------------------------------------
     def _labelled(self, row: Row, label: str, attr: str) -> None:
-        cells = row.texts()
-        for i, c in enumerate(cells):
-            t = clean_text(c).replace(" ", "")
-            if t.startswith(label):
-                rest = t[len(label):].lstrip(":：")
-                if rest:
-                    value = clean_text(c)[len(label):].lstrip(":： ")
-                    # '主管部门：上海市公安局 实施单位：…' in one cell (a text line of a PDF or HTML)
-                    cut = [value.find(x) for x in _OTHER_LABELS if x != label and value.find(x) > 0]
-                    if cut:
-                        value = value[: min(cut)].rstrip(" ，,;；")
-                    setattr(self.form, attr, Text(value, row.cell_loc(i)))
-                    return
-                for j in range(i + 1, len(cells)):
-                    v = clean_text(cells[j])
-                    if v:
-                        if any(v.replace(" ", "").startswith(x) for x in ("主管部门", "实施单位", "项目名称")):
-                            return
-                        setattr(self.form, attr, Text(v, row.cell_loc(j)))
-                        return
-                return
+        found = label_value(row.texts(), label)
+        if found is not None:
+            setattr(self.form, attr, Text(found[0], row.cell_loc(found[1])))
 
     # -- funds ---------------------------------------------------------------------------------
     def _funds_header(self, row: Row, joined: str) -> None:
@@ -479,48 +592,15 @@ class _FormBuilder:
         if "万元" in joined:
             self.form.amount_unit = "万元"
 
-    def _funds_row(self, row: Row) -> bool:
-        cells = _nonempty(row)
-        if not cells:
-            return False
-        label_i, label = cells[0]
-        label_ns = _QIZHONG.sub("", label.replace(" ", ""))
-        if label_ns.startswith("项目资金") and len(cells) > 1:
-            # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
-            label_i, label = cells[1]
-            label_ns = _QIZHONG.sub("", label.replace(" ", ""))
-        if not label_ns and len(cells) > 1:
-            # 其中： | 当年财政拨款 | … : the word 其中 in a cell of its own
-            label_i, label = cells[1]
-            label_ns = label.replace(" ", "")
-        kind = None
-        if label_ns.startswith(("年度资金总额", "资金总额", "合计")):
-            kind = "total"
-        else:
-            for group in _FUNDS_SUBROWS:
-                if any(label_ns.startswith(g) for g in group):
-                    kind = "sub"
-                    break
-        if kind is None:
-            return False
-        shift = self._best_funds_shift(row, label_i)
+    def _funds_row(self, row: Row, clean: list[str] | None = None) -> bool:
+        """A row of the funds block (年度资金总额 or a 其中 row): read, True; else False and nothing
+        changed. `clean` is clean_text of each cell, when the caller has it."""
         texts = row.texts()
-        values = {}
-        for fname, col in self.funds_hdr.items():
-            j = col + shift
-            inside = 0 <= j < len(texts)
-            text = texts[j].strip() if inside else ""
-            loc = row.cell_loc(j) if inside else row.loc
-            values[fname] = (text, loc)
-        # built in one go: FundsRow() alone would make six empty cells only to replace them
-        got = values.get
-        fr = FundsRow(
-            label_ns,
-            *(amount(*got(f)) if f in values else Amount() for f in ("initial_budget", "annual_budget", "executed", "weight")),
-            rate(*values["rate"]) if "rate" in values else Rate(),
-            amount(*values["score"]) if "score" in values else Amount(),
-            row.loc,
-        )
+        got = read_funds_row(texts, clean if clean is not None else [clean_text(t) for t in texts],
+                             self.funds_hdr, row.loc, row.cell_loc)
+        if got is None:
+            return False
+        kind, fr, shift = got
         if shift:
             self.repair("shift-row", f"资金行整体错位 {shift:+d} 列，已按表头对齐", row)
         if kind == "total":
@@ -529,12 +609,21 @@ class _FormBuilder:
             self.form.funds.rows.append(fr)
         return True
 
-    def _best_funds_shift(self, row: Row, label_i: int) -> int:
-        if not self.funds_hdr:
-            return 0
-        # as for indicator rows: each cell's kind once per distinct text, each pattern's fit once
-        kinds = tuple([_funds_kind(t) for t in row.texts()])
-        return _funds_fit(tuple(self.funds_hdr.items()), label_i, kinds)
+    def plain_funds(self, row: Row, clean: list[str], first: str) -> bool:
+        """`recognize`'s shortcut for a row of the funds block: True when it was a funds row and
+        has been read as `feed` reads one; False (nothing changed) when it needs `feed`'s tests."""
+        if not first:
+            return False
+        label = first.replace(" ", "")
+        if "自评表" in label or label.startswith(("项目名称", "项目资金")):
+            return False
+        joined = "".join(clean)
+        if "主管部门" in joined or "实施单位" in joined or "年初预算" in joined or "万元" in joined:
+            return False
+        if self._funds_row(row, clean):
+            self.last_row = row
+            return True
+        return False
 
     # -- goals ---------------------------------------------------------------------------------
     @staticmethod
@@ -544,7 +633,7 @@ class _FormBuilder:
     def _goal_row(self, row: Row) -> None:
         # the block label, or a piece of it (a PDF prints a merged label cut by a page break as
         # loose lines: 年度总体目 / 标), is not goal text
-        texts = [(i, t) for i, t in _nonempty(row) if t.replace(" ", "") not in "年度总体目标"]
+        texts = goal_cells([clean_text(t) for t in row.texts()])
         if not texts:
             return
         goals = self.form.goals
@@ -745,9 +834,10 @@ class _FormBuilder:
         column, ((slot, column), ...) for target/actual/weight/score/deviation); None when the
         header has columns it leaves to the general path (split targets, extra or review
         columns, a field over several columns, labels right of the values)."""
-        g = self._geometry()
-        if self._plan_geom is g:
+        g = self._geom
+        if g is not None and self._plan_geom is g:
             return self._plan
+        g = self._geometry()
         plan = None
         hdr, cols = self.ind_hdr, self.ind_cols
         name_col = hdr.get("name")
@@ -761,11 +851,30 @@ class _FormBuilder:
                     break
                 value_cols.append((slot, c))
             else:
-                plan = (g.first, g.last + 1, name_col, tuple(value_cols))
+                if any(s == 0 for s, _ in value_cols) and any(s == 2 for s, _ in value_cols):
+                    plan = (g.first, g.last + 1, name_col, tuple(value_cols))
         self._plan, self._plan_geom = plan, g
         return plan
 
-    def _plain_row(self, row: Row, clean: list[str]) -> bool:
+    def plain_indicator(self, row: Row, texts: list[str], clean: list[str], first: str) -> bool:
+        """`recognize`'s shortcut for a row of the indicator table: True when the row was an
+        indicator row as most are printed and has been read (as `feed` would read it), False
+        (nothing changed) when it needs `feed`'s tests: a new form or header, the total, a
+        shifted or split row."""
+        if not first or not self.ind_rows_seen:
+            return False
+        label = first.replace(" ", "")
+        if "自评表" in label or label.startswith(("项目名称", "总分", "合计", "总计")):
+            return False
+        joined = "".join(clean)
+        if ("一" in joined and _is_indicator_header(clean)) or "主管部门" in joined or "实施单位" in joined:
+            return False
+        shift, fit = _fit(self._geometry(), tuple([_shift_kind(t) for t in texts]))
+        if shift or fit <= 0:
+            return False
+        return self._plain_row(row, clean, dispatched=True)
+
+    def _plain_row(self, row: Row, clean: list[str], dispatched: bool = False) -> bool:
         """An indicator row as most are printed: its cells under their header columns (no
         shift), its name in the 三级指标 column, labels left of it, nothing pending from the rows
         before. Read here without the general placement; the labels go through `_apply_labels`
@@ -797,6 +906,10 @@ class _FormBuilder:
         raw = row.texts()[j].strip()
         if raw != name_text and " " in raw:
             return False  # wrap spaces removed: the general path records the repair
+        if dispatched:  # what feed and _indicator_row do before they place the row
+            self.last_row = row
+            self.ind_rows_seen += 1
+            self._shift_of = (row, 0)
         explicit = self._apply_labels(row, labels)
         loc = row.loc
         cell_loc = row.cell_loc
@@ -847,6 +960,8 @@ class _FormBuilder:
 
     def _apply_labels(self, row: Row, labels: list[tuple[int, int, str, str | None]]) -> bool:
         """Update the current 一级/二级 from the labels on a row; True when a label was printed."""
+        if not labels:
+            return False
         p = self.pending
         l1s = [(j, name) for j, lvl, name, _ in labels if lvl == 1]
         l2s = [(j, name) for j, lvl, name, _ in labels if lvl == 2]
@@ -966,33 +1081,10 @@ class _FormBuilder:
 
     # -- total ---------------------------------------------------------------------------------
     def _total_row(self, row: Row) -> None:
-        """总分 | … | 100 | 97.5: the numbers under 分值 and 得分 (allowing the row to be shifted
-        as data rows are), else the last two numbers of the row."""
+        """总分 | … | 100 | 97.5 (see read_total)."""
         self.saw_total_row = True
-        tot = Total(loc=row.loc)
-        cells = row.texts()
-        loc = row.cell_loc
-        w_col, s_col = self.ind_hdr.get("weight"), self.ind_hdr.get("score")
-        if w_col is not None and s_col is not None:
-            for shift in (0, -1, 1, -2, 2):
-                jw, js = w_col + shift, s_col + shift
-                if 0 <= jw < len(cells) and 0 <= js < len(cells) and _is_number(cells[jw]) and _is_number(cells[js]):
-                    tot.weight = amount(cells[jw].strip(), loc(jw))
-                    tot.score = amount(cells[js].strip(), loc(js))
-                    self.form.total = tot
-                    return
-        nums = [(j, c.strip()) for j, c in enumerate(cells) if _is_number(c)]
-        if len(nums) >= 2:
-            (jw, w), (js, s) = nums[-2], nums[-1]
-            tot.weight = amount(w, loc(jw))
-            tot.score = amount(s, loc(js))
-        elif len(nums) == 1:
-            j, v = nums[0]
-            if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
-                tot.score = amount(v, loc(j))
-            else:
-                tot.weight = amount(v, loc(j))
-        self.form.total = tot
+        self.form.total = read_total(row.texts(), self.ind_hdr.get("weight"), self.ind_hdr.get("score"), row.loc,
+                                     row.cell_loc)
 
     # -- parent rows -------------------------------------------------------------------------
     def _drop_parent_rows(self) -> None:
@@ -1087,11 +1179,17 @@ _CHILD_MARK = re.compile(r"^(?:其中|[（(]\d+[)）]|\d+\.\d+|[①-⑳]|[-—�
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
 
+@lru_cache(maxsize=4096)
 def _numbering(name: str) -> str | None:
     for style, pattern in _PARENT_MARKS:
         if pattern.match(name):
             return style
     return None
+
+
+@lru_cache(maxsize=4096)
+def _child_marked(name: str) -> bool:
+    return bool(_CHILD_MARK.match(name))
 
 
 def _children_of(inds: list[Indicator], k: int) -> int:
@@ -1102,7 +1200,7 @@ def _children_of(inds: list[Indicator], k: int) -> int:
     if w is None or w <= 0 or k + 1 >= len(inds):
         return 0
     style = _numbering(parent.name.text)
-    child_marked = bool(_CHILD_MARK.match(inds[k + 1].name.text))
+    child_marked = _child_marked(inds[k + 1].name.text)
     if not child_marked:
         # 一、 or 1、 before rows numbered another way; ★ alone marks a core indicator, and
         # 1、 followed by 2、 is a numbered list of siblings
@@ -1162,8 +1260,16 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
         # Each row's cells are cleaned once here and the texts handed to every test below:
         # the form-start tests and the builder all look at the same cleaned texts.
         # Empty cells (most of a text row) skip the cache lookup: clean_text("") is "".
-        clean = [clean_text(t) if t else "" for t in row.texts()]
-        first = next((t for t in clean if t), "")
+        texts = row.texts()
+        clean = [clean_text(t) if t else "" for t in texts]
+        first = next(filter(None, clean), "")
+        if builder is not None:
+            section = builder.section
+            if section == "indicators":
+                if builder.plain_indicator(row, texts, clean, first):
+                    continue
+            elif section == "funds" and builder.plain_funds(row, clean, first):
+                continue
         if _first_starts_form(first):
             if builder is None or builder.section != "header" or builder.form.project.text:
                 close()

@@ -18,7 +18,9 @@ from ..errors import ReadError
 from ..grid import Grid
 from ..model import Form, Loc, Repair
 from ..recognize import recognize
-from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff
+from ..recognize_plain import read_plain
+from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff, sniff_head  # noqa: F401 - sniff is used by callers
+from .text import decode, grid_from_text, read_rest
 
 # format (what sniff finds) → "module:function" taking a Path and returning list[Grid];
 # imported on first use so that reading a text file does not load openpyxl or pdfminer.
@@ -56,23 +58,41 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
     p = Path(path)
     name = str(path)
     try:
-        if not p.exists():
+        try:
+            fh = open(p, "rb")
+        except FileNotFoundError:
             return [], [ReadError("文件不存在", Loc(file=name))]
-        if p.is_dir():
+        except IsADirectoryError:
             return [], [ReadError("这是一个目录，不是文件", Loc(file=name))]
         suffix = p.suffix.lower()
-        if suffix == ".json":
+        grids: list[Grid] | None = None
+        plain: list[Form] | None = None
+        with fh:
+            if suffix == ".json":
+                kind = "json"
+            else:
+                head = fh.read(8192)
+                kind = sniff_head(head, p)
+                refused = refuse(kind, p)
+                if refused is not None:
+                    return [], [refused]
+                if kind == "text":
+                    # the commonest input, read from the handle already open: one open per file;
+                    # a file in the standard layout is read line by line (recognize_plain), any
+                    # other by the general recogniser
+                    text = decode(head + read_rest(fh, name), name)
+                    plain = read_plain(text, name)
+                    if plain is None:
+                        grids = [grid_from_text(text, name)]
+        if kind == "json":
             from .jsonio import read_json
 
             return read_json(p)
-        kind = sniff(p)
-        refused = refuse(kind, p)
-        if refused is not None:
-            return [], [refused]
-        grids = reader_for(kind)(p)
-        forms: list[Form] = []
+        if grids is None and plain is None:
+            grids = reader_for(kind)(p)
+        forms: list[Form] = plain if plain is not None else []
         errors: list[ReadError] = []
-        for grid in grids:
+        for grid in grids or ():
             errors.extend(grid.problems)
             f, e = recognize(grid)
             forms.extend(f)
@@ -84,7 +104,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                 form.repairs.insert(0, Repair(kind="format-by-content", message=note, locs=[Loc(file=name)]))
         if not forms and not errors:
             errors.append(ReadError(
-                "文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）" + _where(grids, kind),
+                "文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）" + _where(grids or [], kind),
                 Loc(file=name),
             ))
         return forms, errors

@@ -84,6 +84,11 @@ def sniff(path: Path) -> str:
     'ole', 'binary', 'empty'."""
     with path.open("rb") as fh:
         head = fh.read(8192)
+    return sniff_head(head, path)
+
+
+def sniff_head(head: bytes, path: Path) -> str:
+    """`sniff` given the file's first 8 KiB (a ZIP or OLE file is then opened by its path)."""
     if not head.strip():
         return "empty"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):

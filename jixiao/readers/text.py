@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import ReadError
 from ..grid import Cell, Grid, Row, TextRow
@@ -39,7 +41,6 @@ def grid_from_text(text: str, name: str) -> Grid:
     grid = Grid(source=name)
     blank = False
     for n, line in enumerate(text.splitlines(), 1):
-        line = line.rstrip("\r\n")
         if not line.strip():
             blank = True
             continue
@@ -52,10 +53,16 @@ def grid_from_text(text: str, name: str) -> Grid:
 
 def read_decoded(path: Path) -> str:
     """The text of a file of bounded size, decoded as `decode` does."""
-    size = path.stat().st_size
+    with path.open("rb") as fh:
+        return decode(read_rest(fh, str(path)), str(path))
+
+
+def read_rest(fh: BinaryIO, name: str) -> bytes:
+    """The rest of an open file, refused when the whole file is over the size limit."""
+    size = os.fstat(fh.fileno()).st_size
     if size > MAX_BYTES:
-        raise ReadError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Loc(file=str(path)))
-    return decode(path.read_bytes(), str(path))
+        raise ReadError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Loc(file=name))
+    return fh.read()
 
 
 def read_text(path: Path) -> list[Grid]:

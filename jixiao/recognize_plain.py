@@ -1,0 +1,348 @@
+"""The standard text layout, read line by line: the fast path for text files.
+
+Most text forms are printed in one layout (the seed's, the one `jixiao export` writes and the
+one `jixiao synth` generates): a title, 项目名称 and 主管部门/实施单位 rows, the 项目资金 header and
+its rows, 年度总体目标, the 绩效指标 header with one indicator per line, and 总分. `read_plain`
+reads a file made only of such rows straight from its lines, without the cells, row objects and
+general tests of `recognize.recognize`, and gives exactly the forms that `recognize` gives.
+
+It reads nothing it is not sure of: the first line that is not as expected (a shifted or split
+row, a label printed out of place, a wrapped name, an extra column, 万元, a missing 总分 — anything
+the general recogniser would repair, record or refuse) makes it return None, and the file is
+read by the general recogniser instead. The rows it does read go through the same helpers as in
+`recognize` (label_value, read_funds_row, goal_cells, read_total, the cached cell tests), and a
+test reads large generated and damaged corpora both ways and compares every form.
+"""
+
+from __future__ import annotations
+
+from . import taxonomy
+from .model import Amount, Form, Indicator, Loc, Text
+from .recognize import (
+    _FUNDS_HEADERS,
+    _IND_HEADERS,
+    _LABEL_FIELDS,
+    _PLAIN_SLOTS,
+    _VALUE_FIELDS,
+    _WAN_YUAN,
+    _YEAR_RE,
+    _Geometry,
+    _children_of,
+    _first_starts_form,
+    _fit,
+    _is_indicator_header,
+    _left_label,
+    _match_header,
+    _measure,
+    _shift_kind,
+    _text_header_map,
+    clean_text,
+    goal_cells,
+    label_value,
+    read_funds_row,
+    read_total,
+)
+from .values import parse_decimal
+
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = range(5)
+
+
+class _NotPlain(Exception):
+    """The file has a row the fast path leaves to the general recogniser."""
+
+
+class _Plain:
+    """One form being read: the parts of `recognize._FormBuilder`'s state a plain form uses."""
+
+    __slots__ = ("form", "section", "funds_hdr", "saw_funds_header", "goals_col", "ind_hdr", "geom", "plan",
+                 "l1", "l2", "explicit", "rows_seen", "saw_total")
+
+    def __init__(self, name: str, line: int):
+        self.form = Form(source=Loc(name, line))
+        self.section = _HEADER
+        self.funds_hdr: dict[str, int] = {}
+        self.saw_funds_header = False
+        self.goals_col: int | None = None
+        self.ind_hdr: dict[str, int] = {}
+        self.geom: _Geometry | None = None
+        self.plan: tuple | None = None
+        self.l1: Text | None = None
+        self.l2: Text | None = None
+        self.explicit: list[bool] = []  # per indicator: labels printed on its row
+        self.rows_seen = 0
+        self.saw_total = False
+
+    def finish(self) -> Form:
+        """The form, as `_FormBuilder.finish` gives it when it has nothing to repair."""
+        f = self.form
+        if (not f.project.text or not self.saw_funds_header or not self.saw_total or not f.indicators
+                or (f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None)):
+            raise _NotPlain  # incomplete: the general recogniser says what is missing
+        inds = f.indicators
+        for k in range(len(inds) - 2, -1, -1):
+            if _children_of(inds, k):
+                raise _NotPlain  # a parent row with its subtotal
+        return f
+
+
+def _indicator_plan(hdr: dict[str, int], cols: dict[int, str]) -> tuple[_Geometry, tuple]:
+    """The geometry of an indicator header and how a plain row is read under it (as
+    `_FormBuilder._geometry` and `_row_plan` work them out); _NotPlain for any other header."""
+    if "target" not in hdr or "weight" not in hdr or any(f not in _PLAIN_SLOTS and f not in _LABEL_FIELDS
+                                                         for f in hdr):
+        raise _NotPlain
+    if any(f == "ignore" or f.startswith("extra:") for f in cols.values()):
+        raise _NotPlain
+    value_cols = [c for f, c in hdr.items() if f in _VALUE_FIELDS]
+    first = min(value_cols)
+    last = max(cols)
+    g = _Geometry(first, last, hdr.get("weight"), hdr.get("score"), hdr.get("target"), hdr.get("actual"))
+    name_col = hdr.get("name")
+    if name_col is None or name_col >= first or any(cols.get(c) not in (None, *_LABEL_FIELDS) for c in range(first)):
+        raise _NotPlain
+    slots = []
+    for c in range(first, last + 1):
+        slot = _PLAIN_SLOTS.get(cols.get(c))
+        if slot is None or any(s == slot for s, _ in slots):
+            raise _NotPlain
+        slots.append((slot, c))
+    return g, (first, last + 1, name_col, tuple(slots))
+
+
+def _sub_header_like(clean: list[str]) -> bool:
+    """Whether the first row under the indicator header would be read as the second row of a
+    two-row header (`_FormBuilder._sub_header`)."""
+    texts = [t for t in clean if t]
+    return bool(texts) and all(_match_header(t, _IND_HEADERS, True) is not None for t in texts) and not any(
+        taxonomy.classify(t) for t in texts)
+
+
+def read_plain(text: str, name: str) -> list[Form] | None:
+    """The forms of a text file in the standard layout, or None when the file has any row that
+    needs the general recogniser (which then reads the whole file)."""
+    try:
+        return _read(text, name)
+    except _NotPlain:
+        return None
+
+
+def _read(text: str, name: str) -> list[Form]:
+    forms: list[Form] = []
+    st: _Plain | None = None
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        clean = [clean_text(t) if t else "" for t in cells]
+        first = next(filter(None, clean), "")
+        label = first.replace(" ", "")
+
+        # where a form starts (as in recognize.recognize)
+        if _first_starts_form(first):
+            if st is None or st.section != _HEADER or st.form.project.text:
+                if st is not None:
+                    forms.append(st.finish())
+                st = _Plain(name, n)
+        elif label.startswith("项目名称") and (st is None or st.form.project.text):
+            if st is not None:
+                forms.append(st.finish())
+            st = _Plain(name, n)
+        if st is None or not first:
+            continue
+        section = st.section
+        if section == _DONE:
+            continue
+        form = st.form
+
+        if section == _INDICATORS:
+            joined = "".join(clean)
+            if label.startswith(("总分", "合计", "总计")):
+                st.saw_total = True
+                form.total = read_total(cells, st.ind_hdr.get("weight"), st.ind_hdr.get("score"), Loc(name, n),
+                                        lambda j: Loc(name, n, j + 1))
+                st.section = _DONE
+                continue
+            if ("一" in joined and _is_indicator_header(clean)) or "主管部门" in joined or "实施单位" in joined:
+                raise _NotPlain
+            if not st.rows_seen and _sub_header_like(clean):
+                raise _NotPlain
+            _indicator(st, cells, clean, name, n)
+            continue
+
+        joined = "".join(clean)
+        if section == _HEADER:
+            if "自评表" in first:
+                form.title = first
+                m = _YEAR_RE.search(joined)
+                if m:
+                    form.year = int(m.group(1))
+                continue
+            if form.year is None:
+                m = _YEAR_RE.search(joined)
+                if m and "年度" in joined and len(joined) <= 12:
+                    form.year = int(m.group(1))
+                    continue
+        if "万元" in joined and section != _GOALS and _WAN_YUAN.search(joined):
+            form.amount_unit = "万元"
+        if "自评表" in first:
+            raise _NotPlain
+        if label.startswith("项目名称"):
+            if section != _HEADER:
+                raise _NotPlain
+            found = label_value(cells, "项目名称")
+            if found is None:
+                raise _NotPlain
+            form.project = Text(found[0], Loc(name, n, found[1] + 1))
+            continue
+        if "主管部门" in joined or "实施单位" in joined:
+            if section != _HEADER:
+                raise _NotPlain
+            for word, attr in (("主管部门", "department"), ("实施单位", "unit")):
+                found = label_value(cells, word)
+                if found is not None:
+                    setattr(form, attr, Text(found[0], Loc(name, n, found[1] + 1)))
+            continue
+        if label.startswith("项目资金") or ("年初预算" in joined and "执行" in joined):
+            if section != _HEADER or not label.startswith("项目资金"):
+                raise _NotPlain
+            found, _ = _text_header_map(tuple(cells), _FUNDS_HEADERS, False)
+            st.funds_hdr = dict(found)
+            st.saw_funds_header = True
+            st.section = _FUNDS
+            if "万元" in joined:
+                form.amount_unit = "万元"
+            continue
+        if section == _FUNDS:
+            got = read_funds_row(cells, clean, st.funds_hdr, Loc(name, n), lambda j: Loc(name, n, j + 1))
+            if got is not None:
+                kind, fr, shift = got
+                if shift:
+                    raise _NotPlain
+                if kind == "total":
+                    form.funds.total = fr
+                else:
+                    form.funds.rows.append(fr)
+                continue
+        elif section == _HEADER:
+            raise _NotPlain
+        if ("预算目标" in joined or "预期目标" in joined or "年度目标" in joined) and "实际完成" in joined:
+            st.section = _GOALS
+            for i, t in enumerate(clean):
+                if "实际完成" in t:
+                    st.goals_col = i
+            continue
+        if _is_indicator_header(clean):
+            if section != _GOALS:
+                raise _NotPlain
+            found, cols = _text_header_map(tuple(cells), _IND_HEADERS, True)
+            st.ind_hdr = dict(found)
+            st.geom, st.plan = _indicator_plan(st.ind_hdr, cols)
+            st.section = _INDICATORS
+            continue
+        if section != _GOALS:
+            raise _NotPlain
+        texts = goal_cells(clean)
+        if texts:
+            goals = form.goals
+            if len(texts) >= 2:
+                _append_goal(goals.planned, texts[0][1], Loc(name, n, texts[0][0] + 1))
+                _append_goal(goals.achieved, texts[-1][1], Loc(name, n, texts[-1][0] + 1))
+            else:
+                i, t = texts[0]
+                col = st.goals_col if st.goals_col is not None else 4
+                _append_goal(goals.achieved if i >= col else goals.planned, t, Loc(name, n, i + 1))
+    if st is not None:
+        forms.append(st.finish())
+    return forms
+
+
+def _append_goal(slot: Text, text: str, loc: Loc) -> None:
+    if slot.text:
+        slot.text += text
+    else:
+        slot.text, slot.loc = text, loc
+
+
+def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int) -> None:
+    """One indicator row, as `_FormBuilder._indicator_row` reads a row that fits its header as
+    printed, with its labels as `_apply_labels` takes them when it has nothing to repair."""
+    shift, fit = _fit(st.geom, tuple([_shift_kind(t) for t in cells]))
+    if shift or fit <= 0:
+        raise _NotPlain
+    first, width, name_col, value_cols = st.plan
+    k = len(clean)
+    if k > width and any(clean[width:]):
+        raise _NotPlain
+    l1 = l2 = None
+    label_name = None
+    for j in range(first if first < k else k):
+        t = clean[j]
+        if t:
+            label = _left_label(t)
+            if label is None:
+                if label_name is not None:
+                    raise _NotPlain
+                label_name = (j, t)
+            elif label:
+                level, canonical, points = label
+                if points is not None:
+                    raise _NotPlain
+                if level == 1:
+                    if l1 is not None:
+                        raise _NotPlain
+                    l1 = (j, canonical)
+                else:
+                    if l2 is not None:
+                        raise _NotPlain
+                    l2 = (j, canonical)
+    if label_name is None or label_name[0] != name_col:
+        raise _NotPlain
+    j, name_text = label_name
+    raw = cells[j].strip()
+    if raw != name_text and " " in raw:
+        raise _NotPlain
+    form = st.form
+    inds = form.indicators
+    if l1 is not None:
+        if st.l1 is None or st.l1.text != l1[1]:
+            st.l2 = None
+        if l1[1] == "满意度指标" and inds and not st.explicit[-1] and "满意" in inds[-1].name.text \
+                and inds[-1].level1.text != "满意度指标":
+            raise _NotPlain  # satisfaction rows printed before their label
+        st.l1 = Text(l1[1], Loc(name, n, l1[0] + 1))
+    if l2 is not None:
+        canonical = l2[1]
+        if inds and not inds[-1].level2.text:
+            raise _NotPlain  # a 二级 printed after rows of its group: _backfill repairs
+        if l1 is None:
+            parent = taxonomy.parent_of(canonical)
+            if parent and (st.l1 is None or canonical not in taxonomy.KNOWN.get(st.l1.text, ())):
+                raise _NotPlain  # the 一级 is inferred: a repair
+            if "level1" in st.ind_hdr and l2[0] <= st.ind_hdr["level1"]:
+                raise _NotPlain  # a 二级 in the 一级 column: a repair
+        st.l2 = Text(canonical, Loc(name, n, l2[0] + 1))
+    if st.l1 is None:
+        raise _NotPlain
+    st.rows_seen += 1
+    v = ["", "", "", "", ""]
+    row_loc = Loc(name, n)
+    at = [row_loc, row_loc, row_loc, row_loc, row_loc]
+    for slot, c in value_cols:
+        if c < k:
+            t = clean[c]
+            if t:
+                v[slot] = t
+                at[slot] = Loc(name, n, c + 1)
+    p1, p2 = st.l1, st.l2
+    inds.append(Indicator(
+        Text(p1.text, p1.loc),
+        Text(p2.text, p2.loc) if p2 else Text(),
+        Text(name_text, Loc(name, n, j + 1)),
+        _measure(v[0], at[0]),
+        _measure(v[1], at[1]),
+        Amount(v[2], parse_decimal(v[2]), at[2]),
+        Amount(v[3], parse_decimal(v[3]), at[3]),
+        Text(v[4], at[4] if v[4] else None),
+        row_loc,
+    ))
+    st.explicit.append(l1 is not None or l2 is not None)
