@@ -35,7 +35,7 @@ from .model import (
     Text,
     Total,
 )
-from .values import amount, is_blank, measure, parse_decimal, rate, round2
+from .values import amount, is_blank, measure, parse_decimal, parse_rate, rate, round2
 from .values import clean_text as _clean_text
 
 # Cell texts repeat across rows and forms (labels, 100%, 10); the text helpers are pure, so
@@ -92,6 +92,7 @@ _FUNDS_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rate", ("执行率",)),
     ("score", ("得分",)),
 )
+_FUNDS_SLOTS = {"initial_budget": 0, "annual_budget": 1, "executed": 2, "weight": 3, "rate": 4, "score": 5}
 _FUNDS_SUBROWS = (
     ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金"),
     ("上年结转资金", "上年结转"),
@@ -233,10 +234,10 @@ def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: 
     return tot
 
 
-def read_funds_row(texts: list[str], clean: list[str], hdr: dict[str, int], row_loc: Loc, loc):
-    """A row of the funds block (年度资金总额 or a 其中 row) under the funds header `hdr`:
-    (kind 'total' or 'sub', the row, the shift that aligned it), or None for any other row.
-    `loc(j)` is the location of cell j."""
+def read_funds_row(texts: list[str], clean: list[str], hdr: tuple[tuple[str, int], ...], row_loc: Loc, loc):
+    """A row of the funds block (年度资金总额 or a 其中 row) under the funds header `hdr` (its
+    (field, column) pairs): (kind 'total' or 'sub', the row, the shift that aligned it), or None
+    for any other row. `loc(j)` is the location of cell j."""
     cells = [(i, c) for i, c in enumerate(clean) if c]
     if not cells:
         return None
@@ -254,24 +255,21 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: dict[str, int], row_
     if kind is None:
         return None
     # as for indicator rows: each cell's kind once per distinct text, each pattern's fit once
-    shift = _funds_fit(tuple(hdr.items()), label_i, tuple([_funds_kind(t) for t in texts])) if hdr else 0
+    shift = _funds_fit(hdr, label_i, tuple([_funds_kind(t) for t in texts])) if hdr else 0
     n = len(texts)
-    values = {}
-    for fname, col in hdr.items():
+    values: list = [None, None, None, None, None, None]  # in the order of FundsRow's fields
+    for fname, col in hdr:
         j = col + shift
+        slot = _FUNDS_SLOTS[fname]
         if 0 <= j < n:
             t = texts[j].strip()
-            values[fname] = Amount(t, parse_decimal(t), loc(j)) if fname != "rate" else rate(t, loc(j))
+            values[slot] = Amount(t, parse_decimal(t), loc(j)) if slot != 4 else Rate(t, parse_rate(t), loc(j))
         else:
-            values[fname] = Amount("", None, row_loc) if fname != "rate" else Rate("", None, row_loc)
+            values[slot] = Amount("", None, row_loc) if slot != 4 else Rate("", None, row_loc)
     # built in one go: FundsRow() alone would make six empty cells only to replace them
-    got = values.get
-    fr = FundsRow(
-        label_ns,
-        got("initial_budget") or Amount(), got("annual_budget") or Amount(), got("executed") or Amount(),
-        got("weight") or Amount(), got("rate") or Rate(), got("score") or Amount(),
-        row_loc,
-    )
+    a, b, c, w, r, sc = values
+    fr = FundsRow(label_ns, a or Amount(), b or Amount(), c or Amount(), w or Amount(), r or Rate(), sc or Amount(),
+                  row_loc)
     return kind, fr, shift
 
 
@@ -597,7 +595,7 @@ class _FormBuilder:
         changed. `clean` is clean_text of each cell, when the caller has it."""
         texts = row.texts()
         got = read_funds_row(texts, clean if clean is not None else [clean_text(t) for t in texts],
-                             self.funds_hdr, row.loc, row.cell_loc)
+                             tuple(self.funds_hdr.items()), row.loc, row.cell_loc)
         if got is None:
             return False
         kind, fr, shift = got

@@ -28,7 +28,6 @@ from .recognize import (
     _YEAR_RE,
     _Geometry,
     _children_of,
-    _first_starts_form,
     _fit,
     _is_indicator_header,
     _left_label,
@@ -60,7 +59,7 @@ class _Plain:
     def __init__(self, name: str, line: int):
         self.form = Form(source=Loc(name, line))
         self.section = _HEADER
-        self.funds_hdr: dict[str, int] = {}
+        self.funds_hdr: tuple[tuple[str, int], ...] = ()  # (field, column) of the funds header
         self.saw_funds_header = False
         self.goals_col: int | None = None
         self.ind_hdr: dict[str, int] = {}
@@ -137,8 +136,8 @@ def _read(text: str, name: str) -> list[Form]:
         first = next(filter(None, clean), "")
         label = first.replace(" ", "")
 
-        # where a form starts (as in recognize.recognize)
-        if _first_starts_form(first):
+        # where a form starts (as in recognize.recognize; _first_starts_form, inlined)
+        if "自评表" in label and ("绩效自评表" in label or label.endswith("自评表")):
             if st is None or st.section != _HEADER or st.form.project.text:
                 if st is not None:
                     forms.append(st.finish())
@@ -206,7 +205,7 @@ def _read(text: str, name: str) -> list[Form]:
             if section != _HEADER or not label.startswith("项目资金"):
                 raise _NotPlain
             found, _ = _text_header_map(tuple(cells), _FUNDS_HEADERS, False)
-            st.funds_hdr = dict(found)
+            st.funds_hdr = tuple(found.items())
             st.saw_funds_header = True
             st.section = _FUNDS
             if "万元" in joined:

@@ -30,11 +30,16 @@ _OPS: list[tuple[str, str]] = [
     ("＝", "="), ("═", "="), ("=", "="), (">", ">"), ("<", "<"),
 ]
 _OP_PREFIXES = sorted(_OPS, key=lambda p: -len(p[0]))
+_OP_FIRST = frozenset(spelled[0] for spelled, _ in _OPS)  # a text starting otherwise has no operator
 
 # Word forms of units that are spelled out.
 _UNIT_ALIASES = {"百分比": "%", "％": "%", "百分点": "%"}
 
 _MEASURE_RE = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
+
+_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+_SPACES = re.compile(r"\s+")
+_PHRASE_MARK = re.compile(r"[，。,；;、]")  # a unit never has these: '100%完成年度任务，…' is a sentence
 
 _LATEX_STRIP = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
 
@@ -45,8 +50,8 @@ def clean_text(text: str) -> str:
     if " " in text:
         # A space between two CJK characters (or CJK and punctuation) is wrap damage; keep
         # spaces between Latin words and numbers ("GB/T 22239-2019", "2021 年度" stays readable).
-        text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
-        text = re.sub(r"\s+", " ", text)
+        text = _WRAP_SPACE.sub("", text)
+        text = _SPACES.sub(" ", text)
     return text
 
 
@@ -106,6 +111,8 @@ def normalise_ops(text: str) -> str:
     if "$" in t or "\\" in t:
         t = t.replace("$", "").replace("\\%", "%")
         t = _LATEX_STRIP.sub(lambda m: m.group(1) or "", t).strip()
+    if t[:1] not in _OP_FIRST:
+        return t
     for spelled, ascii_op in _OP_PREFIXES:
         if t.startswith(spelled):
             rest = t[len(spelled):].strip()
@@ -140,7 +147,7 @@ def measure(text: str, loc: Loc | None = None) -> Measure:
         except InvalidOperation:  # pragma: no cover
             number = None
         # A number followed by a long phrase ('100%完成年度任务') is qualitative text, not a unit.
-        if number is not None and len(unit) <= 6 and not re.search(r"[，。,；;、]", unit):
+        if number is not None and len(unit) <= 6 and not _PHRASE_MARK.search(unit):
             return Measure(text=printed, norm=op + body_ns, kind=QUANT, op=op, number=number, unit=unit, loc=loc)
     return Measure(text=printed, norm=norm, kind=QUAL, op=op, loc=loc)
 

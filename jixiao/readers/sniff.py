@@ -99,16 +99,22 @@ def sniff_head(head: bytes, path: Path) -> str:
         return "pdf"
     if b"\x00" in head:
         return "binary"
-    if _HTML_RE.search(head):
+    # the cheap byte tests first: each pattern needs its character, and most files are text
+    if b"<" in head and _HTML_RE.search(head):
         return "html"
-    if _MD_SEPARATOR_RE.search(head):
+    if b"---" in head and _MD_SEPARATOR_RE.search(head):
         return "markdown"
     ending = ENDINGS.get(path.suffix.lower())
     return ending if ending in TEXT_FORMATS else "text"
 
 
+_REFUSED = {"empty", "encrypted", "badzip", "zip", "doc", "ods", "odt", "ole", "binary"}
+
+
 def refuse(kind: str, path: Path) -> ReadError | None:
     """The error for content jixiao cannot read, or None when a reader exists for it."""
+    if kind not in _REFUSED:
+        return None
     loc = Loc(file=str(path))
     expected = ENDINGS.get(path.suffix.lower())
     named = f"（文件扩展名为 {path.suffix}）" if path.suffix else ""

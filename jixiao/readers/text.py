@@ -15,6 +15,7 @@ from ..model import Loc
 
 MAX_BYTES = 64 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+_NOT_CONTROL = bytes(b for b in range(256) if not (b <= 0x08 or b == 0x0B or 0x0E <= b <= 0x1F))
 
 
 def decode(data: bytes, name: str) -> str:
@@ -24,11 +25,16 @@ def decode(data: bytes, name: str) -> str:
     head = data[:8192]
     if b"\x00" in head:
         raise ReadError("不是文本文件（含二进制内容），请确认文件格式", Loc(file=name, line=1))
+    # a control byte is one character in UTF-8 and GB18030 alike, and 4,096 characters are at
+    # most 16 KiB: with none in the first 16 KiB, no decoding has any to count
+    controls = bool(data[:16384].translate(None, _NOT_CONTROL))
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if not controls:
+            return text
         # GB18030 decodes almost any byte soup; reject text full of control characters.
         bad = len(_CONTROL.findall(text, 0, 4096))
         if bad > 8:
