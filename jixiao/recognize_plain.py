@@ -16,6 +16,8 @@ test reads large generated and damaged corpora both ways and compares every form
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import taxonomy
 from .model import Amount, Form, Indicator, Loc, Text
 from .recognize import (
@@ -27,7 +29,9 @@ from .recognize import (
     _WAN_YUAN,
     _YEAR_RE,
     _Geometry,
+    _child_marked,
     _children_of,
+    _numbering,
     _fit,
     _is_indicator_header,
     _left_label,
@@ -78,10 +82,21 @@ class _Plain:
                 or (f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None)):
             raise _NotPlain  # incomplete: the general recogniser says what is missing
         inds = f.indicators
-        for k in range(len(inds) - 2, -1, -1):
-            if _children_of(inds, k):
-                raise _NotPlain  # a parent row with its subtotal
+        # a parent row with its subtotal needs a numbered row or a child mark (see _children_of)
+        if any(_numbering(i.name.text) or _child_marked(i.name.text) for i in inds):
+            for k in range(len(inds) - 2, -1, -1):
+                if _children_of(inds, k):
+                    raise _NotPlain
         return f
+
+
+@lru_cache(maxsize=256)
+def _indicator_header(cells: tuple[str, ...]) -> tuple[dict[str, int], _Geometry, tuple]:
+    """An indicator header line's fields (field → column: read, never changed), geometry and
+    plan; the same header line heads form after form. _NotPlain (not cached) for a header the
+    fast path leaves to the general recogniser."""
+    found, cols = _text_header_map(cells, _IND_HEADERS, True)
+    return found, *_indicator_plan(found, cols)
 
 
 def _indicator_plan(hdr: dict[str, int], cols: dict[int, str]) -> tuple[_Geometry, tuple]:
@@ -233,9 +248,7 @@ def _read(text: str, name: str) -> list[Form]:
         if _is_indicator_header(clean):
             if section != _GOALS:
                 raise _NotPlain
-            found, cols = _text_header_map(tuple(cells), _IND_HEADERS, True)
-            st.ind_hdr = dict(found)
-            st.geom, st.plan = _indicator_plan(st.ind_hdr, cols)
+            st.ind_hdr, st.geom, st.plan = _indicator_header(tuple(cells))
             st.section = _INDICATORS
             continue
         if section != _GOALS:
