@@ -7,11 +7,10 @@ of rates, so a large project weighs as much as its money.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..values import round2
@@ -141,6 +140,16 @@ class Group:
             self.rescored_sum += r.rescored_total
             self.scored += 1
 
+    def include(self, other: Group) -> None:
+        """Count another group's forms in this one (a unit's in its department's and the total)."""
+        self.forms += other.forms
+        self.budget += other.budget
+        self.executed += other.executed
+        self.errors += other.errors
+        self.self_sum += other.self_sum
+        self.rescored_sum += other.rescored_sum
+        self.scored += other.scored
+
     def to_dict(self) -> dict:
         return {"name": self.name, "forms": self.forms, "budget": str(self.budget), "executed": str(self.executed),
                 "rate": None if self.rate is None else str(self.rate), "errors": self.errors,
@@ -156,7 +165,12 @@ class Dashboard:
     grades: dict[str, dict[str, int]] = field(default_factory=dict)  # grade → {self, rescored}
     histogram: list[dict] = field(default_factory=list)  # [{low, high, self, rescored}]
     rules: list[tuple[str, int, int]] = field(default_factory=list)  # (rule, findings, forms)
-    points: list[dict] = field(default_factory=list)  # [{id, project, rate, score}]
+    points: list[dict] = field(default_factory=list)  # [{id, project, rate, score, self}], at most POINTS_CAP
+    points_total: int = 0  # how many forms have a dot: more than len(points) when the scatter is capped
+
+    @property
+    def points_capped(self) -> bool:
+        return len(self.points) < self.points_total
 
     def to_dict(self) -> dict:
         return {
@@ -167,62 +181,134 @@ class Dashboard:
             "histogram": self.histogram,
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in self.rules],
             "points": self.points,
+            "points_total": self.points_total,
         }
 
 
 HIST_EDGES = [Decimal(x) for x in (0, 60, 70, 80, 85, 90, 95, 100)]
 
-
-def _bin(score: Decimal) -> int:
-    for i in range(len(HIST_EDGES) - 2, -1, -1):
-        if score >= HIST_EDGES[i]:
-            return i
-    return 0
+# The scatter plot draws at most this many forms (a page of 100,000 dots helps nobody): beyond
+# it, an evenly spaced sample in id order (see `_points`). Read at call time, so tests may lower it.
+POINTS_CAP = 1000
 
 
-def dashboard(s: Session, user: User | None, flt: FormFilter | None = None) -> Dashboard:
-    rows = s.execute(
-        (flt or FormFilter()).where(scoped(select(
-            FormRow.id, FormRow.project, FormRow.department, FormRow.unit, FormRow.budget, FormRow.executed,
-            FormRow.rate, FormRow.self_total, FormRow.rescored_total, FormRow.self_grade, FormRow.rescored_grade,
-            FormRow.error_count), user)).order_by(FormRow.id)
-    ).all()
+def _count_if(cond):
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _sum_if(cond, col):
+    # NULL when no row qualifies; the column's type turns the sum back into an exact Decimal
+    # (NUMERIC on PostgreSQL, the scaled integer on SQLite).
+    return func.sum(case((cond, col)))
+
+
+def _bins(col) -> list:
+    """One condition per histogram bar [low, high): a score below 60 (a negative one too) counts
+    in the first, one of 95 or more (over 100 too) in the last."""
+    conds = []
+    for i in range(len(HIST_EDGES) - 1):
+        low, high = HIST_EDGES[i], HIST_EDGES[i + 1]
+        if i == 0:
+            conds.append(and_(col.is_not(None), col < high))
+        elif i == len(HIST_EDGES) - 2:
+            conds.append(col >= low)
+        else:
+            conds.append(and_(col >= low, col < high))
+    return conds
+
+
+def _plotted():
+    return and_(FormRow.rate.is_not(None), FormRow.rescored_total.is_not(None))
+
+
+def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group]]:
+    """合计, per department, per unit: one row per (department, unit) from the database, added up
+    here; Decimal sums of the group sums are the sums of the forms, exactly."""
+    money = and_(FormRow.budget.is_not(None), FormRow.executed.is_not(None))
+    scored = and_(FormRow.self_total.is_not(None), FormRow.rescored_total.is_not(None))
+    stmt = visible(select(
+        FormRow.department, FormRow.unit, func.count(FormRow.id), func.min(FormRow.id),
+        _sum_if(money, FormRow.budget), _sum_if(money, FormRow.executed), func.coalesce(func.sum(FormRow.error_count), 0),
+        _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored),
+    )).group_by(FormRow.department, FormRow.unit)
     total = Group("合计")
     deps: dict[str, Group] = {}
-    units: dict[tuple[str, str], Group] = {}
-    grades = {g: {"self": 0, "rescored": 0} for g in GRADES}
-    hist = [{"low": str(HIST_EDGES[i]), "high": str(HIST_EDGES[i + 1]), "self": 0, "rescored": 0}
-            for i in range(len(HIST_EDGES) - 1)]
-    points = []
-    for r in rows:
-        for g in (total, deps.setdefault(r.department, Group(r.department or "（未填）")),
-                  units.setdefault((r.department, r.unit), Group(r.unit or "（未填）"))):
-            g.add(r)
-            g.errors += r.error_count
-        if r.self_grade in grades:
-            grades[r.self_grade]["self"] += 1
-        if r.rescored_grade in grades:
-            grades[r.rescored_grade]["rescored"] += 1
-        if r.self_total is not None:
-            hist[_bin(r.self_total)]["self"] += 1
-        if r.rescored_total is not None:
-            hist[_bin(r.rescored_total)]["rescored"] += 1
-        if r.rate is not None and r.rescored_total is not None:
-            points.append({"id": r.id, "project": r.project, "rate": str(r.rate),
-                           "score": str(r.rescored_total), "self": None if r.self_total is None else str(r.self_total)})
-    ids = [r.id for r in rows]
-    rule_counts: list[tuple[str, int, int]] = []
-    if ids:
-        counted = Counter()
-        forms_per_rule: dict[str, set[int]] = {}
-        # Chunked IN lists: SQLite allows ~32k bound parameters, PostgreSQL 65k.
-        for k in range(0, len(ids), 5000):
-            for rule, form_id in s.execute(select(FindingRow.rule, FindingRow.form_id)
-                                           .where(and_(FindingRow.form_id.in_(ids[k:k + 5000])))):
-                counted[rule] += 1
-                forms_per_rule.setdefault(rule, set()).add(form_id)
-        rule_counts = sorted(((r, n, len(forms_per_rule[r])) for r, n in counted.items()),
-                             key=lambda t: (-t[2], -t[1], t[0]))
-    return Dashboard(total=total, departments=sorted(deps.values(), key=lambda g: g.name),
-                     units=sorted(units.values(), key=lambda g: g.name), grades=grades, histogram=hist,
-                     rules=rule_counts, points=points)
+    units: list[Group] = []
+    # In the order of each group's first form, so that groups of equal name keep the order the
+    # form-by-form aggregation gave them (Python's sort below is stable).
+    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored in sorted(
+            s.execute(stmt), key=lambda r: r[3]):
+        g = Group(unit or "（未填）", forms=forms, errors=int(errors), scored=int(n_scored))
+        # Decimal(0) + x as the form-by-form sums started from Decimal(0): the same digits and sign.
+        if budget is not None:
+            g.budget, g.executed = Decimal(0) + budget, Decimal(0) + executed
+        if self_sum is not None:
+            g.self_sum, g.rescored_sum = Decimal(0) + self_sum, Decimal(0) + rescored_sum
+        units.append(g)
+        for into in (total, deps.setdefault(dep, Group(dep or "（未填）"))):
+            into.include(g)
+    return total, sorted(deps.values(), key=lambda g: g.name), sorted(units, key=lambda g: g.name)
+
+
+def _distribution(s: Session, visible) -> tuple[dict[str, dict[str, int]], list[dict]]:
+    """Grade counts and the score histogram: one row of conditional counts."""
+    cols = [_count_if(FormRow.self_grade == g) for g in GRADES] + [_count_if(FormRow.rescored_grade == g) for g in GRADES]
+    cols += [_count_if(c) for c in _bins(FormRow.self_total)] + [_count_if(c) for c in _bins(FormRow.rescored_total)]
+    row = [int(v) for v in s.execute(visible(select(*cols))).one()]
+    n, m = len(GRADES), len(HIST_EDGES) - 1
+    grades = {g: {"self": row[k], "rescored": row[n + k]} for k, g in enumerate(GRADES)}
+    hist = [{"low": str(HIST_EDGES[i]), "high": str(HIST_EDGES[i + 1]), "self": row[2 * n + i],
+             "rescored": row[2 * n + m + i]} for i in range(m)]
+    return grades, hist
+
+
+def _rules(s: Session, visible) -> list[tuple[str, int, int]]:
+    """(rule, findings, forms) over the visible forms' findings, most forms first.
+
+    Counted per (form, rule) first, then per rule: the number of forms is the number of those
+    rows, with no COUNT(DISTINCT) sort; the findings are looked up by form (ix_findings_form), so
+    a unit's dashboard reads only its own forms' findings.
+    """
+    per_form = (select(FindingRow.rule, func.count(FindingRow.id).label("n"))
+                .where(FindingRow.form_id.in_(visible(select(FormRow.id))))
+                .group_by(FindingRow.form_id, FindingRow.rule).subquery())
+    stmt = select(per_form.c.rule, func.sum(per_form.c.n), func.count()).group_by(per_form.c.rule)
+    return sorted(((r, int(n), int(m)) for r, n, m in s.execute(stmt)), key=lambda t: (-t[2], -t[1], t[0]))
+
+
+def _points(s: Session, visible, cap: int) -> tuple[list[dict], int]:
+    """The scatter's dots (forms with a rate and a re-score, in id order) and how many there are.
+
+    With more than `cap` of them, the j-th (from 0) is kept when j·cap mod n < cap: exactly `cap`
+    dots, evenly spaced over the whole id range, the same ones every time for the same forms.
+    With `cap` or fewer every one is kept. Numbered and counted in the same statement, so the
+    sample and its count agree even while others import.
+    """
+    inner = visible(select(
+        FormRow.id, FormRow.project, FormRow.rate, FormRow.rescored_total, FormRow.self_total,
+        (func.row_number().over(order_by=FormRow.id) - 1).label("j"), func.count().over().label("n"),
+    ).where(_plotted())).subquery()
+    stmt = select(inner).where((inner.c.j * cap) % inner.c.n < cap).order_by(inner.c.id)
+    points, n = [], 0
+    for r in s.execute(stmt):
+        n = int(r.n)
+        points.append({"id": r.id, "project": r.project, "rate": str(r.rate), "score": str(r.rescored_total),
+                       "self": None if r.self_total is None else str(r.self_total)})
+    return points, n
+
+
+def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_points: int | None = None) -> Dashboard:
+    """The dashboard's figures, aggregated by the database: what Python holds grows with the
+    number of departments, units and rules, not of forms (the scatter is capped, `POINTS_CAP`)."""
+    flt = flt or FormFilter()
+
+    def visible(stmt):
+        return flt.where(scoped(stmt, user))
+
+    cap = POINTS_CAP if max_points is None else max_points
+    total, departments, units = _groups(s, visible)
+    grades, hist = _distribution(s, visible)
+    rules = _rules(s, visible)
+    points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
+    return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
+                     rules=rules, points=points, points_total=plotted)

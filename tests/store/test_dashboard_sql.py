@@ -18,7 +18,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import and_, event, func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
 from jixiao.model import Text
 from jixiao.store import FormFilter, open_store
@@ -107,7 +107,17 @@ def reference(s, user, flt) -> dict:
             "units": [g.to_dict() for g in sorted(units.values(), key=lambda g: g.name)],
             "grades": grades, "histogram": hist,
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in rules],
-            "points": points}
+            "points": points, "points_total": len(points)}
+
+
+def sample(points: list, cap: int) -> list:
+    """The scatter's cap, said plainly: with more than `cap` dots, every (n/cap)-th in id order."""
+    n = len(points)
+    if n <= cap:
+        return points
+    picked = [points[j] for j in range(n) if j * cap // n != (j - 1) * cap // n or j == 0]
+    assert len(picked) == cap
+    return picked
 
 
 def figures(d) -> dict:
@@ -248,3 +258,77 @@ def test_the_dashboard_equals_the_python_aggregation(synth_store):
                 assert got == expected, (user and user.username, flt)
                 seen.add(expected["total"]["forms"] > 0)
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize("cap", [1, 2, 7, 100, 286, 287, 288, 0])
+def test_the_scatter_keeps_an_evenly_spaced_sample_of_at_most_cap_forms(synth_store, cap):
+    users = users_of(synth_store)
+    with synth_store.Session() as s:
+        for user in (None, users[1], users[6]):  # everything, an administrator, a reviewer of three departments
+            for flt in (FormFilter(), FormFilter(has_errors=True), FormFilter(year=1990)):
+                expected = reference(s, user, flt)
+                d = queries.dashboard(s, user, flt, max_points=cap)
+                assert d.points == (sample(expected["points"], cap) if cap else [])
+                assert d.points_total == (len(expected["points"]) if cap else 0)
+                assert d.points_capped == (len(d.points) < d.points_total)
+                got = figures(d)
+                for key in ("points", "points_total"):
+                    del got[key], expected[key]
+                assert got == expected
+
+
+# -- scale: the dashboard's queries return group rows, never form rows ------------------------------
+def multiplied_seed(store, seed_path, times: int) -> int:
+    """The ten seed forms (one department, one unit) copied 2**times over, findings with them."""
+    store.import_file(seed_path)
+    forms, findings = FormRow.__table__, FindingRow.__table__
+    with store.engine.begin() as c:
+        for _ in range(times):
+            k, m = c.scalar(select(func.max(forms.c.id))), c.scalar(select(func.max(findings.c.id)))
+            c.execute(insert(forms).from_select(
+                [col.name for col in forms.c],
+                select(*[(col + k).label(col.name) if col.name == "id" else col for col in forms.c])))
+            c.execute(insert(findings).from_select(
+                [col.name for col in findings.c],
+                select(*[(col + m).label(col.name) if col.name == "id" else
+                         (col + k).label(col.name) if col.name == "form_id" else col for col in findings.c])))
+        return c.scalar(select(func.count(forms.c.id)))
+
+
+def test_the_dashboard_fetches_no_form_rows(store, seed_path):
+    """1,280 forms of one unit: the dashboard's statements return a handful of rows (the group, the
+    counts, the rules, the capped dots) and load no ORM object, so it cannot have slipped back to
+    adding forms up in Python. Rows are counted by running each captured statement again."""
+    n = multiplied_seed(store, seed_path, 7)
+    assert n == 1280
+    statements, loaded = [], []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    def load(target, context):
+        loaded.append(target)
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    event.listen(FormRow, "load", load)
+    event.listen(FindingRow, "load", load)
+    try:
+        with store.Session() as s:
+            d = queries.dashboard(s, None, FormFilter(), max_points=5)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+        event.remove(FormRow, "load", load)
+        event.remove(FindingRow, "load", load)
+    assert loaded == []
+    with store.Session() as s:
+        expected = reference(s, None, FormFilter())
+    assert d.total.forms == 1280 and len(d.units) == 1 and d.points_total == 1280 and len(d.points) == 5
+    assert figures(d) | {"points": None} == expected | {"points": None, "points_total": 1280}
+    assert d.points == sample(expected["points"], 5)
+    rows = []
+    with store.engine.connect() as c:
+        for statement, parameters in statements:
+            assert "forms.data" not in statement and "forms.report" not in statement
+            rows.append(len(c.exec_driver_sql(statement, parameters).fetchall()))
+    assert 1 <= len(statements) <= 5
+    assert sum(rows) <= 1 + 1 + len(d.rules) + 5, rows  # group, distribution, rules, dots
