@@ -1,5 +1,7 @@
 """The dashboard: per department and unit — forms, budget, weighted execution rate, self-score
-vs re-score, grades, the rules most often violated, execution rate against score."""
+vs re-score, grades, the rules most often violated, execution rate against score. The figures
+are summed by the database (`store.queries.dashboard`); the scatter draws at most
+`queries.POINTS_CAP` forms and says so when it leaves some out."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
         hist_svg=charts.paired_bars(hist, "自评分与重新评分分布"),
         grade_svg=charts.paired_bars(grades, "等级分布", width=360),
         rules_svg=charts.hbars(rule_bars, "最常见的问题"),
-        scatter_svg=charts.scatter(d.points, "执行率与重新评分"),
+        scatter_svg=charts.scatter(d.points, "执行率与重新评分" + (f"（仅显示 {len(d.points)} 张）" if d.points_capped else "")),
         rule_titles={r: RULES[r].title for r, _, _ in top if r in RULES}, top=top,
         list_link=lambda **kw: "/forms?" + urlencode({**base, **kw}),
     )
