@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
@@ -51,22 +52,18 @@ def _sections(fmt: str) -> list[str]:
 
 
 def format_number(value: Decimal, fmt: str | None) -> str:
-    fmt = (fmt or "General").strip()
-    if fmt.lower() in ("general", "@", ""):
+    plan = _plan(fmt)
+    if plan is None:
         return general(value)
-    sections = [_QUOTED.sub("", s) for s in _sections(fmt)]
-    section = sections[0]
-    own_negative = value < 0 and len(sections) > 1 and _PLACEHOLDER.search(sections[1]) is not None
+    first, has_second, second = plan
+    own_negative = value < 0 and has_second
+    section = first
     if own_negative:  # '#,##0.00;-#,##0.00' or '0.00;(0.00)': the section prints its own sign
-        section = sections[1]
+        section = second
         value = -value
-    if not _PLACEHOLDER.search(section) or re.search(r"[eE][+-]", section) or "/" in section:
+    if section is None:  # no placeholder, a scientific or a fraction format
         return general(-value if own_negative else value)
-    percent = "%" in section
-    integer_part, _, fraction_part = section.partition(".")
-    required = fraction_part.count("0")
-    decimals = len(_PLACEHOLDER.findall(fraction_part))
-    thousands = "," in integer_part.strip(",")
+    percent, required, decimals, thousands, paren, minus = section
     if percent:
         value = value * 100
     try:
@@ -83,11 +80,34 @@ def format_number(value: Decimal, fmt: str | None) -> str:
     if percent:
         text += "%"
     if own_negative:
-        if "(" in section:
+        if paren:
             text = f"({text})"
-        elif "-" in section:
+        elif minus:
             text = "-" + text
     return text
+
+
+@lru_cache(maxsize=4096)
+def _plan(fmt: str | None):
+    """What format_number needs of a number format, worked out once per format: None for
+    General, else (first section, whether a second section with placeholders prints negative
+    numbers, that section), a section being (percent, required decimals, decimals, thousands,
+    has '(', has '-'), or None where the number prints as General (no placeholder, scientific,
+    fraction)."""
+    fmt = (fmt or "General").strip()
+    if fmt.lower() in ("general", "@", ""):
+        return None
+    sections = [_QUOTED.sub("", s) for s in _sections(fmt)]
+    has_second = len(sections) > 1 and _PLACEHOLDER.search(sections[1]) is not None
+    return _section_plan(sections[0]), has_second, (_section_plan(sections[1]) if has_second else None)
+
+
+def _section_plan(section: str):
+    if not _PLACEHOLDER.search(section) or re.search(r"[eE][+-]", section) or "/" in section:
+        return None
+    integer_part, _, fraction_part = section.partition(".")
+    return ("%" in section, fraction_part.count("0"), len(_PLACEHOLDER.findall(fraction_part)),
+            "," in integer_part.strip(","), "(" in section, "-" in section)
 
 
 def printed(value, fmt: str | None) -> str:
