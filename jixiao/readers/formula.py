@@ -11,6 +11,7 @@ an unknown function) gives None and the cell reads as blank; it is never guessed
 from __future__ import annotations
 
 import re
+import threading
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Callable
 
@@ -300,18 +301,46 @@ def _mul_div(a: Decimal, b: Decimal, op: str) -> Decimal:
         raise FormulaError("#DIV/0!") from None
 
 
+_parsed = threading.local()  # per thread: formula text → (parser, thunk), or None if unsupported
+_NOT_PARSED = object()
+
+
 def evaluate(formula: str, get: Callable[[int, int], Value]) -> Value:
     """The value of `formula` ('=ROUND(F6/E6*10,2)'), reading cells through get(row, col).
 
     Returns a Decimal, text or bool; '#DIV/0!'-style text for a spreadsheet error; None when the
-    formula is outside the supported subset."""
+    formula is outside the supported subset.
+
+    A formula is parsed once per thread (the same few formulas come back in every form of a
+    batch); its thunks read cells through the parser's `get`, set for each evaluation."""
+    cache = getattr(_parsed, "cache", None)
+    if cache is None:
+        cache = _parsed.cache = {}
+    entry = cache.get(formula, _NOT_PARSED)
+    if entry is _NOT_PARSED:
+        try:
+            parser = _Parser(_tokens(formula), get)
+            thunk = parser.expr()
+            entry = None if parser.peek() is not None else (parser, thunk)
+        except FormulaError as e:  # (parsing raises none; kept as evaluate always answered)
+            return str(e)
+        except RecursionError:
+            return None  # depends on how deep the caller is: not remembered
+        except (Unsupported, InvalidOperation, ValueError, OverflowError):
+            entry = None
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[formula] = entry
+    if entry is None:
+        return None
+    parser, thunk = entry
+    previous = parser.get
+    parser.get = get
     try:
-        parser = _Parser(_tokens(formula), get)
-        thunk = parser.expr()
-        if parser.peek() is not None:
-            return None
         return thunk()
     except FormulaError as e:
         return str(e)
     except (Unsupported, InvalidOperation, RecursionError, ValueError, OverflowError):
         return None
+    finally:
+        parser.get = previous
