@@ -14,19 +14,51 @@ same cell object across a merge instead; reading the XML directly says which one
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from ..errors import ReadError, library_error
-from ..grid import Cell, Grid, Row
+from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
+from .ooxml import WORD_PARSER, Unsupported, Zip, opc_main_part, parse
 from .safety import check_zip
 
 MAX_ROWS = 50_000  # table rows in one document
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WML_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+log = logging.getLogger(__name__)
 
 
 def read_docx(path: Path) -> list[Grid]:
     name = str(path)
     check_zip(path, "Word ")
+    try:
+        return _read_fast(path, name)
+    except ReadError:
+        raise
+    except Exception as e:  # Unsupported, or anything unexpected: python-docx reads it, as before
+        log.debug("%s: read with python-docx (%s)", name, library_error(e))
+    return _read_with_python_docx(path, name)
+
+
+def _read_fast(path: Path, name: str) -> list[Grid]:
+    """word/document.xml parsed with lxml as python-docx parses it, read by the same _BodyReader."""
+    with Zip(path) as z:
+        data = z.read(opc_main_part(z, WML_DOCUMENT_MAIN))
+    root = parse(data, WORD_PARSER)
+    if root.tag != W + "document":
+        raise Unsupported("main part is not w:document")
+    body = root.find(W + "body")
+    if body is None:
+        raise Unsupported("no w:body")
+    reader = _BodyReader(name, _xml_tr_grid_before, _xml_cell)
+    reader.block(body)
+    return [reader.grid]
+
+
+def _read_with_python_docx(path: Path, name: str) -> list[Grid]:
     import docx  # imported here: reading text files should not pay for it
 
     try:
@@ -36,9 +68,8 @@ def read_docx(path: Path) -> list[Grid]:
         raise
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
         raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{library_error(e)}）", Loc(file=name)) from None
-    from docx.oxml.ns import qn
 
-    reader = _BodyReader(name, qn)
+    reader = _BodyReader(name, _docx_tr_grid_before, _docx_cell)
     try:
         reader.block(body)
     except ReadError:
@@ -48,87 +79,174 @@ def read_docx(path: Path) -> list[Grid]:
     return [reader.grid]
 
 
+# A table cell → (grid span, vMerge, text): with python-docx's properties of its elements ...
+def _docx_cell(tc) -> tuple[int, str | None, str]:
+    span, vmerge = tc.grid_span, tc.vMerge
+    return span, vmerge, _text_of(tc) if vmerge != "continue" else ""
+
+
+def _docx_tr_grid_before(tr) -> int:
+    return tr.grid_before
+
+
+# ... and the same from plain lxml elements, in one pass over the cell: the first w:tcPr child,
+# its first w:gridSpan and w:vMerge children (as python-docx finds them), and the text as
+# _text_of gives it. Where python-docx would raise (a gridSpan without a number, say), these
+# raise Unsupported, and python-docx reads the file and raises as before. lxml's find() and
+# tag-filtered iterators cost microseconds a call, which was most of the time of reading a table.
+TCPR, TRPR, GRID_SPAN, GRID_BEFORE, VMERGE, VAL = W + "tcPr", W + "trPr", W + "gridSpan", W + "gridBefore", W + "vMerge", W + "val"
+T, TAB, BR, CR, P = W + "t", W + "tab", W + "br", W + "cr", W + "p"
+
+
+def _decimal(el, tag: str) -> int:
+    val = el.get(VAL)
+    if val is None:
+        raise Unsupported(f"{tag} without w:val")
+    try:
+        return int(val)
+    except ValueError:
+        raise Unsupported(f"{tag} w:val={val!r}") from None
+
+
+def _xml_cell(tc) -> tuple[int, str | None, str]:
+    parts: list[str] = []
+    props = span = vmerge = None
+    for node in tc.iter():
+        tag = node.tag
+        if tag == T:
+            parts.append(node.text or "")
+        elif tag == P:
+            if parts:
+                parts.append("\n")
+        elif tag == TAB:
+            parts.append("\t")
+        elif tag == BR or tag == CR:
+            parts.append("\n")
+        elif tag == TCPR:
+            if props is None and node.getparent() is tc:
+                props = node
+        elif tag == GRID_SPAN:
+            if span is None and props is not None and node.getparent() is props:
+                span = _decimal(node, "gridSpan")
+        elif tag == VMERGE:
+            if vmerge is None and props is not None and node.getparent() is props:
+                vmerge = node.get(VAL, "continue")
+    return (1 if span is None else span), vmerge, "".join(parts)
+
+
+def _xml_tr_grid_before(tr) -> int:
+    for props in tr:
+        if props.tag == TRPR:
+            for child in props:
+                if child.tag == GRID_BEFORE:
+                    return _decimal(child, "gridBefore")
+            return 0
+    return 0
+
+
+def _text_of(element) -> str:
+    """What python-docx's `cell.text` gives: paragraphs joined by line breaks, w:tab a tab,
+    w:br and w:cr line breaks (nested tables included, in document order)."""
+    parts = []
+    for node in element.iter(T, TAB, BR, CR, P):
+        tag = node.tag
+        if tag == T:
+            parts.append(node.text or "")
+        elif tag == TAB:
+            parts.append("\t")
+        elif tag == P:
+            if parts:
+                parts.append("\n")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
 class _BodyReader:
-    def __init__(self, name: str, qn):
+    """The body in document order → one grid. `grid_before(tr)` reads a row's grid columns
+    before its first cell, `cell(tc)` a cell's (grid span, vMerge, text): python-docx's, or the
+    same from lxml elements."""
+
+    P, TBL, SDT, CONTENT = W + "p", W + "tbl", W + "sdt", W + "sdtContent"
+    TR, TC = W + "tr", W + "tc"
+
+    def __init__(self, name: str, grid_before, cell):
         self.name = name
         self.grid = Grid(source=name)
         self.n_tables = 0
         self.n_paragraphs = 0
         self.n_rows = 0
         self.after_table = False
-        self.P, self.TBL, self.SDT, self.CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
-        self.T, self.TAB, self.BR, self.CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
-        self.TR, self.TC = qn("w:tr"), qn("w:tc")
+        self.grid_before, self.cell = grid_before, cell
 
     def block(self, parent) -> None:
-        for child in parent.iterchildren():
-            if child.tag == self.P:
+        P, TBL, SDT, CONTENT = self.P, self.TBL, self.SDT, self.CONTENT
+        for child in parent.iterchildren():  # (a missing w:body fails here, as it always did)
+            tag = child.tag
+            if tag == P:
                 self.paragraph(child)
-            elif child.tag == self.TBL:
+            elif tag == TBL:
                 self.table(child)
-            elif child.tag == self.SDT:  # content controls wrap paragraphs and tables
-                for content in child.iterchildren(self.CONTENT):
-                    self.block(content)
-
-    def text_of(self, element) -> str:
-        parts = []
-        for node in element.iter(self.T, self.TAB, self.BR, self.CR, self.P):
-            if node.tag == self.T:
-                parts.append(node.text or "")
-            elif node.tag == self.TAB:
-                parts.append("\t")
-            elif node.tag == self.P:
-                if parts:
-                    parts.append("\n")
-            else:
-                parts.append("\n")
-        return "".join(parts)
+            elif tag == SDT:  # content controls wrap paragraphs and tables
+                for content in child:
+                    if content.tag == CONTENT:
+                        self.block(content)
 
     def paragraph(self, p) -> None:
         self.n_paragraphs += 1
-        text = self.text_of(p).strip()
+        text = _text_of(p).strip()
         if not text:
             return
         loc = Loc(file=self.name, line=self.n_paragraphs, sheet="正文段落")
-        self.grid.rows.append(Row(cells=[Cell(text=text, loc=Loc(file=self.name, line=self.n_paragraphs, col=1, sheet="正文段落"))],
-                                  loc=loc, blank_before=self.after_table))
+        self.grid.rows.append(Row(cells=[RowCell(text, loc, 1)], loc=loc, blank_before=self.after_table))
         self.after_table = False
 
     def table(self, tbl) -> None:
         self.n_tables += 1
         sheet = f"表{self.n_tables}"
+        name = self.name
+        TR, TC = self.TR, self.TC
         origin: dict[int, Cell] = {}  # grid column → the cell where a vertical merge there started
         first = True
-        for r, tr in enumerate(tbl.iterchildren(self.TR), 1):
+        r = 0
+        for tr in tbl:
+            if tr.tag != TR:
+                continue
+            r += 1
             self.n_rows += 1
             if self.n_rows > MAX_ROWS:
-                raise ReadError(f"Word 文件中的表格行数超过上限 {MAX_ROWS}", Loc(file=self.name, sheet=sheet, line=r))
-            cells: list[Cell] = []
-            col = tr.grid_before
-            for c in range(col):
-                cells.append(Cell(text="", loc=Loc(file=self.name, line=r, col=c + 1, sheet=sheet)))
-            for tc in tr.iterchildren(self.TC):
-                span = max(1, tc.grid_span)
-                loc = Loc(file=self.name, line=r, col=col + 1, sheet=sheet)
-                if tc.vMerge == "continue":
+                raise ReadError(f"Word 文件中的表格行数超过上限 {MAX_ROWS}", Loc(file=name, sheet=sheet, line=r))
+            row_loc = Loc(file=name, line=r, sheet=sheet)
+            col = self.grid_before(tr)
+            cells: list[Cell] = [RowCell("", row_loc, c + 1) for c in range(col)]
+            for tc in tr:
+                if tc.tag != TC:
+                    continue
+                span, vmerge, text = self.cell(tc)
+                span = max(1, span)
+                if vmerge == "continue":
                     top = origin.get(col)
                     if top is not None:
                         top.span = (top.span[0] + 1, top.span[1])
-                    cells.extend(Cell(text="", loc=Loc(file=self.name, line=r, col=col + k + 1, sheet=sheet), merged=True)
+                    cells.extend(Cell(text="", loc=Loc(file=name, line=r, col=col + k + 1, sheet=sheet), merged=True)
                                  for k in range(span))
                 else:
-                    cell = Cell(text=self.text_of(tc).strip(), loc=loc, span=(1, span))
-                    if tc.vMerge == "restart":
+                    text = text.strip()
+                    if span == 1:
+                        cell = RowCell(text, row_loc, col + 1)
+                    else:
+                        cell = Cell(text=text, loc=Loc(file=name, line=r, col=col + 1, sheet=sheet), span=(1, span))
+                    if vmerge == "restart":
                         origin[col] = cell
                     else:
                         origin.pop(col, None)
                     cells.append(cell)
-                    cells.extend(Cell(text="", loc=Loc(file=self.name, line=r, col=col + k + 1, sheet=sheet), merged=True)
+                    cells.extend(Cell(text="", loc=Loc(file=name, line=r, col=col + k + 1, sheet=sheet), merged=True)
                                  for k in range(1, span))
                 col += span
             if not any(c.text for c in cells):
                 continue
-            self.grid.rows.append(Row(cells=cells, loc=Loc(file=self.name, line=r, sheet=sheet),
+            self.grid.rows.append(Row(cells=cells, loc=row_loc,
                                       blank_before=first and (self.n_tables > 1 or bool(self.grid.rows))))
             first = False
         self.after_table = True
