@@ -20,8 +20,7 @@ from pathlib import Path
 from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
-from .ooxml import WORD_PARSER, Unsupported, Zip, opc_main_part, parse
-from .safety import check_zip
+from .ooxml import WORD_PARSER, CoveredCell, Unsupported, Zip, opc_main_part, parse
 
 MAX_ROWS = 50_000  # table rows in one document
 
@@ -33,27 +32,26 @@ log = logging.getLogger(__name__)
 
 def read_docx(path: Path) -> list[Grid]:
     name = str(path)
-    check_zip(path, "Word ")
-    try:
-        return _read_fast(path, name)
-    except ReadError:
-        raise
-    except Exception as e:  # Unsupported, or anything unexpected: python-docx reads it, as before
-        log.debug("%s: read with python-docx (%s)", name, library_error(e))
+    with Zip.checked(path, "Word ") as z:  # safety.check_zip's checks
+        try:
+            return _read_fast(z, name)
+        except ReadError:
+            raise
+        except Exception as e:  # Unsupported, or anything unexpected: python-docx reads it, as before
+            log.debug("%s: read with python-docx (%s)", name, library_error(e))
     return _read_with_python_docx(path, name)
 
 
-def _read_fast(path: Path, name: str) -> list[Grid]:
+def _read_fast(z: Zip, name: str) -> list[Grid]:
     """word/document.xml parsed with lxml as python-docx parses it, read by the same _BodyReader."""
-    with Zip(path) as z:
-        data = z.read(opc_main_part(z, WML_DOCUMENT_MAIN))
+    data = z.read(opc_main_part(z, WML_DOCUMENT_MAIN))
     root = parse(data, WORD_PARSER)
     if root.tag != W + "document":
         raise Unsupported("main part is not w:document")
     body = root.find(W + "body")
     if body is None:
         raise Unsupported("no w:body")
-    reader = _BodyReader(name, _xml_tr_grid_before, _xml_cell)
+    reader = _BodyReader(name, _xml_rows)
     reader.block(body)
     return [reader.grid]
 
@@ -69,7 +67,7 @@ def _read_with_python_docx(path: Path, name: str) -> list[Grid]:
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
         raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{library_error(e)}）", Loc(file=name)) from None
 
-    reader = _BodyReader(name, _docx_tr_grid_before, _docx_cell)
+    reader = _BodyReader(name, _docx_rows)
     try:
         reader.block(body)
     except ReadError:
@@ -85,8 +83,10 @@ def _docx_cell(tc) -> tuple[int, str | None, str]:
     return span, vmerge, _text_of(tc) if vmerge != "continue" else ""
 
 
-def _docx_tr_grid_before(tr) -> int:
-    return tr.grid_before
+def _docx_rows(tbl):
+    """Per w:tr of the table, a function giving (grid columns before it, its cells)."""
+    for tr in tbl.iterchildren(TR):
+        yield lambda tr=tr: (tr.grid_before, [_docx_cell(tc) for tc in tr.iterchildren(TC)])
 
 
 # ... and the same from plain lxml elements, in one pass over the cell: the first w:tcPr child,
@@ -96,6 +96,7 @@ def _docx_tr_grid_before(tr) -> int:
 # tag-filtered iterators cost microseconds a call, which was most of the time of reading a table.
 TCPR, TRPR, GRID_SPAN, GRID_BEFORE, VMERGE, VAL = W + "tcPr", W + "trPr", W + "gridSpan", W + "gridBefore", W + "vMerge", W + "val"
 T, TAB, BR, CR, P = W + "t", W + "tab", W + "br", W + "cr", W + "p"
+TR, TC, TBL_PR, TBL_GRID, TBL_PR_EX = W + "tr", W + "tc", W + "tblPr", W + "tblGrid", W + "tblPrEx"
 
 
 def _decimal(el, tag: str) -> int:
@@ -111,27 +112,32 @@ def _decimal(el, tag: str) -> int:
 def _xml_cell(tc) -> tuple[int, str | None, str]:
     parts: list[str] = []
     props = span = vmerge = None
+    kinds = _KINDS
     for node in tc.iter():
-        tag = node.tag
-        if tag == T:
+        kind = kinds.get(node.tag)
+        if kind is None:
+            continue
+        if kind == 0:
             parts.append(node.text or "")
-        elif tag == P:
+        elif kind == 1:
             if parts:
                 parts.append("\n")
-        elif tag == TAB:
+        elif kind == 2:
             parts.append("\t")
-        elif tag == BR or tag == CR:
+        elif kind == 3:
             parts.append("\n")
-        elif tag == TCPR:
+        elif kind == 4:
             if props is None and node.getparent() is tc:
                 props = node
-        elif tag == GRID_SPAN:
+        elif kind == 5:
             if span is None and props is not None and node.getparent() is props:
                 span = _decimal(node, "gridSpan")
-        elif tag == VMERGE:
-            if vmerge is None and props is not None and node.getparent() is props:
-                vmerge = node.get(VAL, "continue")
+        elif vmerge is None and props is not None and node.getparent() is props:
+            vmerge = node.get(VAL, "continue")
     return (1 if span is None else span), vmerge, "".join(parts)
+
+
+_KINDS = {T: 0, P: 1, TAB: 2, BR: 3, CR: 3, TCPR: 4, GRID_SPAN: 5, VMERGE: 6}
 
 
 def _xml_tr_grid_before(tr) -> int:
@@ -142,6 +148,91 @@ def _xml_tr_grid_before(tr) -> int:
                     return _decimal(child, "gridBefore")
             return 0
     return 0
+
+
+def _xml_rows(tbl):
+    """Per w:tr of the table, a function giving (grid columns before it, its cells).
+
+    A table of plain rows (only w:tblPr, w:tblGrid and w:tr in the table, only w:tblPrEx,
+    w:trPr and w:tc in each row) is read in one pass over the elements that matter, in document
+    order: every text element then lies in one of the rows' cells (or in a table nested in it),
+    and the cell it belongs to is the last one started. Other tables are read cell by cell."""
+    rows = []  # (grid_before, [tc, ...])
+    plain = True
+    for tr in tbl:
+        tag = tr.tag
+        if tag == TR:
+            props = grid_before = None  # the first w:trPr, its first w:gridBefore
+            tcs = []
+            for child in tr:
+                ctag = child.tag
+                if ctag == TC:
+                    tcs.append(child)
+                elif ctag == TRPR:
+                    if props is None:
+                        props = child
+                        for g in child:
+                            if g.tag == GRID_BEFORE:
+                                grid_before = g
+                                break
+                elif ctag != TBL_PR_EX:
+                    plain = False
+                    break
+            if not plain:
+                break
+            rows.append((grid_before, tcs))
+        elif tag != TBL_PR and tag != TBL_GRID:
+            plain = False
+            break
+    if not plain:
+        for tr in tbl.iterchildren(TR):
+            yield lambda tr=tr: (_xml_tr_grid_before(tr), [_xml_cell(tc) for tc in tr.iterchildren(TC)])
+        return
+
+    cells: dict[int, tuple[int, str | None, str]] = {}  # id(tc) → (span, vmerge, text)
+    order = iter([tc for _, tcs in rows for tc in tcs])
+    next_tc = next(order, None)
+    tc = parts = props = span = vmerge = None
+
+    def finish() -> None:
+        cells[id(tc)] = ((1 if span is None else span), vmerge, "".join(parts))
+
+    kinds = _KINDS
+    for node in tbl.iter(TC, T, P, TAB, BR, CR, TCPR, GRID_SPAN, VMERGE):
+        if node is next_tc:
+            if tc is not None:
+                finish()
+            tc, parts, props, span, vmerge = node, [], None, None, None
+            next_tc = next(order, None)
+            continue
+        kind = kinds.get(node.tag)
+        if kind is None:  # a w:tc of a nested table
+            continue
+        if tc is None:
+            raise Unsupported("text outside the table's cells")
+        if kind == 0:
+            parts.append(node.text or "")
+        elif kind == 1:
+            if parts:
+                parts.append("\n")
+        elif kind == 2:
+            parts.append("\t")
+        elif kind == 3:
+            parts.append("\n")
+        elif kind == 4:
+            if props is None and node.getparent() is tc:
+                props = node
+        elif kind == 5:
+            if span is None and props is not None and node.getparent() is props:
+                span = _decimal(node, "gridSpan")
+        elif vmerge is None and props is not None and node.getparent() is props:
+            vmerge = node.get(VAL, "continue")
+    if tc is not None:
+        finish()
+    if next_tc is not None:
+        raise Unsupported("a cell not met in document order")
+    for grid_before, tcs in rows:
+        yield lambda g=grid_before, tcs=tcs: (0 if g is None else _decimal(g, "gridBefore"), [cells[id(tc)] for tc in tcs])
 
 
 def _text_of(element) -> str:
@@ -163,21 +254,20 @@ def _text_of(element) -> str:
 
 
 class _BodyReader:
-    """The body in document order → one grid. `grid_before(tr)` reads a row's grid columns
-    before its first cell, `cell(tc)` a cell's (grid span, vMerge, text): python-docx's, or the
-    same from lxml elements."""
+    """The body in document order → one grid. `rows(tbl)` gives, per w:tr of a table, a function
+    returning the grid columns before its first cell and its cells' (grid span, vMerge, text):
+    from python-docx's elements, or the same from lxml's."""
 
     P, TBL, SDT, CONTENT = W + "p", W + "tbl", W + "sdt", W + "sdtContent"
-    TR, TC = W + "tr", W + "tc"
 
-    def __init__(self, name: str, grid_before, cell):
+    def __init__(self, name: str, rows):
         self.name = name
         self.grid = Grid(source=name)
         self.n_tables = 0
         self.n_paragraphs = 0
         self.n_rows = 0
         self.after_table = False
-        self.grid_before, self.cell = grid_before, cell
+        self.rows = rows
 
     def block(self, parent) -> None:
         P, TBL, SDT, CONTENT = self.P, self.TBL, self.SDT, self.CONTENT
@@ -205,44 +295,37 @@ class _BodyReader:
         self.n_tables += 1
         sheet = f"表{self.n_tables}"
         name = self.name
-        TR, TC = self.TR, self.TC
         origin: dict[int, Cell] = {}  # grid column → the cell where a vertical merge there started
         first = True
         r = 0
-        for tr in tbl:
-            if tr.tag != TR:
-                continue
+        for row in self.rows(tbl):
             r += 1
             self.n_rows += 1
             if self.n_rows > MAX_ROWS:
                 raise ReadError(f"Word 文件中的表格行数超过上限 {MAX_ROWS}", Loc(file=name, sheet=sheet, line=r))
-            row_loc = Loc(file=name, line=r, sheet=sheet)
-            col = self.grid_before(tr)
+            col, row_cells = row()
+            row_loc = Loc(name, r, None, sheet)
             cells: list[Cell] = [RowCell("", row_loc, c + 1) for c in range(col)]
-            for tc in tr:
-                if tc.tag != TC:
-                    continue
-                span, vmerge, text = self.cell(tc)
-                span = max(1, span)
+            for span, vmerge, text in row_cells:
+                if span < 1:
+                    span = 1
                 if vmerge == "continue":
                     top = origin.get(col)
                     if top is not None:
                         top.span = (top.span[0] + 1, top.span[1])
-                    cells.extend(Cell(text="", loc=Loc(file=name, line=r, col=col + k + 1, sheet=sheet), merged=True)
-                                 for k in range(span))
+                    for k in range(span):
+                        cells.append(CoveredCell(row_loc, col + k + 1))
                 else:
-                    text = text.strip()
-                    if span == 1:
-                        cell = RowCell(text, row_loc, col + 1)
-                    else:
-                        cell = Cell(text=text, loc=Loc(file=name, line=r, col=col + 1, sheet=sheet), span=(1, span))
+                    cell = RowCell(text.strip(), row_loc, col + 1)  # its location made on first use
+                    if span != 1:
+                        cell.span = (1, span)
                     if vmerge == "restart":
                         origin[col] = cell
                     else:
                         origin.pop(col, None)
                     cells.append(cell)
-                    cells.extend(Cell(text="", loc=Loc(file=name, line=r, col=col + k + 1, sheet=sheet), merged=True)
-                                 for k in range(1, span))
+                    for k in range(1, span):
+                        cells.append(CoveredCell(row_loc, col + k + 1))
                 col += span
             if not any(c.text for c in cells):
                 continue

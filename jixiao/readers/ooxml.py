@@ -18,6 +18,10 @@ import zipfile
 
 from lxml import etree
 
+from ..grid import RowCell
+from ..model import Loc
+from .safety import checked_zip
+
 
 class Unsupported(Exception):
     """Something the fast path does not handle: the file is read by the library instead."""
@@ -42,16 +46,40 @@ def localname(tag) -> str:
     return tag.rpartition("}")[2]
 
 
-class Zip:
-    """The members of an Office file: names, and bytes read on demand."""
+class CoveredCell(RowCell):
+    """An empty cell inside a merged range (`merged=True`), its location made from its row's on
+    first use, as RowCell's: equal to, and printed as, Cell(text="", loc=…, merged=True)."""
 
-    def __init__(self, path):
-        self.zf = zipfile.ZipFile(path)
-        self.names = self.zf.namelist()
+    __slots__ = ()
+
+    def __init__(self, row: Loc, col: int):  # noqa: super().__init__ skipped: hot path
+        self.text = ""
+        self._loc = None
+        self.merged = True
+        self.span = (1, 1)
+        self.bbox = None
+        self._row = row
+        self._col = col
+
+
+class Zip:
+    """The members of an Office file: names, and bytes read on demand (the parts safety's check
+    already inflated are not inflated again)."""
+
+    def __init__(self, zf: zipfile.ZipFile, read: dict[str, bytes] | None = None):
+        self.zf = zf
+        self.names = zf.namelist()
         self.members = set(self.names)
+        self._read = read or {}
+
+    @classmethod
+    def checked(cls, path, what: str) -> Zip:
+        """safety.check_zip's checks (ReadError if they fail), keeping the file open."""
+        return cls(*checked_zip(path, what))
 
     def read(self, name: str) -> bytes:
-        return self.zf.read(name)
+        data = self._read.pop(name, None)
+        return self.zf.read(name) if data is None else data
 
     def close(self) -> None:
         self.zf.close()
@@ -61,6 +89,27 @@ class Zip:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class PartCache:
+    """Results worked out from a part's bytes, kept for the next file with the same bytes.
+
+    The files of a batch mostly come from one program or one template: their content types,
+    relationships and styles are byte for byte the same. A result is a pure function of the
+    bytes (and must not be changed by its users); a few dozen are kept."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self.results: dict = {}
+
+    def get(self, key, compute):
+        result = self.results.get(key)
+        if result is None:
+            result = compute()
+            if len(self.results) >= self.size:
+                self.results.pop(next(iter(self.results)), None)
+            self.results[key] = result
+        return result
 
 
 # -- python-docx's view of a package (docx.opc.pkgreader) ------------------------------------------
@@ -80,7 +129,12 @@ def _opc_rels(z: Zip, partname: str) -> list[tuple[str, str, str, bool]]:
     member = _rels_uri(partname)[1:]
     if member not in z.members:
         return []  # python-docx: no .rels part is no relationships
-    root = parse(z.read(member), WORD_PARSER)
+    data = z.read(member)
+    return _OPC_RELS.get((partname, data), lambda: _parse_opc_rels(partname, data))
+
+
+def _parse_opc_rels(partname: str, data: bytes) -> list[tuple[str, str, str, bool]]:
+    root = parse(data, WORD_PARSER)
     base = posixpath.split(partname)[0]
     out = []
     for rel in root.findall(f"{PR_NS}Relationship"):
@@ -92,14 +146,9 @@ def _opc_rels(z: Zip, partname: str) -> list[tuple[str, str, str, bool]]:
     return out
 
 
-def opc_main_part(z: Zip, expected_type: str) -> str:
-    """The zip member of the package's main document, checked as `docx.Document()` checks a
-    package: every part reachable through relationships exists and has a content type, there is
-    one officeDocument relationship, and its part has `expected_type`. Anything else raises
-    Unsupported (python-docx then says what is wrong, as before)."""
-    if "[Content_Types].xml" not in z.members:
-        raise Unsupported("no [Content_Types].xml")
-    types = parse(z.read("[Content_Types].xml"), WORD_PARSER)
+def _parse_opc_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """[Content_Types].xml → ({part name: type}, {extension: type}), both lowercased."""
+    types = parse(data, WORD_PARSER)
     overrides: dict[str, str] = {}
     defaults: dict[str, str] = {}
     for o in types.findall(f"{CT_NS}Override"):
@@ -112,6 +161,22 @@ def opc_main_part(z: Zip, expected_type: str) -> str:
         if ext is None or ct is None:
             raise Unsupported("unusual content type default")
         defaults[ext.lower()] = ct
+    return overrides, defaults
+
+
+_OPC_TYPES = PartCache()
+_OPC_RELS = PartCache(64)
+
+
+def opc_main_part(z: Zip, expected_type: str) -> str:
+    """The zip member of the package's main document, checked as `docx.Document()` checks a
+    package: every part reachable through relationships exists and has a content type, there is
+    one officeDocument relationship, and its part has `expected_type`. Anything else raises
+    Unsupported (python-docx then says what is wrong, as before)."""
+    if "[Content_Types].xml" not in z.members:
+        raise Unsupported("no [Content_Types].xml")
+    data = z.read("[Content_Types].xml")
+    overrides, defaults = _OPC_TYPES.get(data, lambda: _parse_opc_types(data))
 
     def content_type(partname: str) -> str:
         ct = overrides.get(partname.lower())
@@ -146,23 +211,3 @@ def opc_main_part(z: Zip, expected_type: str) -> str:
         raise Unsupported("main document of another content type")
     return partname[1:]
 
-
-class PartCache:
-    """Results worked out from a part's bytes, kept for the next file with the same bytes.
-
-    The files of a batch mostly come from one program or one template: their content types,
-    relationships and styles are byte for byte the same. A result is a pure function of the
-    bytes (and must not be changed by its users); a few dozen are kept."""
-
-    def __init__(self, size: int = 32):
-        self.size = size
-        self.results: dict = {}
-
-    def get(self, key, compute):
-        result = self.results.get(key)
-        if result is None:
-            result = compute()
-            if len(self.results) >= self.size:
-                self.results.pop(next(iter(self.results)), None)
-            self.results[key] = result
-        return result

@@ -606,66 +606,65 @@ _RELS = PartCache()
 _STYLES = PartCache()
 
 
-def read_cells(path):
+def read_cells(z: Zip):
     """[(title, {(row, col): value}, number_format(row, col), merged ranges, part bytes)] for the
     worksheets openpyxl would load, in its order; Unsupported for anything else."""
-    with Zip(path) as z:
-        ct_xml = z.read("[Content_Types].xml")
-        wb_part, sst_part = _CONTENT_TYPES.get(ct_xml, lambda: _content_types(ct_xml))
-        strings = _shared_strings(z, sst_part)
-        wb_xml = _no_comments(z.read(wb_part), wb_part)
-        rels_xml = z.read("xl/_rels/workbook.xml.rels")
-        rels = _RELS.get(("xl/_rels/workbook.xml.rels", rels_xml), lambda: _rels(rels_xml, "xl/_rels/workbook.xml.rels"))
+    ct_xml = z.read("[Content_Types].xml")
+    wb_part, sst_part = _CONTENT_TYPES.get(ct_xml, lambda: _content_types(ct_xml))
+    strings = _shared_strings(z, sst_part)
+    wb_xml = _no_comments(z.read(wb_part), wb_part)
+    rels_xml = z.read("xl/_rels/workbook.xml.rels")
+    rels = _RELS.get(("xl/_rels/workbook.xml.rels", rels_xml), lambda: _rels(rels_xml, "xl/_rels/workbook.xml.rels"))
 
-        def loaded(sheets) -> tuple[list[str], list[str]]:
-            """The titles and parts of the sheets openpyxl creates."""
-            titles: list[str] = []
-            parts: list[str] = []
-            for name, rid, _state in sheets:
-                if not rid:
-                    raise Unsupported("sheet without a relationship")
-                reltype, target, raw = rels[rid]
-                if target not in z.members:
-                    continue  # openpyxl skips it
-                if "chartsheet" in reltype:
-                    raise Unsupported("chart sheet")
-                if (not name or INVALID_TITLE_REGEX.search(name) or len(name) > 31
-                        or name.lower() in (t.lower() for t in titles)):
-                    raise Unsupported("a sheet name openpyxl would refuse, change or warn about")
-                if _old_target(raw) != target:
-                    raise Unsupported("sheet target read two ways")
-                titles.append(name)
-                parts.append(target)
-            return titles, parts
+    def loaded(sheets) -> tuple[list[str], list[str]]:
+        """The titles and parts of the sheets openpyxl creates."""
+        titles: list[str] = []
+        parts: list[str] = []
+        for name, rid, _state in sheets:
+            if not rid:
+                raise Unsupported("sheet without a relationship")
+            reltype, target, raw = rels[rid]
+            if target not in z.members:
+                continue  # openpyxl skips it
+            if "chartsheet" in reltype:
+                raise Unsupported("chart sheet")
+            if (not name or INVALID_TITLE_REGEX.search(name) or len(name) > 31
+                    or name.lower() in (t.lower() for t in titles)):
+                raise Unsupported("a sheet name openpyxl would refuse, change or warn about")
+            if _old_target(raw) != target:
+                raise Unsupported("sheet target read two ways")
+            titles.append(name)
+            parts.append(target)
+        return titles, parts
 
-        try:
-            sheets, date1904 = _plain_workbook(parse(wb_xml))
-        except _NotPlain:
-            sheets, date1904 = _openpyxl_workbook(wb_xml, lambda s: len(loaded(s)[0]))
-        titles, parts = loaded(sheets)
-        if sorted(n for n in z.names if n.startswith("xl/worksheets/") and n.endswith(".xml")) != sorted(parts):
-            raise Unsupported("worksheet parts that are not the workbook's sheets")
+    try:
+        sheets, date1904 = _plain_workbook(parse(wb_xml))
+    except _NotPlain:
+        sheets, date1904 = _openpyxl_workbook(wb_xml, lambda s: len(loaded(s)[0]))
+    titles, parts = loaded(sheets)
+    if sorted(n for n in z.names if n.startswith("xl/worksheets/") and n.endswith(".xml")) != sorted(parts):
+        raise Unsupported("worksheet parts that are not the workbook's sheets")
 
-        if "docProps/core.xml" in z.members:
-            _check_core(z.read("docProps/core.xml"))
-        if "docProps/custom.xml" in z.members:
-            _check_custom(z.read("docProps/custom.xml"))
-        if "xl/styles.xml" not in z.members:
-            raise Unsupported("no stylesheet: openpyxl uses its defaults and warns")
-        style_xml = z.read("xl/styles.xml")
-        styles = _STYLES.get(style_xml, lambda: Styles(style_xml))
+    if "docProps/core.xml" in z.members:
+        _check_core(z.read("docProps/core.xml"))
+    if "docProps/custom.xml" in z.members:
+        _check_custom(z.read("docProps/custom.xml"))
+    if "xl/styles.xml" not in z.members:
+        raise Unsupported("no stylesheet: openpyxl uses its defaults and warns")
+    style_xml = z.read("xl/styles.xml")
+    styles = _STYLES.get(style_xml, lambda: Styles(style_xml))
 
-        out = []
-        for title, part in zip(titles, parts):
-            sheet_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-            if sheet_rels in z.members:
-                data = z.read(sheet_rels)
-                found = _RELS.get((sheet_rels, data), lambda: _rels(data, sheet_rels))
-                if any(t in _SHEET_REL_TYPES_READ for t, _, _ in found.values()):
-                    raise Unsupported("comments, drawings or pivot tables")
-            data = z.read(part)
-            cells, sids, ranges = _read_sheet(data, strings, styles, date1904)
-            out.append((title, cells, _formats(styles, sids), ranges, data))
+    out = []
+    for title, part in zip(titles, parts):
+        sheet_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if sheet_rels in z.members:
+            data = z.read(sheet_rels)
+            found = _RELS.get((sheet_rels, data), lambda: _rels(data, sheet_rels))
+            if any(t in _SHEET_REL_TYPES_READ for t, _, _ in found.values()):
+                raise Unsupported("comments, drawings or pivot tables")
+        data = z.read(part)
+        cells, sids, ranges = _read_sheet(data, strings, styles, date1904)
+        out.append((title, cells, _formats(styles, sids), ranges, data))
     return out
 
 

@@ -31,7 +31,7 @@ from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
 from .formula import col_index, evaluate
 from .numfmt import printed, to_decimal
-from .safety import check_zip
+from .ooxml import CoveredCell, Zip
 
 MAX_ROWS = 20_000  # per sheet; a sheet of 100 forms has about 4,000 rows
 MAX_COLS = 100
@@ -47,19 +47,19 @@ log = logging.getLogger(__name__)
 
 def read_xlsx(path: Path) -> list[Grid]:
     name = str(path)
-    check_zip(path, "Excel ")
-    try:
-        return _read_fast(path, name)
-    except Exception as e:  # Unsupported, or anything unexpected: openpyxl reads it, as before
-        log.debug("%s: read with openpyxl (%s)", name, library_error(e))
+    with Zip.checked(path, "Excel ") as z:  # safety.check_zip's checks
+        try:
+            return _read_fast(z, name)
+        except Exception as e:  # Unsupported, or anything unexpected: openpyxl reads it, as before
+            log.debug("%s: read with openpyxl (%s)", name, library_error(e))
     return _read_with_openpyxl(path, name)
 
 
-def _read_fast(path: Path, name: str) -> list[Grid]:
+def _read_fast(z, name: str) -> list[Grid]:
     from .ooxml_xlsx import read_cells
 
     return [_build_grid(name, title, cells, fmt, ranges, _formulas_in(data, well_formed=True))
-            for title, cells, fmt, ranges, data in read_cells(path)]
+            for title, cells, fmt, ranges, data in read_cells(z)]
 
 
 # -- the grid, from either path --------------------------------------------------------------------
@@ -118,17 +118,25 @@ def _build_grid(name: str, title: str, cells: dict, fmt, ranges: list[tuple[int,
             return to_decimal(v)
         return v
 
+    row_spans: dict[int, dict[int, tuple[int, int]]] = {}
+    for (r, c), span in spans.items():
+        row_spans.setdefault(r, {})[c] = span
+    no_cols: frozenset[int] = frozenset()
     blank = False
     for r in sorted(by_row):
         present = by_row[r]
-        merged_cols = covered.get(r, set())
-        last = max(max(present, default=0), max(merged_cols, default=0))
-        row_loc = Loc(file=name, line=r, sheet=title)
+        merged_cols = covered.get(r, no_cols)
+        last = max(present) if present else 0
+        if merged_cols:
+            last = max(last, max(merged_cols))
+        row_loc = Loc(name, r, None, title)
+        spans_r = row_spans.get(r)
         out: list[Cell] = []
+        append = out.append
         any_text = False
         for c in range(1, last + 1):
             if c in merged_cols:
-                out.append(Cell(text="", loc=Loc(file=name, line=r, col=c, sheet=title), merged=True))
+                append(CoveredCell(row_loc, c))
                 continue
             if c in present:
                 value = present[c]
@@ -143,11 +151,10 @@ def _build_grid(name: str, title: str, cells: dict, fmt, ranges: list[tuple[int,
                     any_text = True
             else:
                 text = ""
-            span = spans.get((r, c))
-            if span is None or span == (1, 1):
-                out.append(RowCell(text, row_loc, c))
-            else:
-                out.append(Cell(text=text, loc=Loc(file=name, line=r, col=c, sheet=title), span=span))
+            cell = RowCell(text, row_loc, c)  # its location made on first use
+            if spans_r is not None and c in spans_r:
+                cell.span = spans_r[c]
+            append(cell)
         if not any_text:
             blank = True
             continue
