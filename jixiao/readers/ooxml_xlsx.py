@@ -746,6 +746,10 @@ def _read_sheet(data: bytes, strings: list[str], styles: Styles, date1904: bool)
             else:
                 col_counter += 1
                 rc = (row_counter, col_counter)
+            if not len(c):  # no <v>, no <is>: no value, whatever its type
+                cells[rc] = None
+                sids[rc] = sid
+                continue
             t = get("t")
             value = None
             if t == "inlineStr":
