@@ -107,7 +107,10 @@ class PartCache:
         if result is None:
             result = compute()
             if len(self.results) >= self.size:
-                self.results.pop(next(iter(self.results)), None)
+                try:  # the oldest goes (another thread may be changing the dict: then any one)
+                    self.results.pop(next(iter(self.results)), None)
+                except (RuntimeError, StopIteration):
+                    self.results.clear()
             self.results[key] = result
         return result
 
