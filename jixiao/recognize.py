@@ -21,9 +21,7 @@ from . import taxonomy
 from .errors import ReadError
 from .grid import Grid, Row, TextRow
 from .model import (
-    EMPTY,
     QUANT,
-    Measure,
     Amount,
     Form,
     FundsRow,
@@ -35,7 +33,7 @@ from .model import (
     Text,
     Total,
 )
-from .values import amount, is_blank, measure, parse_decimal, parse_rate, rate, round2
+from .values import amount, is_blank, measure, parse_decimal, parse_rate, round2
 from .values import clean_text as _clean_text
 
 # Cell texts repeat across rows and forms (labels, 100%, 10); the text helpers are pure, so
@@ -350,6 +348,95 @@ class _Geometry(NamedTuple):
     score: int | None
     target: int | None
     actual: int | None
+
+
+def indicator_geometry(hdr: dict[str, int], cols: dict[int, str]) -> _Geometry:
+    """The geometry of an indicator header: `hdr` field → its first column, `cols` column → field."""
+    value_cols = [c for f, c in hdr.items() if f in _VALUE_FIELDS]
+    first = min(value_cols) if value_cols else 0
+    last = max(cols) if cols else max(value_cols, default=0)
+    return _Geometry(first, last, hdr.get("weight"), hdr.get("score"), hdr.get("target"), hdr.get("actual"))
+
+
+def row_fit(g: _Geometry, texts: list[str]) -> tuple[int, int]:
+    """The shift that fits a row (its raw cell texts) to the header columns best, and its fit
+    score. What each cell is (number, label, measure) is looked up once per distinct text; rows
+    of a table share a handful of such patterns, so the fit of a pattern is computed once."""
+    return _fit(g, tuple([_shift_kind(t) for t in texts]))
+
+
+def plain_plan(g: _Geometry, hdr: dict[str, int], cols: dict[int, str]) -> tuple | None:
+    """How a plain indicator row is read under a header: (first value column, width, name
+    column, ((slot, column), ...) for target/actual/weight/score/deviation); None when the header
+    has columns a plain row does not have (split targets, extra or review columns, a field over
+    several columns, labels right of the values, no target or 分值)."""
+    name_col = hdr.get("name")
+    if name_col is None or name_col >= g.first or any(cols.get(c) not in (None, *_LABEL_FIELDS) for c in range(g.first)):
+        return None
+    value_cols: list[tuple[int, int]] = []
+    for c in range(g.first, g.last + 1):
+        slot = _PLAIN_SLOTS.get(cols.get(c))
+        if slot is None or any(s == slot for s, _ in value_cols):
+            return None
+        value_cols.append((slot, c))
+    if not (any(s == 0 for s, _ in value_cols) and any(s == 2 for s, _ in value_cols)):
+        return None
+    return g.first, g.last + 1, name_col, tuple(value_cols)
+
+
+def plain_cells(texts: list[str], clean: list[str], plan: tuple) -> tuple[list[tuple], int, str] | None:
+    """The labels ((cell, level, canonical, points), ...) and the name (its cell and text) of an
+    indicator row printed as most are: nothing right of the last column, one name and it in the
+    三级指标 column, no wrap spaces in it; None for any other row."""
+    first, width, name_col, _ = plan
+    n = len(clean)
+    if n > width and any(clean[width:]):
+        return None  # text beyond the last column: the general path joins it to 偏差原因
+    labels = []
+    name = None
+    for j in range(first if first < n else n):
+        t = clean[j]
+        if t:
+            label = _left_label(t)
+            if label is None:
+                if name is not None:
+                    return None  # several names: a label of another framework
+                name = (j, t)
+            elif label:
+                labels.append((j, *label))
+    if name is None or name[0] != name_col:
+        return None
+    j, name_text = name
+    raw = texts[j].strip()
+    if raw != name_text and " " in raw:
+        return None  # wrap spaces removed: the general path records the repair
+    return labels, j, name_text
+
+
+def plain_indicator_of(l1: Text | None, l2: Text | None, name_text: str, name_loc: Loc, clean: list[str],
+                       value_cols: tuple, row_loc: Loc, loc) -> Indicator:
+    """The indicator of a plain row under its current 一级/二级; a field with no cell on the row
+    is empty text located at the row. `loc(j)` is the location of cell j."""
+    v = ["", "", "", "", ""]
+    at = [row_loc, row_loc, row_loc, row_loc, row_loc]
+    n = len(clean)
+    for slot, c in value_cols:
+        if c < n:
+            t = clean[c]
+            if t:
+                v[slot] = t
+                at[slot] = loc(c)
+    return Indicator(
+        Text(l1.text, l1.loc) if l1 else Text(),
+        Text(l2.text, l2.loc) if l2 else Text(),
+        Text(name_text, name_loc),
+        _measure(v[0], at[0]),
+        _measure(v[1], at[1]),
+        Amount(v[2], parse_decimal(v[2]), at[2]),
+        Amount(v[3], parse_decimal(v[3]), at[3]),
+        Text(v[4], at[4] if v[4] else None),
+        row_loc,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -677,20 +764,10 @@ class _FormBuilder:
         self.repair("join-header", "绩效指标表头分两行，已合并为一行表头", row)
         return True
 
-    def _value_cols(self) -> tuple[int, int]:
-        """(first value column, last mapped column) of the indicator header."""
-        value_cols = [c for f, c in self.ind_hdr.items() if f in _VALUE_FIELDS]
-        first = min(value_cols) if value_cols else 0
-        last = max(self.ind_cols) if self.ind_cols else max(value_cols, default=0)
-        return first, last
-
     def _geometry(self) -> _Geometry:
         g = self._geom
         if g is None:
-            first, last = self._value_cols()
-            hdr = self.ind_hdr
-            g = self._geom = _Geometry(first, last, hdr.get("weight"), hdr.get("score"), hdr.get("target"),
-                                       hdr.get("actual"))
+            g = self._geom = indicator_geometry(self.ind_hdr, self.ind_cols)
         return g
 
     def _best_shift(self, row: Row) -> tuple[int, int]:
@@ -699,10 +776,7 @@ class _FormBuilder:
         Only rows that carry a number where 分值/得分 stand, or a quantitative target or actual,
         are value rows; a name or label alone never decides the alignment.
         """
-        # What each cell is (number, label, measure) is looked up once per distinct text; rows of
-        # a table share a handful of such patterns, so the fit of a pattern is computed once.
-        kinds = tuple([_shift_kind(t) for t in row.texts()])
-        return _fit(self._geometry(), kinds)
+        return row_fit(self._geometry(), row.texts())
 
     def _place(self, row: Row, shift: int, clean: list[str] | None = None):
         """The row's cells by meaning: values per field, extra columns, and the cells left of the
@@ -828,31 +902,13 @@ class _FormBuilder:
         self.ind_extra.append(extras)
 
     def _row_plan(self) -> tuple | None:
-        """How `_plain_row` reads a row under this header: (first value column, width, name
-        column, ((slot, column), ...) for target/actual/weight/score/deviation); None when the
-        header has columns it leaves to the general path (split targets, extra or review
-        columns, a field over several columns, labels right of the values)."""
+        """`plain_plan` for the current header, worked out once per geometry."""
         g = self._geom
         if g is not None and self._plan_geom is g:
             return self._plan
         g = self._geometry()
-        plan = None
-        hdr, cols = self.ind_hdr, self.ind_cols
-        name_col = hdr.get("name")
-        if name_col is not None and name_col < g.first and all(
-            cols.get(c) in (None, *_LABEL_FIELDS) for c in range(g.first)
-        ):
-            value_cols = []
-            for c in range(g.first, g.last + 1):
-                slot = _PLAIN_SLOTS.get(cols.get(c))
-                if slot is None or any(s == slot for s, _ in value_cols):
-                    break
-                value_cols.append((slot, c))
-            else:
-                if any(s == 0 for s, _ in value_cols) and any(s == 2 for s, _ in value_cols):
-                    plan = (g.first, g.last + 1, name_col, tuple(value_cols))
-        self._plan, self._plan_geom = plan, g
-        return plan
+        self._plan, self._plan_geom = plain_plan(g, self.ind_hdr, self.ind_cols), g
+        return self._plan
 
     def plain_indicator(self, row: Row, texts: list[str], clean: list[str], first: str) -> bool:
         """`recognize`'s shortcut for a row of the indicator table: True when the row was an
@@ -867,7 +923,7 @@ class _FormBuilder:
         joined = "".join(clean)
         if ("一" in joined and _is_indicator_header(clean)) or "主管部门" in joined or "实施单位" in joined:
             return False
-        shift, fit = _fit(self._geometry(), tuple([_shift_kind(t) for t in texts]))
+        shift, fit = row_fit(self._geometry(), texts)
         if shift or fit <= 0:
             return False
         return self._plain_row(row, clean, dispatched=True)
@@ -882,55 +938,17 @@ class _FormBuilder:
         p = self.pending
         if plan is None or p.name_row is not None or p.deviation is not None:
             return False
-        first, width, name_col, value_cols = plan
-        n = len(clean)
-        if n > width and any(clean[width:]):
-            return False  # text beyond the last column: the general path joins it to 偏差原因
-        labels = []
-        name = None
-        for j in range(first if first < n else n):
-            t = clean[j]
-            if t:
-                label = _left_label(t)
-                if label is None:
-                    if name is not None:
-                        return False  # several names: a label of another framework
-                    name = (j, t)
-                elif label:
-                    labels.append((j, *label))
-        if name is None or name[0] != name_col:
+        found = plain_cells(row.texts(), clean, plan)
+        if found is None:
             return False
-        j, name_text = name
-        raw = row.texts()[j].strip()
-        if raw != name_text and " " in raw:
-            return False  # wrap spaces removed: the general path records the repair
+        labels, j, name_text = found
         if dispatched:  # what feed and _indicator_row do before they place the row
             self.last_row = row
             self.ind_rows_seen += 1
             self._shift_of = (row, 0)
         explicit = self._apply_labels(row, labels)
-        loc = row.loc
-        cell_loc = row.cell_loc
-        v = ["", "", "", "", ""]
-        at = [loc, loc, loc, loc, loc]
-        for slot, c in value_cols:
-            if c < n:
-                t = clean[c]
-                if t:
-                    v[slot] = t
-                    at[slot] = cell_loc(c)
-        l1, l2 = p.l1, p.l2
-        self.form.indicators.append(Indicator(
-            Text(l1.text, l1.loc) if l1 else Text(),
-            Text(l2.text, l2.loc) if l2 else Text(),
-            Text(name_text, cell_loc(j)),
-            _measure(v[0], at[0]),
-            _measure(v[1], at[1]),
-            Amount(v[2], parse_decimal(v[2]), at[2]),
-            Amount(v[3], parse_decimal(v[3]), at[3]),
-            Text(v[4], at[4] if v[4] else None),
-            loc,
-        ))
+        self.form.indicators.append(plain_indicator_of(p.l1, p.l2, name_text, row.cell_loc(j), clean, plan[3],
+                                                       row.loc, row.cell_loc))
         p.explicit.append(explicit)
         self.ind_extra.append({})
         return True

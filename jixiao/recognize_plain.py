@@ -19,33 +19,30 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import taxonomy
-from .model import Amount, Form, Indicator, Loc, Text
+from .model import Form, Loc, Text
 from .recognize import (
     _FUNDS_HEADERS,
     _IND_HEADERS,
-    _LABEL_FIELDS,
-    _PLAIN_SLOTS,
-    _VALUE_FIELDS,
     _WAN_YUAN,
     _YEAR_RE,
     _Geometry,
     _child_marked,
     _children_of,
-    _numbering,
-    _fit,
     _is_indicator_header,
-    _left_label,
     _match_header,
-    _measure,
-    _shift_kind,
+    _numbering,
     _text_header_map,
     clean_text,
     goal_cells,
+    indicator_geometry,
     label_value,
+    plain_cells,
+    plain_indicator_of,
+    plain_plan,
     read_funds_row,
     read_total,
+    row_fit,
 )
-from .values import parse_decimal
 
 _HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = range(5)
 
@@ -93,34 +90,14 @@ class _Plain:
 @lru_cache(maxsize=256)
 def _indicator_header(cells: tuple[str, ...]) -> tuple[dict[str, int], _Geometry, tuple]:
     """An indicator header line's fields (field → column: read, never changed), geometry and
-    plan; the same header line heads form after form. _NotPlain (not cached) for a header the
-    fast path leaves to the general recogniser."""
+    plan (as `_FormBuilder` works them out); the same header line heads form after form.
+    _NotPlain (not cached) for a header the fast path leaves to the general recogniser."""
     found, cols = _text_header_map(cells, _IND_HEADERS, True)
-    return found, *_indicator_plan(found, cols)
-
-
-def _indicator_plan(hdr: dict[str, int], cols: dict[int, str]) -> tuple[_Geometry, tuple]:
-    """The geometry of an indicator header and how a plain row is read under it (as
-    `_FormBuilder._geometry` and `_row_plan` work them out); _NotPlain for any other header."""
-    if "target" not in hdr or "weight" not in hdr or any(f not in _PLAIN_SLOTS and f not in _LABEL_FIELDS
-                                                         for f in hdr):
+    g = indicator_geometry(found, cols)
+    plan = plain_plan(g, found, cols)
+    if plan is None:
         raise _NotPlain
-    if any(f == "ignore" or f.startswith("extra:") for f in cols.values()):
-        raise _NotPlain
-    value_cols = [c for f, c in hdr.items() if f in _VALUE_FIELDS]
-    first = min(value_cols)
-    last = max(cols)
-    g = _Geometry(first, last, hdr.get("weight"), hdr.get("score"), hdr.get("target"), hdr.get("actual"))
-    name_col = hdr.get("name")
-    if name_col is None or name_col >= first or any(cols.get(c) not in (None, *_LABEL_FIELDS) for c in range(first)):
-        raise _NotPlain
-    slots = []
-    for c in range(first, last + 1):
-        slot = _PLAIN_SLOTS.get(cols.get(c))
-        if slot is None or any(s == slot for s, _ in slots):
-            raise _NotPlain
-        slots.append((slot, c))
-    return g, (first, last + 1, name_col, tuple(slots))
+    return found, g, plan
 
 
 def _sub_header_like(clean: list[str]) -> bool:
@@ -277,44 +254,24 @@ def _append_goal(slot: Text, text: str, loc: Loc) -> None:
 
 def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int) -> None:
     """One indicator row, as `_FormBuilder._indicator_row` reads a row that fits its header as
-    printed, with its labels as `_apply_labels` takes them when it has nothing to repair."""
-    shift, fit = _fit(st.geom, tuple([_shift_kind(t) for t in cells]))
+    printed (`plain_cells`), with its labels as `_apply_labels` takes them when it has nothing to
+    repair."""
+    shift, fit = row_fit(st.geom, cells)
     if shift or fit <= 0:
         raise _NotPlain
-    first, width, name_col, value_cols = st.plan
-    k = len(clean)
-    if k > width and any(clean[width:]):
+    found = plain_cells(cells, clean, st.plan)
+    if found is None:
         raise _NotPlain
+    labels, j, name_text = found
     l1 = l2 = None
-    label_name = None
-    for j in range(first if first < k else k):
-        t = clean[j]
-        if t:
-            label = _left_label(t)
-            if label is None:
-                if label_name is not None:
-                    raise _NotPlain
-                label_name = (j, t)
-            elif label:
-                level, canonical, points = label
-                if points is not None:
-                    raise _NotPlain
-                if level == 1:
-                    if l1 is not None:
-                        raise _NotPlain
-                    l1 = (j, canonical)
-                else:
-                    if l2 is not None:
-                        raise _NotPlain
-                    l2 = (j, canonical)
-    if label_name is None or label_name[0] != name_col:
-        raise _NotPlain
-    j, name_text = label_name
-    raw = cells[j].strip()
-    if raw != name_text and " " in raw:
-        raise _NotPlain
-    form = st.form
-    inds = form.indicators
+    for col, level, canonical, points in labels:
+        if points is not None or (l1 if level == 1 else l2) is not None:
+            raise _NotPlain  # 产出指标(50分), or two labels of a level: _apply_labels' special cases
+        if level == 1:
+            l1 = (col, canonical)
+        else:
+            l2 = (col, canonical)
+    inds = st.form.indicators
     if l1 is not None:
         if st.l1 is None or st.l1.text != l1[1]:
             st.l2 = None
@@ -336,25 +293,6 @@ def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int
     if st.l1 is None:
         raise _NotPlain
     st.rows_seen += 1
-    v = ["", "", "", "", ""]
-    row_loc = Loc(name, n)
-    at = [row_loc, row_loc, row_loc, row_loc, row_loc]
-    for slot, c in value_cols:
-        if c < k:
-            t = clean[c]
-            if t:
-                v[slot] = t
-                at[slot] = Loc(name, n, c + 1)
-    p1, p2 = st.l1, st.l2
-    inds.append(Indicator(
-        Text(p1.text, p1.loc),
-        Text(p2.text, p2.loc) if p2 else Text(),
-        Text(name_text, Loc(name, n, j + 1)),
-        _measure(v[0], at[0]),
-        _measure(v[1], at[1]),
-        Amount(v[2], parse_decimal(v[2]), at[2]),
-        Amount(v[3], parse_decimal(v[3]), at[3]),
-        Text(v[4], at[4] if v[4] else None),
-        row_loc,
-    ))
+    inds.append(plain_indicator_of(st.l1, st.l2, name_text, Loc(name, n, j + 1), clean, st.plan[3], Loc(name, n),
+                                   lambda c: Loc(name, n, c + 1)))
     st.explicit.append(l1 is not None or l2 is not None)

@@ -19,7 +19,7 @@ from ..grid import Grid
 from ..model import Form, Loc, Repair
 from ..recognize import recognize
 from ..recognize_plain import read_plain
-from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff, sniff_head  # noqa: F401 - sniff is used by callers
+from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff_head
 from .text import decode, grid_from_text, read_rest
 
 # format (what sniff finds) → "module:function" taking a Path and returning list[Grid];
