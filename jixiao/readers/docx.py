@@ -115,32 +115,50 @@ def _decimal(el, tag: str) -> int:
         raise Unsupported(f"{tag} w:val={val!r}") from None
 
 
+class _CellText:
+    """One w:tc read from its elements in document order: its text as python-docx's `cell.text`
+    gives it, its w:gridSpan and its w:vMerge (those of its own w:tcPr only)."""
+
+    __slots__ = ("tc", "parts", "props", "span", "vmerge")
+
+    def __init__(self, tc):
+        self.tc = tc
+        self.parts: list[str] = []
+        self.props = self.span = self.vmerge = None
+
+    def take(self, node, kind: int) -> None:
+        """An element of the cell; `kind` is its _KINDS entry."""
+        if kind == 0:
+            self.parts.append(node.text or "")
+        elif kind == 1:
+            if self.parts:
+                self.parts.append("\n")
+        elif kind == 2:
+            self.parts.append("\t")
+        elif kind == 3:
+            self.parts.append("\n")
+        elif kind == 4:
+            if self.props is None and node.getparent() is self.tc:
+                self.props = node
+        elif kind == 5:
+            if self.span is None and self.props is not None and node.getparent() is self.props:
+                self.span = _decimal(node, "gridSpan")
+        elif self.vmerge is None and self.props is not None and node.getparent() is self.props:
+            self.vmerge = node.get(VAL, "continue")
+
+    def result(self) -> tuple[int, str | None, str]:
+        """(columns spanned, vMerge or None, text)."""
+        return (1 if self.span is None else self.span), self.vmerge, "".join(self.parts)
+
+
 def _xml_cell(tc) -> tuple[int, str | None, str]:
-    parts: list[str] = []
-    props = span = vmerge = None
+    cell = _CellText(tc)
     kinds = _KINDS
     for node in tc.iter():
         kind = kinds.get(node.tag)
-        if kind is None:
-            continue
-        if kind == 0:
-            parts.append(node.text or "")
-        elif kind == 1:
-            if parts:
-                parts.append("\n")
-        elif kind == 2:
-            parts.append("\t")
-        elif kind == 3:
-            parts.append("\n")
-        elif kind == 4:
-            if props is None and node.getparent() is tc:
-                props = node
-        elif kind == 5:
-            if span is None and props is not None and node.getparent() is props:
-                span = _decimal(node, "gridSpan")
-        elif vmerge is None and props is not None and node.getparent() is props:
-            vmerge = node.get(VAL, "continue")
-    return (1 if span is None else span), vmerge, "".join(parts)
+        if kind is not None:
+            cell.take(node, kind)
+    return cell.result()
 
 
 _KINDS = {T: 0, P: 1, TAB: 2, BR: 3, CR: 3, TCPR: 4, GRID_SPAN: 5, VMERGE: 6}
@@ -198,43 +216,23 @@ def _xml_rows(tbl):
     cells: dict[int, tuple[int, str | None, str]] = {}  # id(tc) → (span, vmerge, text)
     order = iter([tc for _, tcs in rows for tc in tcs])
     next_tc = next(order, None)
-    tc = parts = props = span = vmerge = None
-
-    def finish() -> None:
-        cells[id(tc)] = ((1 if span is None else span), vmerge, "".join(parts))
-
+    cell: _CellText | None = None
     kinds = _KINDS
     for node in tbl.iter(TC, T, P, TAB, BR, CR, TCPR, GRID_SPAN, VMERGE):
         if node is next_tc:
-            if tc is not None:
-                finish()
-            tc, parts, props, span, vmerge = node, [], None, None, None
+            if cell is not None:
+                cells[id(cell.tc)] = cell.result()
+            cell = _CellText(node)
             next_tc = next(order, None)
             continue
         kind = kinds.get(node.tag)
         if kind is None:  # a w:tc of a nested table
             continue
-        if tc is None:
+        if cell is None:
             raise Unsupported("text outside the table's cells")
-        if kind == 0:
-            parts.append(node.text or "")
-        elif kind == 1:
-            if parts:
-                parts.append("\n")
-        elif kind == 2:
-            parts.append("\t")
-        elif kind == 3:
-            parts.append("\n")
-        elif kind == 4:
-            if props is None and node.getparent() is tc:
-                props = node
-        elif kind == 5:
-            if span is None and props is not None and node.getparent() is props:
-                span = _decimal(node, "gridSpan")
-        elif vmerge is None and props is not None and node.getparent() is props:
-            vmerge = node.get(VAL, "continue")
-    if tc is not None:
-        finish()
+        cell.take(node, kind)
+    if cell is not None:
+        cells[id(cell.tc)] = cell.result()
     if next_tc is not None:
         raise Unsupported("a cell not met in document order")
     for grid_before, tcs in rows:
