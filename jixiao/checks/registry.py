@@ -13,6 +13,18 @@ from .catalogue import RULES
 from .finding import Finding, dec
 
 
+def add_up(values) -> tuple[int, Decimal]:
+    """(how many of the values are blank (None), the sum of the others), added from 0 in order as
+    sum() adds them: what W001 and S006 count a column as."""
+    blanks, total = 0, Decimal(0)
+    for v in values:
+        if v is None:
+            blanks += 1
+        else:
+            total = total + v
+    return blanks, total
+
+
 @dataclass(slots=True)
 class Context:
     form: Form

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..score import ACHIEVED, ACHIEVEMENT_NAMES, MET, NOT_ACHIEVED, NOT_MET, PARTIAL
 from ..score import num_text as n
 from .finding import Finding
-from .registry import Context, check
+from .registry import Context, add_up, check
 
 _ZERO = Decimal(0)
 _TOLERANCE = Decimal("0.005")  # S002, S006 when the rule set gives none
@@ -130,14 +130,8 @@ def total_adds_up(ctx: Context) -> Iterator[Finding]:
     if printed is None or f.total.inferred:
         return
     funds = f.funds.total.score.value
-    blanks = 1 if funds is None else 0
-    row_sum = _ZERO
-    for i in f.indicators:
-        r = i.score.value
-        if r is None:
-            blanks += 1
-        else:
-            row_sum = row_sum + r
+    row_blanks, row_sum = add_up(i.score.value for i in f.indicators)
+    blanks = row_blanks + (funds is None)
     if blanks == 1 + len(f.indicators):
         return  # not one score printed
     expected = (funds or _ZERO) + row_sum

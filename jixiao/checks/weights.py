@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..rules.model import remember
 from ..score import num_text as n
 from .finding import Finding
-from .registry import Context, check
+from .registry import Context, add_up, check
 
 _ZERO = Decimal(0)
 
@@ -24,13 +24,7 @@ def _level1s(ctx: Context) -> list[str]:
 @check("W001")
 def weights_add_up(ctx: Context) -> Iterator[Finding]:
     f, rs = ctx.form, ctx.ruleset
-    row_blanks, row_sum = 0, _ZERO
-    for i in f.indicators:
-        w = i.weight.value
-        if w is None:
-            row_blanks += 1
-        else:
-            row_sum = row_sum + w
+    row_blanks, row_sum = add_up(i.weight.value for i in f.indicators)
     if row_blanks == len(f.indicators):
         return  # no indicator, or no indicator weight printed: nothing to add up
     funds_w = f.funds.total.weight.value
