@@ -21,9 +21,8 @@ from openpyxl.utils import get_column_letter
 from ..readers.jsonio import form_from_dict
 from ..store.schema import FormRow
 from ..writers.review import Review
-from ..writers.review import place_of as review_place
 from ..writers.xlsx import write_xlsx
-from .formview import ACHIEVEMENT_NAMES, SEVERITY_NAMES, field_label, loc_text
+from .formview import SEVERITY_NAMES, field_label, loc_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -66,16 +65,9 @@ def review_of(row: FormRow) -> Review:
     rv = Review(ruleset=row.ruleset, rate=_dec(a.get("rate")), execution_score=_dec(a.get("execution_score")),
                 total=row.rescored_total, grade=row.rescored_grade or "")
     for ia in a.get("indicators") or []:
-        how = ACHIEVEMENT_NAMES.get(ia.get("achievement"), ia.get("achievement") or "")
-        if ia.get("expected") is None:
-            how += "（沿用填报得分）"
-        rv.indicators.append((_dec(ia.get("rescored")), how))
+        rv.add_indicator(_dec(ia.get("rescored")), ia.get("achievement"), ia.get("expected") is None)
     for f in row.findings:
-        sev = SEVERITY_NAMES.get(f.severity, f.severity)
-        rv.findings.append((f.rule, sev, f.message, f.expected or "", f.printed or ""))
-        place = review_place(f.field, f.indicator_index)
-        if place:
-            rv.messages.setdefault(place, []).append(f"【{f.rule} {sev}】{f.message}")
+        rv.add_finding(f.rule, f.severity, f.message, f.expected, f.printed, f.field, f.indicator_index)
     return rv
 
 

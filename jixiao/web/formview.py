@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ..checks.catalogue import SEVERITY_NAME
+from ..score import ACHIEVEMENT_NAMES
 from ..store.schema import FindingRow
 
 FUNDS_COLS = ("initial_budget", "annual_budget", "executed", "weight", "rate", "score")
@@ -20,9 +22,7 @@ COL_NAMES = {
 }
 TOP_NAMES = {"project": "项目名称", "year": "年度", "department": "主管部门", "unit": "实施单位",
              "amount_unit": "金额单位", "title": "标题"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-ACHIEVEMENT_NAMES = {"met": "达到", "not_met": "未达到", "achieved": "达成", "partial": "部分达成",
-                     "not_achieved": "未达成", "unknown": "无法判断", "blank": "未填写"}
+SEVERITY_NAMES = SEVERITY_NAME  # the checks' names of the severities
 
 _INDEXED = re.compile(r"^(indicators|funds\.rows)\[(\d+)\](?:\.(\w+))?")
 

@@ -33,6 +33,26 @@ class Review:
     def note(self, place: str) -> str:
         return "\n".join(self.messages.get(place, []))
 
+    def add_indicator(self, rescored: Decimal | None, achievement: str | None, kept_printed: bool) -> None:
+        """An indicator's re-scored value and how it was judged (in Chinese)."""
+        from ..score import ACHIEVEMENT_NAMES
+
+        how = ACHIEVEMENT_NAMES.get(achievement, achievement or "")
+        if kept_printed:
+            how += "（沿用填报得分）"
+        self.indicators.append((rescored, how))
+
+    def add_finding(self, rule: str, severity: str, message: str, expected, printed, fld: str | None,
+                    index: int | None) -> None:
+        """A finding: listed, and noted beside the row it is about."""
+        from ..checks.catalogue import SEVERITY_NAME
+
+        sev = SEVERITY_NAME.get(severity, severity)
+        self.findings.append((rule, sev, message, expected or "", printed or ""))
+        place = place_of(fld, index)
+        if place:
+            self.messages.setdefault(place, []).append(f"【{rule} {sev}】{message}")
+
 
 def place_of(fld: str | None, index: int | None) -> str | None:
     """Which row of the form a finding is about: 'funds', 'indicator:3', 'total', or None."""
@@ -58,9 +78,7 @@ def num(d: Decimal | None) -> str:
 def review_forms(forms: list[Form], rules: str | None = None) -> list[Review]:
     """Re-score and check every form (jixiao.score, jixiao.checks); one Review per form, in order."""
     from ..checks import check_forms
-    from ..checks.catalogue import SEVERITY_NAME
     from ..rules import load_ruleset
-    from ..score import ACHIEVEMENT_NAMES
 
     ruleset = load_ruleset(rules)
     out = []
@@ -69,15 +87,8 @@ def review_forms(forms: list[Form], rules: str | None = None) -> list[Review]:
         rv = Review(ruleset=ruleset.id, rate=a.rate, execution_score=a.execution_score, total=a.rescored_total,
                     grade=a.rescored_grade or "")
         for ia in a.indicators:
-            how = ACHIEVEMENT_NAMES.get(ia.achievement, ia.achievement)
-            if ia.expected is None:
-                how += "（沿用填报得分）"
-            rv.indicators.append((ia.rescored, how))
+            rv.add_indicator(ia.rescored, ia.achievement, ia.expected is None)
         for f in report.findings:
-            sev = SEVERITY_NAME.get(f.severity, f.severity)
-            rv.findings.append((f.rule, sev, f.message, f.expected or "", f.printed or ""))
-            place = place_of(f.field, f.index)
-            if place:
-                rv.messages.setdefault(place, []).append(f"【{f.rule} {sev}】{f.message}")
+            rv.add_finding(f.rule, f.severity, f.message, f.expected, f.printed, f.field, f.index)
         out.append(rv)
     return out
