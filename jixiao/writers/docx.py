@@ -19,19 +19,25 @@ FONT = "宋体"
 PAGE_W_CM, PAGE_H_CM, MARGIN_CM = 29.7, 21.0, 1.5
 
 
-def _set_font(run, size: float, bold: bool = False) -> None:
+def _east_asian_font(rpr) -> None:
+    """Set the font for Chinese text (w:rFonts w:eastAsia) in run properties; Word takes the
+    Latin font name for Latin text only."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = FONT
-    rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.append(fonts)
     fonts.set(qn("w:eastAsia"), FONT)
+
+
+def _set_font(run, size: float, bold: bool = False) -> None:
+    from docx.shared import Pt
+
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = FONT
+    _east_asian_font(run._element.get_or_add_rPr())
 
 
 def _paragraph(container, text: str, size: float = 10.5, bold: bool = False, center: bool = False):
@@ -111,19 +117,13 @@ def _draw(doc, plan: Plan, first: bool) -> None:
 
 def _new_document():
     import docx
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = docx.Document()
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(10.5)
-    rpr = normal.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), FONT)
+    _east_asian_font(normal.element.get_or_add_rPr())
     return doc
 
 
