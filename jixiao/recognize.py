@@ -25,6 +25,7 @@ from .model import (
     Amount,
     Form,
     FundsRow,
+    Goals,
     Indicator,
     Loc,
     Measure,
@@ -199,11 +200,30 @@ def label_value(texts: list[str], label: str) -> tuple[str, int] | None:
     return None
 
 
-def goal_cells(clean: list[str]) -> list[tuple[int, str]]:
-    """The goal texts of a row of the 年度总体目标 block, as (cell index, text): not the block
-    label, nor a piece of it (a PDF prints a merged label cut by a page break as loose lines:
-    年度总体目 / 标)."""
-    return [(i, t) for i, t in enumerate(clean) if t and t.replace(" ", "") not in "年度总体目标"]
+def read_goal_row(goals: Goals, clean: list[str], goals_col: int | None, loc) -> None:
+    """A row of the 年度总体目标 block (`clean`: its cleaned cell texts) added to the goals: with
+    two texts or more the first is 预算目标 and the last 实际完成情况, a single text goes by its
+    column (`goals_col`, that of the 实际完成情况 header). The block label, or a piece of it (a PDF
+    prints a merged label cut by a page break as loose lines: 年度总体目 / 标), is not goal text.
+    `loc(j)` is the location of cell j."""
+    texts = [(i, t) for i, t in enumerate(clean) if t and t.replace(" ", "") not in "年度总体目标"]
+    if not texts:
+        return
+    if len(texts) >= 2:
+        planned, achieved = texts[0], texts[-1]
+        _append_goal(goals.planned, planned[1], loc(planned[0]))
+        _append_goal(goals.achieved, achieved[1], loc(achieved[0]))
+        return
+    i, t = texts[0]
+    col = goals_col if goals_col is not None else 4
+    _append_goal(goals.achieved if i >= col else goals.planned, t, loc(i))
+
+
+def _append_goal(slot: Text, text: str, loc: Loc) -> None:
+    if slot.text:
+        slot.text += text
+    else:
+        slot.text, slot.loc = text, loc
 
 
 def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: Loc, loc) -> Total:
@@ -716,28 +736,7 @@ class _FormBuilder:
         return ("预算目标" in joined or "预期目标" in joined or "年度目标" in joined) and "实际完成" in joined
 
     def _goal_row(self, row: Row) -> None:
-        # the block label, or a piece of it (a PDF prints a merged label cut by a page break as
-        # loose lines: 年度总体目 / 标), is not goal text
-        texts = goal_cells([clean_text(t) for t in row.texts()])
-        if not texts:
-            return
-        goals = self.form.goals
-        if len(texts) >= 2:
-            planned, achieved = texts[0], texts[-1]
-            self._append_goal(goals.planned, planned[1], row.cell_loc(planned[0]))
-            self._append_goal(goals.achieved, achieved[1], row.cell_loc(achieved[0]))
-            return
-        i, t = texts[0]
-        col = self.goals_col if self.goals_col is not None else 4
-        target = goals.achieved if i >= col else goals.planned
-        self._append_goal(target, t, row.cell_loc(i))
-
-    @staticmethod
-    def _append_goal(slot: Text, text: str, loc: Loc) -> None:
-        if slot.text:
-            slot.text += text
-        else:
-            slot.text, slot.loc = text, loc
+        read_goal_row(self.form.goals, [clean_text(t) for t in row.texts()], self.goals_col, row.cell_loc)
 
     # -- indicators ----------------------------------------------------------------------------
     @staticmethod

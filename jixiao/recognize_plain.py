@@ -10,8 +10,9 @@ It reads nothing it is not sure of: the first line that is not as expected (a sh
 row, a label printed out of place, a wrapped name, an extra column, 万元, a missing 总分 — anything
 the general recogniser would repair, record or refuse) makes it return None, and the file is
 read by the general recogniser instead. The rows it does read go through the same helpers as in
-`recognize` (label_value, read_funds_row, goal_cells, read_total, the cached cell tests), and a
-test reads large generated and damaged corpora both ways and compares every form.
+`recognize` (label_value, read_funds_row, read_goal_row, read_total, plain_plan, plain_cells,
+plain_indicator_of, the cached cell tests), and a test reads large generated and damaged corpora
+both ways and compares every form.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ from .recognize import (
     _numbering,
     _text_header_map,
     clean_text,
-    goal_cells,
     indicator_geometry,
     label_value,
     plain_cells,
     plain_indicator_of,
     plain_plan,
     read_funds_row,
+    read_goal_row,
     read_total,
     row_fit,
 )
@@ -230,26 +231,10 @@ def _read(text: str, name: str) -> list[Form]:
             continue
         if section != _GOALS:
             raise _NotPlain
-        texts = goal_cells(clean)
-        if texts:
-            goals = form.goals
-            if len(texts) >= 2:
-                _append_goal(goals.planned, texts[0][1], Loc(name, n, texts[0][0] + 1))
-                _append_goal(goals.achieved, texts[-1][1], Loc(name, n, texts[-1][0] + 1))
-            else:
-                i, t = texts[0]
-                col = st.goals_col if st.goals_col is not None else 4
-                _append_goal(goals.achieved if i >= col else goals.planned, t, Loc(name, n, i + 1))
+        read_goal_row(form.goals, clean, st.goals_col, lambda j: Loc(name, n, j + 1))
     if st is not None:
         forms.append(st.finish())
     return forms
-
-
-def _append_goal(slot: Text, text: str, loc: Loc) -> None:
-    if slot.text:
-        slot.text += text
-    else:
-        slot.text, slot.loc = text, loc
 
 
 def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int) -> None:
