@@ -568,7 +568,7 @@ class _FormBuilder:
     def __init__(self, source: str, start: Row):
         self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
         self.source = source
-        self.funds_hdr: dict[str, int] = {}
+        self.funds_hdr: tuple[tuple[str, int], ...] = ()  # (field, column) of the funds header
         self.ind_hdr: dict[str, int] = {}  # field → column of the indicator header
         self.ind_cols: dict[int, str] = {}  # column → field, 'extra:…' or 'ignore'
         self.ind_extra: list[dict[str, str]] = []  # per indicator: its extra columns
@@ -691,7 +691,8 @@ class _FormBuilder:
 
     # -- funds ---------------------------------------------------------------------------------
     def _funds_header(self, row: Row, joined: str) -> None:
-        self.funds_hdr, _ = _header_map(row, _FUNDS_HEADERS)
+        found, _ = _header_map(row, _FUNDS_HEADERS)
+        self.funds_hdr = tuple(found.items())
         self.saw_funds_header = True
         self.section = "funds"
         if "万元" in joined:
@@ -702,7 +703,7 @@ class _FormBuilder:
         changed. `clean` is clean_text of each cell, when the caller has it."""
         texts = row.texts()
         got = read_funds_row(texts, clean if clean is not None else [clean_text(t) for t in texts],
-                             tuple(self.funds_hdr.items()), row.loc, row.cell_loc)
+                             self.funds_hdr, row.loc, row.cell_loc)
         if got is None:
             return False
         kind, fr, shift = got
