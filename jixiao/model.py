@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# The classes made by the million (a cell's value and its place: Loc, Text, Amount, Rate,
+# Measure, Indicator) write their __init__ out instead of letting @dataclass generate it
+# (init=False): the same code in CPython, and a compiled constructor when the reader is built
+# with mypyc (docs/architecture.md, "Compiled modules"), where a generated one stays interpreted.
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Loc:
     """Where a value came from: a file, and a line (text) or a sheet/page row, and a cell."""
 
@@ -45,8 +50,15 @@ class Loc:
             return None
         return cls(file=d.get("file", ""), line=d.get("line"), col=d.get("col"), sheet=d.get("sheet"))
 
+    def __init__(self, file: str = "", line: int | None = None, col: int | None = None,
+                 sheet: str | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.col = col
+        self.sheet = sheet
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Text:
     """A text cell: the printed text (wrap spaces already removed where they were damage)."""
 
@@ -56,8 +68,12 @@ class Text:
     def __bool__(self) -> bool:
         return bool(self.text)
 
+    def __init__(self, text: str = "", loc: Loc | None = None) -> None:
+        self.text = text
+        self.loc = loc
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Amount:
     """A number cell: money, a weight or a score. `value` is None when the cell is blank or '—'."""
 
@@ -65,14 +81,24 @@ class Amount:
     value: Decimal | None = None
     loc: Loc | None = None
 
+    def __init__(self, text: str = "", value: Decimal | None = None, loc: Loc | None = None) -> None:
+        self.text = text
+        self.value = value
+        self.loc = loc
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Rate:
     """A rate cell such as 执行率. `value` is the percentage (99.99 for '99.99%' or '0.9999')."""
 
     text: str = ""
     value: Decimal | None = None
     loc: Loc | None = None
+
+    def __init__(self, text: str = "", value: Decimal | None = None, loc: Loc | None = None) -> None:
+        self.text = text
+        self.value = value
+        self.loc = loc
 
 
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).
@@ -81,7 +107,7 @@ QUAL = "qual"  # a word or sentence (健全, 提升, 与…实现共享)
 EMPTY = "empty"  # blank cell
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Measure:
     """A target or an actual, per rules.md §3.
 
@@ -96,6 +122,16 @@ class Measure:
     number: Decimal | None = None
     unit: str = ""
     loc: Loc | None = None
+
+    def __init__(self, text: str = "", norm: str = "", kind: str = EMPTY, op: str = "",
+                 number: Decimal | None = None, unit: str = "", loc: Loc | None = None) -> None:
+        self.text = text
+        self.norm = norm
+        self.kind = kind
+        self.op = op
+        self.number = number
+        self.unit = unit
+        self.loc = loc
 
 
 @dataclass(slots=True)
@@ -124,7 +160,7 @@ class Goals:
     achieved: Text = field(default_factory=Text)  # 实际完成情况
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Indicator:
     level1: Text = field(default_factory=Text)  # 一级指标
     level2: Text = field(default_factory=Text)  # 二级指标
@@ -135,6 +171,19 @@ class Indicator:
     score: Amount = field(default_factory=Amount)  # 得分
     deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
     loc: Loc | None = None  # the row the values came from
+
+    def __init__(self, level1: Text | None = None, level2: Text | None = None, name: Text | None = None,
+                 target: Measure | None = None, actual: Measure | None = None, weight: Amount | None = None,
+                 score: Amount | None = None, deviation: Text | None = None, loc: Loc | None = None) -> None:
+        self.level1 = Text() if level1 is None else level1
+        self.level2 = Text() if level2 is None else level2
+        self.name = Text() if name is None else name
+        self.target = Measure() if target is None else target
+        self.actual = Measure() if actual is None else actual
+        self.weight = Amount() if weight is None else weight
+        self.score = Amount() if score is None else score
+        self.deviation = Text() if deviation is None else deviation
+        self.loc = loc
 
 
 @dataclass(slots=True)

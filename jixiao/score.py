@@ -37,7 +37,7 @@ HUNDRED = Decimal(100)
 _Q4 = Decimal("0.0001")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class IndicatorAssessment:
     index: int
     kind: str  # "quant" / "qual" / "blank" (no target)
@@ -55,13 +55,34 @@ class IndicatorAssessment:
     identical: bool = False  # the actual is printed exactly as the target
     reason: str = ""  # Chinese: how `expected` follows from the rules, or why it cannot
 
+    def __init__(self, index: int, kind: str, achievement: str, expected: Decimal | None = None,
+                 band: tuple[Decimal, Decimal] | None = None, rescored: Decimal | None = None,
+                 direction: str = "", target: Decimal | None = None, actual: Decimal | None = None,
+                 raw: Decimal | None = None, bound: bool = False, unit_mismatch: bool = False,
+                 non_numeric_actual: bool = False, identical: bool = False, reason: str = "") -> None:
+        self.index = index
+        self.kind = kind
+        self.achievement = achievement
+        self.expected = expected
+        self.band = band
+        self.rescored = rescored
+        self.direction = direction
+        self.target = target
+        self.actual = actual
+        self.raw = raw
+        self.bound = bound
+        self.unit_mismatch = unit_mismatch
+        self.non_numeric_actual = non_numeric_actual
+        self.identical = identical
+        self.reason = reason
+
     @property
     def kept_printed(self) -> bool:
         """The re-score could not be computed and keeps the printed score for this row."""
         return self.expected is None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Assessment:
     rate: Decimal | None = None  # computed 执行率 as a percentage, rounded as it should be printed
     rate_exact: Decimal | None = None  # the same, unrounded (F006 compares this)
@@ -73,6 +94,22 @@ class Assessment:
     self_grade: str | None = None
     rescored_grade: str | None = None
     notes: list[str] = field(default_factory=list)  # Chinese: what the re-score could not compute
+
+    def __init__(self, rate: Decimal | None = None, rate_exact: Decimal | None = None,
+                 funds_weight: Decimal | None = None, execution_score: Decimal | None = None,
+                 indicators: list[IndicatorAssessment] | None = None, self_total: Decimal | None = None,
+                 rescored_total: Decimal | None = None, self_grade: str | None = None,
+                 rescored_grade: str | None = None, notes: list[str] | None = None) -> None:
+        self.rate = rate
+        self.rate_exact = rate_exact
+        self.funds_weight = funds_weight
+        self.execution_score = execution_score
+        self.indicators = [] if indicators is None else indicators
+        self.self_total = self_total
+        self.rescored_total = rescored_total
+        self.self_grade = self_grade
+        self.rescored_grade = rescored_grade
+        self.notes = [] if notes is None else notes
 
 
 _TRIM = re.compile(r"[\s。．.，,；;！!]+$")
@@ -244,6 +281,7 @@ def _units_agree(t: Measure, a: Measure, ruleset: RuleSet) -> bool:
 def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure, ruleset: RuleSet) -> None:
     w = ind.weight.value
     A = t.number
+    assert A is not None  # a QUANT measure has its number (values.measure)
     ia.target = A
     ia.direction = direction = _direction(t.op, A)
     if a.kind == EMPTY:
@@ -255,6 +293,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         ia.reason = f"指标值“{t.text}”是数值，实际完成值“{a.text}”却不是数值，无法重新评分"
         return
     B = a.number
+    assert B is not None
     ia.actual = B
     if t.unit != a.unit and not _units_agree(t, a, ruleset):  # the same text is the same unit
         ia.achievement, ia.unit_mismatch = UNKNOWN, True
@@ -422,12 +461,14 @@ def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     out.self_total = form.total.score.value
     parts = [out.execution_score if out.execution_score is not None else fr.score.value]
     parts += [ia.rescored for ia in ias]
+    total = ZERO_DEC
     for p in parts:  # not `None in parts`: comparing a Decimal with None is slow
         if p is None:
             out.notes.append("有得分既无法计算也未填写，无法得出重新评分的总分")
             break
+        total += p
     else:
-        out.rescored_total = sum(parts, ZERO_DEC)
+        out.rescored_total = total
     out.self_grade = ruleset.grade(out.self_total)
     out.rescored_grade = ruleset.grade(out.rescored_total)
     return out

@@ -9,7 +9,7 @@ from ..model import Loc
 from ..score import num_text
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Finding:
     rule: str  # "S002"
     severity: str  # "error" / "warning" / "info"
@@ -21,6 +21,20 @@ class Finding:
     printed: str | None = None
     difference: str | None = None  # printed − expected
     location: Loc | None = None
+
+    def __init__(self, rule: str, severity: str, message: str, indicator: str | None = None,
+                 index: int | None = None, field: str | None = None, expected: str | None = None,
+                 printed: str | None = None, difference: str | None = None, location: Loc | None = None) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.indicator = indicator
+        self.index = index
+        self.field = field
+        self.expected = expected
+        self.printed = printed
+        self.difference = difference
+        self.location = location
 
     def to_dict(self) -> dict:
         return {

@@ -98,10 +98,12 @@ def execution_score(ctx: Context) -> Iterator[Finding]:
     tol = ctx.ruleset.param("F004", "tolerance", _TOLERANCE)
     if abs(printed - a.execution_score) <= tol:
         return
-    capped = "，执行率超过 100% 按 100% 计" if a.rate_exact is not None and a.rate_exact > 100 else ""
+    rate = a.rate_exact
+    assert rate is not None  # computed with execution_score (score.score_form)
+    capped = "，执行率超过 100% 按 100% 计" if rate > 100 else ""
     yield ctx.finding(
         "F004",
-        f"预算执行率得分应为 min(执行率, 100%) × 分值 = {_short(min(a.rate_exact, _HUNDRED))}% × "
+        f"预算执行率得分应为 min(执行率, 100%) × 分值 = {_short(min(rate, _HUNDRED))}% × "
         f"{n(a.funds_weight)} = {n(a.execution_score)}{capped}；填报 {n(printed)}，相差 {n(printed - a.execution_score)}",
         field="funds.score", expected=a.execution_score, printed=printed, location=t.score.loc,
     )

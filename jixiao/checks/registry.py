@@ -25,7 +25,7 @@ def add_up(values) -> tuple[int, Decimal]:
     return blanks, total
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Context:
     form: Form
     ruleset: RuleSet
@@ -35,6 +35,14 @@ class Context:
     # canonical 一级 of every indicator (W002, T001, T002; weights.py).
     scored: list | None = field(default=None, repr=False, compare=False)
     level1s: list[str] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, form: Form, ruleset: RuleSet, assessment: Assessment, scored: list | None = None,
+                 level1s: list[str] | None = None) -> None:
+        self.form = form
+        self.ruleset = ruleset
+        self.assessment = assessment
+        self.scored = scored
+        self.level1s = level1s
 
     def finding(
         self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
 from ..model import Form
 from .finding import Finding
@@ -77,7 +78,12 @@ def repeated_across_forms(forms: list[Form], min_chars: int) -> dict[int, list[t
     return out
 
 
-def cross_form_findings(ctx: Context, forms: list[Form], shared: list[tuple[int, list[int]]]) -> Iterator[Finding]:
+def cross_form_findings(ctx: Context, forms: Sequence[Form] | Mapping[int, Any],
+                        shared: list[tuple[int, list[Any]]]) -> Iterator[Finding]:
+    """D002 on one form: for each (indicator index, the other forms with its text), a finding
+    naming up to three of them. `forms` gives those forms' labels by index: the list of forms
+    checked together, or (batch/d002.py) a mapping of stored form id → an object with .label,
+    whose lists of others are padded with None past the third to count them."""
     for k, others in shared:
         ind = ctx.form.indicators[k]
         names = "、".join(f"《{forms[o].label}》" for o in others[:3]) + (f"等 {len(others)} 张表" if len(others) > 3 else "")
