@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -303,7 +304,7 @@ def _nonempty(row: Row) -> list[tuple[int, str]]:
     return [(i, clean_text(t)) for i, t in enumerate(row.texts()) if t.strip()]
 
 
-def _loc(row: Row, i: int | None = None) -> Loc:
+def _loc(row: Row, i: int | None = None) -> Loc | None:
     if i is not None and 0 <= i < len(row.texts()):
         return row.cell_loc(i)
     return row.loc
@@ -315,14 +316,15 @@ def _is_number(text: str) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def _measure_parts(text: str) -> tuple:
+def _measure_parts(text: str) -> tuple[str, str, str, str, Decimal | None, str]:
     m = measure(text)
     return m.text, m.norm, m.kind, m.op, m.number, m.unit
 
 
 def _measure(text: str, loc: Loc | None) -> Measure:
     """values.measure, through a cache of its result for each text (targets repeat: =100%, 健全)."""
-    return Measure(*_measure_parts(text), loc)
+    p = _measure_parts(text)
+    return Measure(p[0], p[1], p[2], p[3], p[4], p[5], loc)  # not *p: a direct call when compiled
 
 
 def _looks_measure(text: str) -> bool:
@@ -385,17 +387,64 @@ def row_fit(g: _Geometry, texts: list[str]) -> tuple[int, int]:
     return _fit(g, tuple([_shift_kind(t) for t in texts]))
 
 
+def fits_as_printed(g: _Geometry, texts: list[str]) -> bool:
+    """Whether `row_fit` gives a row (its raw cell texts) shift 0 and a fit above 0: the row
+    stands under its header as printed.
+
+    Most rows are settled from their four value cells alone. The fit of any shift is at most 10
+    (3 for a number under 分值 and under 得分, 2 for a quantity under 年度指标值 and under 实际完成值),
+    and `_fit` keeps shift 0 unless another scores strictly more; so shift 0 scoring 10 or more
+    (its +1 included) with no text right of the last column is what `row_fit` would give, without
+    classifying the name, the labels and the 偏差原因 as `_shift_kind` does for every cell. Other
+    rows go through `row_fit`."""
+    n = len(texts)
+    score = 1  # shift 0's bonus
+    anchored = False
+    for col in (g.weight, g.score):
+        if col is not None and col < n:
+            t = texts[col].strip()
+            if t:
+                if _is_number(t):
+                    score += 3
+                    anchored = True
+                else:
+                    score -= 4
+    for col in (g.target, g.actual):
+        if col is not None and col < n:
+            t = texts[col].strip()
+            if t:
+                if taxonomy.classify(t):
+                    score -= 4
+                elif _looks_measure(t):
+                    score += 2
+                    anchored = True
+                elif anchored:
+                    score += 1
+    if anchored and score >= 10:
+        for j in range(g.last + 1, n):
+            if texts[j].strip():
+                break
+        else:
+            return True
+    shift, fit = row_fit(g, texts)
+    return shift == 0 and fit > 0
+
+
 def plain_plan(g: _Geometry, hdr: dict[str, int], cols: dict[int, str]) -> tuple | None:
     """How a plain indicator row is read under a header: (first value column, width, name
     column, ((slot, column), ...) for target/actual/weight/score/deviation); None when the header
     has columns a plain row does not have (split targets, extra or review columns, a field over
     several columns, labels right of the values, no target or 分值)."""
     name_col = hdr.get("name")
-    if name_col is None or name_col >= g.first or any(cols.get(c) not in (None, *_LABEL_FIELDS) for c in range(g.first)):
+    if name_col is None or name_col >= g.first:
         return None
+    for c in range(g.first):
+        f = cols.get(c)
+        if f is not None and f not in _LABEL_FIELDS:
+            return None
     value_cols: list[tuple[int, int]] = []
     for c in range(g.first, g.last + 1):
-        slot = _PLAIN_SLOTS.get(cols.get(c))
+        slot = _PLAIN_SLOTS.get(cols.get(c) or "")
         if slot is None or any(s == slot for s, _ in value_cols):
             return None
         value_cols.append((slot, c))
@@ -433,7 +482,7 @@ def plain_cells(texts: list[str], clean: list[str], plan: tuple) -> tuple[list[t
     return labels, j, name_text
 
 
-def plain_indicator_of(l1: Text | None, l2: Text | None, name_text: str, name_loc: Loc, clean: list[str],
+def plain_indicator_of(l1: Text | None, l2: Text | None, name_text: str, name_loc: Loc | None, clean: list[str],
                        value_cols: tuple, row_loc: Loc, loc) -> Indicator:
     """The indicator of a plain row under its current 一级/二级; a field with no cell on the row
     is empty text located at the row. `loc(j)` is the location of cell j."""
@@ -754,7 +803,7 @@ class _FormBuilder:
         if any(f is None for f in matched) or any(taxonomy.classify(t) for _, t in texts):
             return False
         cells = row.cells  # the spans of merged header cells
-        found = [(i, cells[i], f) for (i, _), f in zip(texts, matched)]
+        found = [(i, cells[i], f) for (i, _), f in zip(texts, matched) if f is not None]  # none is None
         for i, c, f in found:
             if f not in ("ignore",) and not f.startswith("extra:"):
                 self.ind_hdr[f] = i
@@ -781,7 +830,7 @@ class _FormBuilder:
     def _place(self, row: Row, shift: int, clean: list[str] | None = None):
         """The row's cells by meaning: values per field, extra columns, and the cells left of the
         value columns (labels and the name), as (cell index, text)."""
-        values: dict[str, tuple[str, Loc]] = {}
+        values: dict[str, tuple[str, Loc | None]] = {}
         extras: dict[str, str] = {}
         left: list[tuple[int, str]] = []
         cols = self.ind_cols
@@ -866,7 +915,8 @@ class _FormBuilder:
             self._subtotal_row(row, labels, wgt, scr)
             return
         explicit = self._apply_labels(row, labels)
-        name_text, name_loc = ("", row.loc)
+        name_text = ""
+        name_loc: Loc | None = row.loc
         if names:
             j, name_text = names[-1]
             name_loc = row.cell_loc(j)
@@ -923,8 +973,7 @@ class _FormBuilder:
         joined = "".join(clean)
         if ("一" in joined and _is_indicator_header(clean)) or "主管部门" in joined or "实施单位" in joined:
             return False
-        shift, fit = row_fit(self._geometry(), texts)
-        if shift or fit <= 0:
+        if not fits_as_printed(self._geometry(), texts):
             return False
         return self._plain_row(row, clean, dispatched=True)
 
@@ -1172,8 +1221,9 @@ class _FormBuilder:
             scores = [i.score.value for i in f.indicators]
             weights = [i.weight.value for i in f.indicators]
             if all(s is not None for s in scores) and f.funds.total.score.value is not None:
-                total_score = f.funds.total.score.value + sum(scores)  # type: ignore[arg-type]
-                total_weight = (f.funds.total.weight.value or 0) + sum(w for w in weights if w is not None)
+                total_score = f.funds.total.score.value + sum([s for s in scores if s is not None], Decimal(0))
+                total_weight = (f.funds.total.weight.value or Decimal(0)) + sum(
+                    [w for w in weights if w is not None], Decimal(0))
                 f.total = Total(
                     weight=Amount(text=str(total_weight), value=total_weight),
                     score=Amount(text=str(round2(total_score).normalize()), value=total_score),
@@ -1222,8 +1272,8 @@ def _children_of(inds: list[Indicator], k: int) -> int:
         # 1、 followed by 2、 is a numbered list of siblings
         if style is None or style == "star" or _numbering(inds[k + 1].name.text) == style:
             return 0
-    total = 0
-    scores = 0
+    total = Decimal(0)
+    scores = Decimal(0)
     for j in range(k + 1, len(inds)):
         child = inds[j]
         if child.weight.value is None or child.level1.text != parent.level1.text:

@@ -34,6 +34,7 @@ from .recognize import (
     _numbering,
     _text_header_map,
     clean_text,
+    fits_as_printed,
     indicator_geometry,
     label_value,
     plain_cells,
@@ -42,7 +43,6 @@ from .recognize import (
     read_funds_row,
     read_goal_row,
     read_total,
-    row_fit,
 )
 
 _HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = range(5)
@@ -197,8 +197,8 @@ def _read(text: str, name: str) -> list[Form]:
         if label.startswith("项目资金") or ("年初预算" in joined and "执行" in joined):
             if section != _HEADER or not label.startswith("项目资金"):
                 raise _NotPlain
-            found, _ = _text_header_map(tuple(cells), _FUNDS_HEADERS, False)
-            st.funds_hdr = tuple(found.items())
+            funds_map, _ = _text_header_map(tuple(cells), _FUNDS_HEADERS, False)
+            st.funds_hdr = tuple(funds_map.items())
             st.saw_funds_header = True
             st.section = _FUNDS
             if "万元" in joined:
@@ -241,10 +241,12 @@ def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int
     """One indicator row, as `_FormBuilder._indicator_row` reads a row that fits its header as
     printed (`plain_cells`), with its labels as `_apply_labels` takes them when it has nothing to
     repair."""
-    shift, fit = row_fit(st.geom, cells)
-    if shift or fit <= 0:
+    geom, plan = st.geom, st.plan
+    if geom is None or plan is None:  # set with the header, before any indicator row
         raise _NotPlain
-    found = plain_cells(cells, clean, st.plan)
+    if not fits_as_printed(geom, cells):
+        raise _NotPlain
+    found = plain_cells(cells, clean, plan)
     if found is None:
         raise _NotPlain
     labels, j, name_text = found
@@ -278,6 +280,6 @@ def _indicator(st: _Plain, cells: list[str], clean: list[str], name: str, n: int
     if st.l1 is None:
         raise _NotPlain
     st.rows_seen += 1
-    inds.append(plain_indicator_of(st.l1, st.l2, name_text, Loc(name, n, j + 1), clean, st.plan[3], Loc(name, n),
+    inds.append(plain_indicator_of(st.l1, st.l2, name_text, Loc(name, n, j + 1), clean, plan[3], Loc(name, n),
                                    lambda c: Loc(name, n, c + 1)))
     st.explicit.append(l1 is not None or l2 is not None)

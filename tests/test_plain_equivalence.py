@@ -157,3 +157,33 @@ def test_a_text_without_a_form_says_so(tmp_path):
     forms, errors = read_forms(p)
     assert forms == [] and len(errors) == 1
     assert "没有找到自评表" in errors[0].message
+
+
+_CELLS = LABELS + ["", " ", "15", "5", "4.89", "100%", ">=90%", "≤5毫秒", "19批", "合规", "基本合规", "提升",
+                   "设备验收完成率", "0.5", "—", "10分", "-3", "=0%", " 12 ", "偏差原因分析：受疫情影响"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(st.sampled_from(_CELLS), min_size=0, max_size=11),
+       cols=st.tuples(*(st.one_of(st.none(), st.integers(0, 9)) for _ in range(4))), last=st.integers(0, 10))
+def test_fits_as_printed_is_what_row_fit_says(cells, cols, last):
+    """The shortcut of `fits_as_printed` (four value cells settle most rows) answers exactly as
+    `row_fit` does: shift 0 with a fit above 0."""
+    from jixiao.recognize import _Geometry, fits_as_printed, row_fit
+
+    weight, score, target, actual = cols
+    g = _Geometry(0, last, weight, score, target, actual)
+    shift, fit = row_fit(g, cells)
+    assert fits_as_printed(g, cells) == (shift == 0 and fit > 0)
+
+
+def test_fits_as_printed_takes_its_shortcut_on_plain_rows():
+    """The shortcut is taken (row_fit is not asked) for a row with numbers under 分值/得分 and a
+    quantity under 年度指标值: the rows it exists for. (row_fit always asks the cached `_fit`.)"""
+    import jixiao.recognize as recognize
+
+    g = recognize._Geometry(3, 7, 5, 6, 3, 4)
+    row = ["", "", "设备验收完成率", "=100%", "100%", "15", "15", ""]
+    before = recognize._fit.cache_info().hits + recognize._fit.cache_info().misses
+    assert recognize.fits_as_printed(g, row)
+    assert recognize._fit.cache_info().hits + recognize._fit.cache_info().misses == before
