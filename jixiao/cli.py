@@ -7,6 +7,8 @@ import importlib
 
 import click
 
+from ._native import describe
+
 # command name → "module:function"; the module owns the command's options and help text.
 COMMANDS: dict[str, str] = {
     "parse": "jixiao.cli_parse:parse",
@@ -48,7 +50,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao")
+@click.version_option(package_name="jixiao", message=f"%(prog)s %(version)s（{describe()}）")
 def main() -> None:
     """jixiao（绩效）：读取、重新评分并检查财政项目支出绩效自评表。"""
 

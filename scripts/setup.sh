@@ -5,6 +5,7 @@
 #   - Chromium + ChromeDriver: the browser tests (Playwright drives Debian's Chromium)
 #   - LibreOffice Calc/Writer: PDF round trips and recalculating exported workbooks
 #   - Noto CJK fonts: Chinese text in PDFs LibreOffice makes and in screenshots
+#   - gcc (a fresh machine has it): the reader's modules are compiled with mypyc on install
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc libreoffice-writer)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)  # pip install compiles the reader with mypyc (setup.py)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
