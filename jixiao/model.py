@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-# The classes made by the million (a cell's value and its place: Loc, Text, Amount, Rate,
-# Measure, Indicator) write their __init__ out instead of letting @dataclass generate it
+# The classes made per cell, row and form (a value and its place: Loc, Text, Amount, Rate,
+# Measure; Indicator, FundsRow, Form and its parts) write their __init__ out instead of letting @dataclass generate it
 # (init=False): the same code in CPython, and a compiled constructor when the reader is built
 # with mypyc (docs/architecture.md, "Compiled modules"), where a generated one stays interpreted.
 
@@ -134,7 +134,7 @@ class Measure:
         self.loc = loc
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class FundsRow:
     """One row of the 项目资金 block: 年度资金总额 or one of its 其中 rows."""
 
@@ -147,17 +147,37 @@ class FundsRow:
     score: Amount = field(default_factory=Amount)  # 得分
     loc: Loc | None = None
 
+    def __init__(self, label: str = "", initial_budget: Amount | None = None, annual_budget: Amount | None = None,
+                 executed: Amount | None = None, weight: Amount | None = None, rate: Rate | None = None,
+                 score: Amount | None = None, loc: Loc | None = None) -> None:
+        self.label = label
+        self.initial_budget = Amount() if initial_budget is None else initial_budget
+        self.annual_budget = Amount() if annual_budget is None else annual_budget
+        self.executed = Amount() if executed is None else executed
+        self.weight = Amount() if weight is None else weight
+        self.rate = Rate() if rate is None else rate
+        self.score = Amount() if score is None else score
+        self.loc = loc
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Funds:
     total: FundsRow = field(default_factory=FundsRow)  # 年度资金总额
     rows: list[FundsRow] = field(default_factory=list)  # 其中：当年财政拨款 / 上年结转资金 / 其他资金
 
+    def __init__(self, total: FundsRow | None = None, rows: list[FundsRow] | None = None) -> None:
+        self.total = FundsRow() if total is None else total
+        self.rows = [] if rows is None else rows
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Goals:
     planned: Text = field(default_factory=Text)  # 预算目标 / 预期目标
     achieved: Text = field(default_factory=Text)  # 实际完成情况
+
+    def __init__(self, planned: Text | None = None, achieved: Text | None = None) -> None:
+        self.planned = Text() if planned is None else planned
+        self.achieved = Text() if achieved is None else achieved
 
 
 @dataclass(slots=True, init=False)
@@ -186,12 +206,19 @@ class Indicator:
         self.loc = loc
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Total:
     weight: Amount = field(default_factory=Amount)
     score: Amount = field(default_factory=Amount)
     inferred: bool = False  # True when the 总分 row was missing and the reader summed the scores
     loc: Loc | None = None
+
+    def __init__(self, weight: Amount | None = None, score: Amount | None = None, inferred: bool = False,
+                 loc: Loc | None = None) -> None:
+        self.weight = Amount() if weight is None else weight
+        self.score = Amount() if score is None else score
+        self.inferred = inferred
+        self.loc = loc
 
 
 @dataclass(slots=True)
@@ -206,7 +233,7 @@ class Repair:
         return {"kind": self.kind, "message": self.message, "locs": [loc.to_dict() for loc in self.locs]}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Form:
     title: str = "财政项目支出绩效自评表"
     year: int | None = None
@@ -221,6 +248,25 @@ class Form:
     repairs: list[Repair] = field(default_factory=list)
     source: Loc | None = None  # file and first line of the form
     extra: dict = field(default_factory=dict)  # columns a reader found but the model does not need
+
+    def __init__(self, title: str = "财政项目支出绩效自评表", year: int | None = None, project: Text | None = None,
+                 department: Text | None = None, unit: Text | None = None, amount_unit: str = "元",
+                 funds: Funds | None = None, goals: Goals | None = None, indicators: list[Indicator] | None = None,
+                 total: Total | None = None, repairs: list[Repair] | None = None, source: Loc | None = None,
+                 extra: dict | None = None) -> None:
+        self.title = title
+        self.year = year
+        self.project = Text() if project is None else project
+        self.department = Text() if department is None else department
+        self.unit = Text() if unit is None else unit
+        self.amount_unit = amount_unit
+        self.funds = Funds() if funds is None else funds
+        self.goals = Goals() if goals is None else goals
+        self.indicators = [] if indicators is None else indicators
+        self.total = Total() if total is None else total
+        self.repairs = [] if repairs is None else repairs
+        self.source = source
+        self.extra = {} if extra is None else extra
 
     @property
     def label(self) -> str:

@@ -55,7 +55,7 @@ def _where(grids: list[Grid], kind: str) -> str:
 
 
 def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
-    p = Path(path)
+    p = path if isinstance(path, Path) else Path(path)
     name = str(path)
     try:
         try:
@@ -80,7 +80,9 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     # the commonest input, read from the handle already open: one open per file;
                     # a file in the standard layout is read line by line (recognize_plain), any
                     # other by the general recogniser
-                    text = decode(head + read_rest(fh, name), name)
+                    # a short first read was the whole file (a buffered read stops short only at
+                    # its end): no size check and no second read to make
+                    text = decode(head if len(head) < 8192 else head + read_rest(fh, name), name)
                     plain = read_plain(text, name)
                     if plain is None:
                         grids = [grid_from_text(text, name)]
