@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -206,3 +207,12 @@ def indicator_facts(form) -> list[tuple]:
          i.deviation.text)
         for i in form.indicators
     ]
+
+
+def rewrite(src: Path, dst: Path, part: str, change) -> Path:
+    """A copy of a zip-based office file with one part changed (`change(bytes) -> bytes`)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info.filename, change(data) if info.filename == part else data)
+    return dst

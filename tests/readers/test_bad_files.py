@@ -44,15 +44,6 @@ def good_docx(tmp_path) -> Path:
     return path
 
 
-def _rewrite(src: Path, dst: Path, part: str, change) -> Path:
-    """A copy of a zip-based office file with one part changed."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            zout.writestr(info.filename, change(data) if info.filename == part else data)
-    return dst
-
-
 # -- corrupt ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("ending", ["xlsx", "docx"])
 def test_a_file_cut_short(tmp_path, good_xlsx, good_docx, ending):
@@ -65,7 +56,7 @@ def test_a_file_cut_short(tmp_path, good_xlsx, good_docx, ending):
 @pytest.mark.parametrize("ending,part", [("xlsx", "xl/workbook.xml"), ("docx", "word/document.xml")])
 def test_a_part_that_is_not_xml(tmp_path, good_xlsx, good_docx, ending, part):
     good = good_xlsx if ending == "xlsx" else good_docx
-    path = _rewrite(good, tmp_path / f"broken.{ending}", part, lambda data: b"<not xml" + data[:50])
+    path = build.rewrite(good, tmp_path / f"broken.{ending}", part, lambda data: b"<not xml" + data[:50])
     assert "已损坏" in one_error(path)
 
 
@@ -148,13 +139,13 @@ def test_xml_with_an_external_entity(tmp_path, good_xlsx, good_docx, ending, par
         body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
         return XXE + body
 
-    path = _rewrite(good, tmp_path / f"xxe.{ending}", part, add_doctype)
+    path = build.rewrite(good, tmp_path / f"xxe.{ending}", part, add_doctype)
     message = one_error(path)
     assert "实体声明" in message and part in message
 
 
 def test_a_doctype_hidden_behind_a_comment(tmp_path, good_docx):
-    path = _rewrite(good_docx, tmp_path / "xxe.docx", "word/document.xml",
+    path = build.rewrite(good_docx, tmp_path / "xxe.docx", "word/document.xml",
                     lambda data: b"<?xml version='1.0'?><!-- " + b"x" * 5000 + b" -->" + XXE[22:] + data.split(b"?>", 1)[1])
     assert "实体声明" in one_error(path)
 
