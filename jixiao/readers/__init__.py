@@ -19,7 +19,7 @@ from ..grid import Grid
 from ..model import Form, Loc, Repair
 from ..recognize import recognize
 from ..recognize_plain import read_plain
-from .sniff import ENDINGS, NAMES, TEXT_FORMATS, refuse, sniff_head
+from .sniff import ENDINGS, HEAD_BYTES, NAMES, TEXT_FORMATS, refuse, sniff_head
 from .text import decode, grid_from_text, read_rest
 
 # format (what sniff finds) → "module:function" taking a Path and returning list[Grid];
@@ -71,7 +71,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             if suffix == ".json":
                 kind = "json"
             else:
-                head = fh.read(8192)
+                head = fh.read(HEAD_BYTES)
                 kind = sniff_head(head, p)
                 refused = refuse(kind, p)
                 if refused is not None:
@@ -82,7 +82,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     # other by the general recogniser
                     # a short first read was the whole file (a buffered read stops short only at
                     # its end): no size check and no second read to make
-                    text = decode(head if len(head) < 8192 else head + read_rest(fh, name), name)
+                    text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fh, name), name)
                     plain = read_plain(text, name)
                     if plain is None:
                         grids = [grid_from_text(text, name)]

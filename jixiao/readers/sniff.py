@@ -79,16 +79,19 @@ def _zip_kind(path: Path) -> str:
     return "zip"
 
 
+HEAD_BYTES = 8192  # how much of a file sniffing reads
+
+
 def sniff(path: Path) -> str:
     """The format of the file's content: one of NAMES' keys, or 'encrypted', 'badzip', 'zip',
     'ole', 'binary', 'empty'."""
     with path.open("rb") as fh:
-        head = fh.read(8192)
+        head = fh.read(HEAD_BYTES)
     return sniff_head(head, path)
 
 
 def sniff_head(head: bytes, path: Path) -> str:
-    """`sniff` given the file's first 8 KiB (a ZIP or OLE file is then opened by its path)."""
+    """`sniff` given the file's first HEAD_BYTES (a ZIP or OLE file is then opened by its path)."""
     if not head.strip():
         return "empty"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
