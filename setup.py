@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent
 # Keep in step with jixiao/_native.py COMPILED (a test checks): the modules of a text form's way
 # from lines to findings, by their names under jixiao. Not a package's __init__.py: compiled
 # separately, one imports its own package again, without end.
-COMPILED = ("model", "values", "taxonomy", "recognize", "recognize_plain", "score",
+COMPILED = ("memo", "model", "values", "taxonomy", "recognize", "recognize_plain", "score",
             "checks.registry", "checks.finding", "checks.funds", "checks.measures",
             "checks.reading", "checks.scores", "checks.texts", "checks.weights")
 BUILD_INFO = "_build_info.py"

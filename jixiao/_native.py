@@ -24,7 +24,7 @@ import warnings
 from pathlib import Path
 
 # Keep in step with setup.py COMPILED (a test checks): names under jixiao.
-COMPILED = ("model", "values", "taxonomy", "recognize", "recognize_plain", "score",
+COMPILED = ("memo", "model", "values", "taxonomy", "recognize", "recognize_plain", "score",
             "checks.registry", "checks.finding", "checks.funds", "checks.measures",
             "checks.reading", "checks.scores", "checks.texts", "checks.weights")
 _HERE = Path(__file__).resolve().parent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
 
 # The classes made per cell, row and form (a value and its place: Loc, Text, Amount, Rate,
 # Measure; Indicator, FundsRow, Form and its parts) write their __init__ out instead of letting @dataclass generate it
@@ -102,9 +103,9 @@ class Rate:
 
 
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).
-QUANT = "quant"  # [op] number [unit]
-QUAL = "qual"  # a word or sentence (健全, 提升, 与…实现共享)
-EMPTY = "empty"  # blank cell
+QUANT: Final = "quant"  # [op] number [unit]
+QUAL: Final = "qual"  # a word or sentence (健全, 提升, 与…实现共享)
+EMPTY: Final = "empty"  # blank cell
 
 
 @dataclass(slots=True, init=False)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from . import taxonomy
 from .errors import ReadError
@@ -35,19 +34,18 @@ from .model import (
     Text,
     Total,
 )
-from .values import amount, is_blank, measure, parse_decimal, parse_rate, round2
-from .values import clean_text as _clean_text
+from .memo import remember
+from .values import amount, clean_text, is_blank, measure, parse_decimal, parse_rate, round2
 
 # Cell texts repeat across rows and forms (labels, 100%, 10); the text helpers are pure, so
-# their results are cached: reading is dominated by them otherwise.
-clean_text = lru_cache(maxsize=16384)(_clean_text)
+# their results are kept in memo tables (jixiao.memo): reading is dominated by them otherwise.
 
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_TERMINAL = tuple("。．.!！?？;；")
+_YEAR_RE: Final = re.compile(r"((?:19|20)\d{2})\s*年")
+_TERMINAL: Final = tuple("。．.!！?？;；")
 
 # Header texts → field, for the indicator table (layouts.md: every spelling seen in published forms).
 # A header cell names the field whose spelling it starts with (or contains, when it is short).
-_IND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_IND_HEADERS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("level1", ("一级指标",)),
     ("level2", ("二级指标",)),
     ("name", ("三级指标", "指标名称", "绩效指标名称")),
@@ -62,7 +60,7 @@ _IND_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Columns some forms add that the model does not need: kept per indicator in Form.extra under
 # their canonical name. Matched before the fields above, because 指标值设置依据 starts like
 # 指标值, 上年完成值 ends like 完成值 and 得分系数 starts like 得分.
-_EXTRA_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_EXTRA_HEADERS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("指标值设置依据", ("指标值设置依据", "目标值设置依据", "设置依据", "指标值确定依据")),
     ("上年完成值", ("上年完成值", "上年实际完成值", "上年实际值", "上年指标值", "上年值")),
     ("指标赋分规则", ("指标赋分规则", "赋分规则", "评分规则", "评分标准", "计分方法")),
@@ -73,18 +71,18 @@ _EXTRA_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("序号", ("序号",)),
     ("备注", ("备注",)),
 )
-_EXACT_HEADERS = {"单位": "target_unit"}
+_EXACT_HEADERS: Final = {"单位": "target_unit"}
 # What a 指标性质 cell says, as the operator it puts before the target value.
-_TARGET_OPS = {"定性": "", "定量": "", "正向": ">=", "反向": "<=", "正向指标": ">=", "反向指标": "<=",
+_TARGET_OPS: Final = {"定性": "", "定量": "", "正向": ">=", "反向": "<=", "正向指标": ">=", "反向指标": "<=",
                "≥": "≥", "≤": "≤", "=": "=", "＝": "="}
 # Columns headed 复核… are notes jixiao's own export writes beside a form; they are not the form.
-IGNORED_PREFIX = "复核"
-_VALUE_FIELDS = ("target_op", "target", "target_unit", "actual", "weight", "score", "deviation")
-_LABEL_FIELDS = ("level1", "level2", "name")
-_PLAIN_SLOTS = {"target": 0, "actual": 1, "weight": 2, "score": 3, "deviation": 4}  # _FormBuilder._plain_row
-_HEADER_NOISE = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)）]")
+IGNORED_PREFIX: Final = "复核"
+_VALUE_FIELDS: Final = ("target_op", "target", "target_unit", "actual", "weight", "score", "deviation")
+_LABEL_FIELDS: Final = ("level1", "level2", "name")
+_PLAIN_SLOTS: Final = {"target": 0, "actual": 1, "weight": 2, "score": 3, "deviation": 4}  # _FormBuilder._plain_row
+_HEADER_NOISE: Final = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)）]")
 
-_FUNDS_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_FUNDS_HEADERS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("initial_budget", ("年初预算数", "年初预算")),
     ("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
     ("executed", ("全年执行数", "实际执行数", "执行数")),
@@ -92,21 +90,41 @@ _FUNDS_HEADERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rate", ("执行率",)),
     ("score", ("得分",)),
 )
-_FUNDS_SLOTS = {"initial_budget": 0, "annual_budget": 1, "executed": 2, "weight": 3, "rate": 4, "score": 5}
-_FUNDS_SUBROWS = (
+_FUNDS_SLOTS: Final = {"initial_budget": 0, "annual_budget": 1, "executed": 2, "weight": 3, "rate": 4, "score": 5}
+_FUNDS_SUBROWS: Final = (
     ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金"),
     ("上年结转资金", "上年结转"),
     ("其他资金", "单位资金", "其他"),
 )
-_QIZHONG = re.compile(r"^其中[:：]?")
-_WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")
-_OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
+_QIZHONG: Final = re.compile(r"^其中[:：]?")
+_WAN_YUAN: Final = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")
+_OTHER_LABELS: Final = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
+
+# memo tables (jixiao.memo) of the functions below, each of a cell's text or a row's pattern
+_MATCH_HEADER: Final[dict[tuple[str, int, bool], str | None]] = {}
+_TEXT_HEADER_MAP: Final[dict[tuple[tuple[str, ...], int, bool], tuple[dict[str, int], dict[int, str]]]] = {}
+_FUNDS_LABEL: Final[dict[str, str]] = {}
+_FUNDS_ROW_KIND: Final[dict[str, str | None]] = {}
+_MEASURE_PARTS: Final[dict[str, tuple[str, str, str, str, Decimal | None, str]]] = {}
+_SHIFT_KIND: Final[dict[str, int]] = {}
+_FIT: Final[dict[tuple, tuple[int, int]]] = {}
+_FUNDS_KIND: Final[dict[str, int]] = {}
+_FUNDS_FIT: Final[dict[tuple, int]] = {}
+_LEFT_LABEL: Final[dict[str, tuple | None]] = {}
+_NUMBERING: Final[dict[str, str | None]] = {}
+_CHILD_MARKED: Final[dict[str, bool]] = {}
 
 
-@lru_cache(maxsize=8192)
 def _match_header(text: str, table: tuple[tuple[str, tuple[str, ...]], ...], extras: bool = False) -> str | None:
     """The field a header cell names: a field of `table`, 'extra:<name>' for a known extra
     column (when `extras`), 'ignore' for jixiao's own review columns, or None."""
+    key = (text, id(table), extras)  # the tables are this module's constants
+    if key in _MATCH_HEADER:
+        return _MATCH_HEADER[key]
+    return remember(_MATCH_HEADER, key, _match_header_of(text, table, extras))
+
+
+def _match_header_of(text: str, table: tuple[tuple[str, tuple[str, ...]], ...], extras: bool) -> str | None:
     t = clean_text(text).replace(" ", "")
     if t.startswith(IGNORED_PREFIX):
         return "ignore"
@@ -134,10 +152,13 @@ def _header_map(row: Row, table, extras: bool = False) -> tuple[dict[str, int], 
     return _cells_header_map([(c.text, c.span[1]) for c in row.cells], table, extras)
 
 
-@lru_cache(maxsize=256)
 def _text_header_map(texts: tuple[str, ...], table, extras: bool) -> tuple[dict[str, int], dict[int, str]]:
     """_header_map of a text line (the caller copies the dicts: they are changed later)."""
-    return _cells_header_map([(t, 1) for t in texts], table, extras)
+    key = (texts, id(table), extras)
+    found = _TEXT_HEADER_MAP.get(key)
+    if found is None:
+        found = remember(_TEXT_HEADER_MAP, key, _cells_header_map([(t, 1) for t in texts], table, extras))
+    return found
 
 
 def _cells_header_map(cells: list[tuple[str, int]], table, extras: bool) -> tuple[dict[str, int], dict[int, str]]:
@@ -159,15 +180,22 @@ def _cells_header_map(cells: list[tuple[str, int]], table, extras: bool) -> tupl
     return found, cols
 
 
-@lru_cache(maxsize=4096)
 def _funds_label(label: str) -> str:
     """A funds row's label without spaces and without a leading 其中："""
-    return _QIZHONG.sub("", label.replace(" ", ""))
+    found = _FUNDS_LABEL.get(label)
+    if found is None:
+        found = remember(_FUNDS_LABEL, label, _QIZHONG.sub("", label.replace(" ", "")))
+    return found
 
 
-@lru_cache(maxsize=4096)
 def _funds_row_kind(label_ns: str) -> str | None:
     """'total' for 年度资金总额, 'sub' for a 其中 row, None for any other label."""
+    if label_ns in _FUNDS_ROW_KIND:
+        return _FUNDS_ROW_KIND[label_ns]
+    return remember(_FUNDS_ROW_KIND, label_ns, _funds_row_kind_of(label_ns))
+
+
+def _funds_row_kind_of(label_ns: str) -> str | None:
     if label_ns.startswith(("年度资金总额", "资金总额", "合计")):
         return "total"
     for group in _FUNDS_SUBROWS:
@@ -310,15 +338,16 @@ def _loc(row: Row, i: int | None = None) -> Loc | None:
     return row.loc
 
 
-@lru_cache(maxsize=16384)
 def _is_number(text: str) -> bool:
     return parse_decimal(text) is not None
 
 
-@lru_cache(maxsize=16384)
 def _measure_parts(text: str) -> tuple[str, str, str, str, Decimal | None, str]:
-    m = measure(text)
-    return m.text, m.norm, m.kind, m.op, m.number, m.unit
+    parts = _MEASURE_PARTS.get(text)
+    if parts is None:
+        m = measure(text)
+        parts = remember(_MEASURE_PARTS, text, (m.text, m.norm, m.kind, m.op, m.number, m.unit))
+    return parts
 
 
 def _measure(text: str, loc: Loc | None) -> Measure:
@@ -342,11 +371,20 @@ def _is_indicator_header(clean: list[str]) -> bool:
 
 
 # What _best_shift needs to know about a cell's text, as bits (computed once per distinct text).
-_K_TEXT, _K_NUMBER, _K_LABEL, _K_MEASURE = 1, 2, 4, 8
+_K_TEXT: Final = 1
+_K_NUMBER: Final = 2
+_K_LABEL: Final = 4
+_K_MEASURE: Final = 8
 
 
-@lru_cache(maxsize=16384)
 def _shift_kind(text: str) -> int:
+    kind = _SHIFT_KIND.get(text)
+    if kind is None:
+        kind = remember(_SHIFT_KIND, text, _shift_kind_of(text))
+    return kind
+
+
+def _shift_kind_of(text: str) -> int:
     t = text.strip()
     if not t:
         return 0
@@ -508,9 +546,16 @@ def plain_indicator_of(l1: Text | None, l2: Text | None, name_text: str, name_lo
     )
 
 
-@lru_cache(maxsize=4096)
 def _fit(g: _Geometry, kinds: tuple[int, ...]) -> tuple[int, int]:
     """_FormBuilder._best_shift for a row whose cells have these `_shift_kind`s."""
+    key = (g, kinds)
+    fit = _FIT.get(key)
+    if fit is None:
+        fit = remember(_FIT, key, _fit_of(g, kinds))
+    return fit
+
+
+def _fit_of(g: _Geometry, kinds: tuple[int, ...]) -> tuple[int, int]:
     n = len(kinds)
     filled = [j for j, k in enumerate(kinds) if k]
     best, best_score = 0, 0
@@ -551,11 +596,20 @@ def _fit(g: _Geometry, kinds: tuple[int, ...]) -> tuple[int, int]:
 
 
 # What _funds_fit needs to know about a cell's text, as bits.
-_F_TEXT, _F_NUMBER, _F_BLANK, _F_PERCENT = 1, 2, 4, 8
+_F_TEXT: Final = 1
+_F_NUMBER: Final = 2
+_F_BLANK: Final = 4
+_F_PERCENT: Final = 8
 
 
-@lru_cache(maxsize=16384)
 def _funds_kind(text: str) -> int:
+    kind = _FUNDS_KIND.get(text)
+    if kind is None:
+        kind = remember(_FUNDS_KIND, text, _funds_kind_of(text))
+    return kind
+
+
+def _funds_kind_of(text: str) -> int:
     t = text.strip()
     if not t:
         return 0
@@ -563,9 +617,16 @@ def _funds_kind(text: str) -> int:
             | (_F_PERCENT if "%" in t else 0))
 
 
-@lru_cache(maxsize=4096)
 def _funds_fit(hdr: tuple[tuple[str, int], ...], label_i: int, kinds: tuple[int, ...]) -> int:
     """The shift that fits a funds row (its cells' `_funds_kind`s) to the funds header best."""
+    key = (hdr, label_i, kinds)
+    shift = _FUNDS_FIT.get(key)
+    if shift is None:
+        shift = remember(_FUNDS_FIT, key, _funds_fit_of(hdr, label_i, kinds))
+    return shift
+
+
+def _funds_fit_of(hdr: tuple[tuple[str, int], ...], label_i: int, kinds: tuple[int, ...]) -> int:
     n = len(kinds)
     first_col = min(col for _, col in hdr)
     best, best_score = 0, None
@@ -589,11 +650,16 @@ def _funds_fit(hdr: tuple[tuple[str, int], ...], label_i: int, kinds: tuple[int,
     return best
 
 
-@lru_cache(maxsize=16384)
 def _left_label(text: str) -> tuple | None:
     """What a (cleaned, non-empty) cell left of an indicator row's values is: () for the block
     label 绩效指标 or a piece of it, (level, canonical, points) for a taxonomy label, None for a
     name. Once per distinct text: the same labels stand on every form."""
+    if text in _LEFT_LABEL:
+        return _LEFT_LABEL[text]
+    return remember(_LEFT_LABEL, text, _left_label_of(text))
+
+
+def _left_label_of(text: str) -> tuple | None:
     if text.replace(" ", "") in "绩效指标":
         return ()
     c = taxonomy.classify(text)
@@ -1239,23 +1305,30 @@ class _FormBuilder:
         return f
 
 
-_PARENT_MARKS = (("cn", re.compile(r"^[一二三四五六七八九十]+[、.．]")), ("num", re.compile(r"^\d+[、.．](?!\d)")),
+_PARENT_MARKS: Final = (("cn", re.compile(r"^[一二三四五六七八九十]+[、.．]")), ("num", re.compile(r"^\d+[、.．](?!\d)")),
                  ("star", re.compile(r"^[★☆]")))
-_CHILD_MARK = re.compile(r"^(?:其中|[（(]\d+[)）]|\d+\.\d+|[①-⑳]|[-—－]\s*)")
-_CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
+_CHILD_MARK: Final = re.compile(r"^(?:其中|[（(]\d+[)）]|\d+\.\d+|[①-⑳]|[-—－]\s*)")
+_CHILD_PREFIX: Final = re.compile(r"^其中[:：]?\s*")
 
 
-@lru_cache(maxsize=4096)
 def _numbering(name: str) -> str | None:
+    if name in _NUMBERING:
+        return _NUMBERING[name]
+    return remember(_NUMBERING, name, _numbering_of(name))
+
+
+def _numbering_of(name: str) -> str | None:
     for style, pattern in _PARENT_MARKS:
         if pattern.match(name):
             return style
     return None
 
 
-@lru_cache(maxsize=4096)
 def _child_marked(name: str) -> bool:
-    return bool(_CHILD_MARK.match(name))
+    marked = _CHILD_MARKED.get(name)
+    if marked is None:
+        marked = remember(_CHILD_MARKED, name, bool(_CHILD_MARK.match(name)))
+    return marked
 
 
 def _children_of(inds: list[Indicator], k: int) -> int:

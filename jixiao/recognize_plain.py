@@ -17,9 +17,10 @@ both ways and compares every form.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from typing import Final
 
 from . import taxonomy
+from .memo import remember
 from .model import Form, Loc, Text
 from .recognize import (
     _FUNDS_HEADERS,
@@ -33,7 +34,6 @@ from .recognize import (
     _match_header,
     _numbering,
     _text_header_map,
-    clean_text,
     fits_as_printed,
     indicator_geometry,
     label_value,
@@ -44,8 +44,16 @@ from .recognize import (
     read_goal_row,
     read_total,
 )
+from .values import clean_text
 
-_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = range(5)
+# the sections of a form, in order
+_HEADER: Final = 0
+_FUNDS: Final = 1
+_GOALS: Final = 2
+_INDICATORS: Final = 3
+_DONE: Final = 4
+
+_INDICATOR_HEADER: Final[dict[tuple[str, ...], tuple[dict[str, int], _Geometry, tuple]]] = {}  # jixiao.memo
 
 
 class _NotPlain(Exception):
@@ -88,11 +96,17 @@ class _Plain:
         return f
 
 
-@lru_cache(maxsize=256)
 def _indicator_header(cells: tuple[str, ...]) -> tuple[dict[str, int], _Geometry, tuple]:
     """An indicator header line's fields (field → column: read, never changed), geometry and
     plan (as `_FormBuilder` works them out); the same header line heads form after form.
-    _NotPlain (not cached) for a header the fast path leaves to the general recogniser."""
+    _NotPlain (not kept) for a header the fast path leaves to the general recogniser."""
+    header = _INDICATOR_HEADER.get(cells)
+    if header is None:
+        header = remember(_INDICATOR_HEADER, cells, _indicator_header_of(cells))
+    return header
+
+
+def _indicator_header_of(cells: tuple[str, ...]) -> tuple[dict[str, int], _Geometry, tuple]:
     found, cols = _text_header_map(cells, _IND_HEADERS, True)
     g = indicator_geometry(found, cols)
     plan = plain_plan(g, found, cols)

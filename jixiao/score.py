@@ -12,29 +12,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
 
+from .memo import remember
 from .model import EMPTY, QUAL, QUANT, Form, Indicator, Measure
 from .rules import RuleSet
-from .rules.model import Band, remember
+from .rules.model import Band
 from .values import fmt_decimal, measure
 
 # Achievement levels.
-MET, NOT_MET = "met", "not_met"  # quantitative
-ACHIEVED, PARTIAL, NOT_ACHIEVED = "achieved", "partial", "not_achieved"  # qualitative
-UNKNOWN, BLANK = "unknown", "blank"
+MET: Final = "met"  # quantitative
+NOT_MET: Final = "not_met"
+ACHIEVED: Final = "achieved"  # qualitative
+PARTIAL: Final = "partial"
+NOT_ACHIEVED: Final = "not_achieved"
+UNKNOWN: Final = "unknown"
+BLANK: Final = "blank"
 
-ACHIEVEMENT_NAMES = {
+ACHIEVEMENT_NAMES: Final = {
     MET: "达到", NOT_MET: "未达到", ACHIEVED: "达成", PARTIAL: "部分达成", NOT_ACHIEVED: "未达成",
     UNKNOWN: "无法判断", BLANK: "未填写",
 }
 
 # Directions of a quantitative target.
-POSITIVE, REVERSE, ZERO = "positive", "reverse", "zero"
+POSITIVE: Final = "positive"
+REVERSE: Final = "reverse"
+ZERO: Final = "zero"
 
-ZERO_DEC = Decimal(0)
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
-_Q4 = Decimal("0.0001")
+ZERO_DEC: Final = Decimal(0)
+ONE: Final = Decimal(1)
+HUNDRED: Final = Decimal(100)
+_Q4: Final = Decimal("0.0001")
 
 
 @dataclass(slots=True, init=False)
@@ -112,7 +120,7 @@ class Assessment:
         self.notes = [] if notes is None else notes
 
 
-_TRIM = re.compile(r"[\s。．.，,；;！!]+$")
+_TRIM: Final = re.compile(r"[\s。．.，,；;！!]+$")
 
 
 def norm_words(text: str) -> str:
@@ -217,7 +225,7 @@ def _stems(words: tuple[str, ...]) -> set[str]:
     return out
 
 
-_NUM_TEXT: dict[Decimal, str] = {}
+_NUM_TEXT: Final[dict[Decimal, str]] = {}
 
 
 def num_text(d: Decimal | None) -> str:
@@ -246,7 +254,6 @@ def _raw(d: Decimal) -> str:
     return num_text(d) if short == d else "≈" + num_text(short)
 
 
-_num = num_text
 
 
 def _round_name(ruleset: RuleSet) -> str:
@@ -301,7 +308,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         return
     if A < ZERO_DEC:
         ia.achievement = UNKNOWN
-        ia.reason = f"指标值 {_num(A)} 为负数，规则未规定如何计分"
+        ia.reason = f"指标值 {num_text(A)} 为负数，规则未规定如何计分"
         return
     ia.bound = bound = a.op in ("<=", ">=", "<", ">")
     if bound:
@@ -327,26 +334,26 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         return
     if ia.achievement == MET:
         ia.expected = w
-        ia.reason = f"已达到指标值，应得满分 {_num(w)}（超额完成不加分）"
+        ia.reason = f"已达到指标值，应得满分 {num_text(w)}（超额完成不加分）"
         return
     if ia.direction == POSITIVE and A == ZERO_DEC:
         ia.expected = ZERO_DEC
-        ia.reason = f"指标值为 {_num(A)}，实际 {_num(B)} 为负数，应得 0 分"
+        ia.reason = f"指标值为 {num_text(A)}，实际 {num_text(B)} 为负数，应得 0 分"
     elif ia.direction == POSITIVE:
         raw = ia.raw = B / A * w
         ia.expected = _clamp(ruleset.round(raw), w)
-        ia.reason = (f"实际 {a.text} 未达到指标值 {t.text}，应得 实际÷指标值×分值 = {_num(B)}÷{_num(A)}×{_num(w)} = "
-                     f"{_raw(raw)}，{_round_name(ruleset)}为 {_num(ia.expected)}")
+        ia.reason = (f"实际 {a.text} 未达到指标值 {t.text}，应得 实际÷指标值×分值 = "
+                     f"{num_text(B)}÷{num_text(A)}×{num_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {num_text(ia.expected)}")
     elif ia.direction == REVERSE and ruleset.reverse == "ratio":
         raw = ia.raw = A / B * w
         ia.expected = _clamp(ruleset.round(raw), w)
-        ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 指标值÷实际×分值 = {_num(A)}÷{_num(B)}×{_num(w)} = "
-                     f"{_raw(raw)}，{_round_name(ruleset)}为 {_num(ia.expected)}")
+        ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 指标值÷实际×分值 = "
+                     f"{num_text(A)}÷{num_text(B)}×{num_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {num_text(ia.expected)}")
     elif ia.direction == REVERSE:
         raw = ia.raw = (2 - B / A) * w
         ia.expected = _clamp(ruleset.round(raw), w)
-        ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 (2−实际÷指标值)×分值 = (2−{_num(B)}÷{_num(A)})×{_num(w)} = "
-                     f"{_raw(raw)}，取 {_num(ia.expected)}（不低于 0）")
+        ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 (2−实际÷指标值)×分值 = "
+                     f"(2−{num_text(B)}÷{num_text(A)})×{num_text(w)} = {_raw(raw)}，取 {num_text(ia.expected)}（不低于 0）")
     else:
         ia.expected = ZERO_DEC
         ia.reason = f"指标值 {t.text} 要求为 0，实际 {a.text} 不为 0，应得 0 分"
@@ -379,25 +386,25 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
     name = ACHIEVEMENT_NAMES[level]
     if ia.identical:
         ia.expected = w
-        ia.reason = f"实际完成值与指标值相同（{a.text}），应得满分 {_num(w)}"
+        ia.reason = f"实际完成值与指标值相同（{a.text}），应得满分 {num_text(w)}"
     elif s is None:
         if level == ACHIEVED:
             ia.expected = w
-            ia.reason = f"{name}，得分未填写，按满分 {_num(w)} 计"
+            ia.reason = f"{name}，得分未填写，按满分 {num_text(w)} 计"
         else:
             ia.reason = f"{name}，得分区间 {interval}，得分未填写，无法确定应得分"
     elif band.contains(s / w if w else ZERO_DEC):
         ia.expected = s
-        ia.reason = f"{name}，得分 {_num(s)} 在区间 {interval} 内，予以认可"
+        ia.reason = f"{name}，得分 {num_text(s)} 在区间 {interval} 内，予以认可"
     elif level == ACHIEVED and ruleset.achieved_rescore == "full":
         ia.expected = w
-        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取满分 {_num(w)}"
+        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取满分 {num_text(w)}"
     else:
         # The upper edge of [low, high) belongs to the next band: the nearest score inside is one
         # unit of the rule set's rounding below it.
         top = high if band.high >= 1 else high - Decimal(1).scaleb(-ruleset.decimals)
         ia.expected = low if s < low else top
-        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {_num(ia.expected)}"
+        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {num_text(ia.expected)}"
 
 
 def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
@@ -417,7 +424,7 @@ def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Deci
             pass
     band = ruleset.bands[level]
     low, high = ruleset.round(band.low * w), ruleset.round(band.high * w)
-    out = band, low, high, f"[{_num(low)}, {_num(high)}{']' if band.high >= 1 else ')'}"
+    out = band, low, high, f"[{num_text(low)}, {num_text(high)}{']' if band.high >= 1 else ')'}"
     if memo:
         remember(table, key, out)
     return out
@@ -457,7 +464,7 @@ def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     out.indicators = ias = [score_indicator(k, ind, ruleset) for k, ind in enumerate(form.indicators)]
     for ia in ias:
         if ia.expected is None and ia.rescored is not None:
-            out.notes.append(f"第{ia.index + 1}项指标“{form.indicators[ia.index].name.text}”无法重新评分，沿用填报得分 {_num(ia.rescored)}")
+            out.notes.append(f"第{ia.index + 1}项指标“{form.indicators[ia.index].name.text}”无法重新评分，沿用填报得分 {num_text(ia.rescored)}")
     out.self_total = form.total.score.value
     parts = [out.execution_score if out.execution_score is not None else fr.score.value]
     parts += [ia.rescored for ia in ias]

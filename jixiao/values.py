@@ -6,18 +6,19 @@ Everything numeric is `Decimal`; nothing here touches float.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Final
 
+from .memo import remember
 from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure, Rate
 
 # Cells that mean "nothing here" in the funds block.
-_BLANKS = {"", "—", "-", "--", "——", "/", "／", "无", "\\"}
+_BLANKS: Final = {"", "—", "-", "--", "——", "/", "／", "无", "\\"}
 
-_NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+_NUM_RE: Final = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 
 # Operator spellings, longest first so that '>=' wins over '>'.
-_OPS: list[tuple[str, str]] = [
+_OPS: Final[list[tuple[str, str]]] = [
     ("\\geqslant", ">="), ("\\leqslant", "<="), ("\\geq", ">="), ("\\leq", "<="),
     ("\\ge", ">="), ("\\le", "<="), ("\\gt", ">"), ("\\lt", "<"),
     (">=", ">="), ("<=", "<="), ("=>", ">="), ("=<", "<="),
@@ -29,23 +30,36 @@ _OPS: list[tuple[str, str]] = [
     ("大于", ">"), ("小于", "<"), ("高于", ">"), ("低于", "<"),
     ("＝", "="), ("═", "="), ("=", "="), (">", ">"), ("<", "<"),
 ]
-_OP_PREFIXES = sorted(_OPS, key=lambda p: -len(p[0]))
-_OP_FIRST = frozenset(spelled[0] for spelled, _ in _OPS)  # a text starting otherwise has no operator
+_OP_PREFIXES: Final = sorted(_OPS, key=lambda p: -len(p[0]))
+_OP_FIRST: Final = frozenset(spelled[0] for spelled, _ in _OPS)  # a text starting otherwise has no operator
 
 # Word forms of units that are spelled out.
-_UNIT_ALIASES = {"百分比": "%", "％": "%", "百分点": "%"}
+_UNIT_ALIASES: Final = {"百分比": "%", "％": "%", "百分点": "%"}
 
-_MEASURE_RE = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
+_MEASURE_RE: Final = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
 
-_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
-_SPACES = re.compile(r"\s+")
-_PHRASE_MARK = re.compile(r"[，。,；;、]")  # a unit never has these: '100%完成年度任务，…' is a sentence
+_WRAP_SPACE: Final = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+_SPACES: Final = re.compile(r"\s+")
+_PHRASE_MARK: Final = re.compile(r"[，。,；;、]")  # a unit never has these: '100%完成年度任务，…' is a sentence
 
-_LATEX_STRIP = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
+_LATEX_STRIP: Final = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
+
+# memo tables (jixiao.memo) of the functions below
+_CLEAN_TEXT: Final[dict[str, str]] = {}
+_PARSE_DECIMAL: Final[dict[str, Decimal | None]] = {}
+_PARSE_RATE: Final[dict[str, Decimal | None]] = {}
 
 
 def clean_text(text: str) -> str:
     """Trim a cell and fold the whitespace that line wrapping leaves inside Chinese text."""
+    # cell texts repeat across rows and forms (labels, 100%, 10): each distinct text once
+    cleaned = _CLEAN_TEXT.get(text)
+    if cleaned is None:
+        cleaned = remember(_CLEAN_TEXT, text, _clean_text(text))
+    return cleaned
+
+
+def _clean_text(text: str) -> str:
     text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
     if " " in text:
         # A space between two CJK characters (or CJK and punctuation) is wrap damage; keep
@@ -57,9 +71,14 @@ def clean_text(text: str) -> str:
 
 # parse_decimal and parse_rate are pure and their results (Decimal or None) immutable, and the
 # same cells recur in every form (10, 100%, 0, —): each distinct text is parsed once.
-@lru_cache(maxsize=16384)
 def parse_decimal(text: str) -> Decimal | None:
     """'446,048' → Decimal('446048'); '' / '—' → None; anything else non-numeric → None."""
+    if text in _PARSE_DECIMAL:
+        return _PARSE_DECIMAL[text]
+    return remember(_PARSE_DECIMAL, text, _parse_decimal(text))
+
+
+def _parse_decimal(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "")
     if t in _BLANKS:
         return None
@@ -80,9 +99,14 @@ def amount(text: str, loc: Loc | None = None) -> Amount:
     return Amount(t, parse_decimal(t), loc)
 
 
-@lru_cache(maxsize=16384)
 def parse_rate(text: str) -> Decimal | None:
     """'99.99%' → 99.99; '0.9999' → 99.99 (a fraction); '=100%' → 100."""
+    if text in _PARSE_RATE:
+        return _PARSE_RATE[text]
+    return remember(_PARSE_RATE, text, _parse_rate(text))
+
+
+def _parse_rate(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "").lstrip("=＝")
     if t in _BLANKS:
         return None

@@ -179,11 +179,15 @@ def test_fits_as_printed_is_what_row_fit_says(cells, cols, last):
 
 def test_fits_as_printed_takes_its_shortcut_on_plain_rows():
     """The shortcut is taken (row_fit is not asked) for a row with numbers under 分值/得分 and a
-    quantity under 年度指标值: the rows it exists for. (row_fit always asks the cached `_fit`.)"""
+    quantity under 年度指标值: the rows it exists for. (row_fit always keeps its pattern's fit in
+    the memo table `_FIT`.)"""
     import jixiao.recognize as recognize
 
     g = recognize._Geometry(3, 7, 5, 6, 3, 4)
     row = ["", "", "设备验收完成率", "=100%", "100%", "15", "15", ""]
-    before = recognize._fit.cache_info().hits + recognize._fit.cache_info().misses
+    recognize._FIT.clear()
+    recognize.row_fit(g, ["", "", "设备验收完成率", "=100%", "100%", "15", "15", "原因"])
+    assert len(recognize._FIT) == 1  # the table is the one row_fit uses
+    recognize._FIT.clear()
     assert recognize.fits_as_printed(g, row)
-    assert recognize._fit.cache_info().hits + recognize._fit.cache_info().misses == before
+    assert not recognize._FIT

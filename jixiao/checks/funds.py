@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
+from typing import Final
 
 from ..score import num_text as n
 from .finding import Finding
 from .registry import Context, check
 
-COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+COLUMNS: Final = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
 
-_ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
-_TOLERANCE = Decimal("0.005")  # F004 when the rule set gives none
-_Q4 = Decimal("0.0001")
+_ZERO: Final = Decimal(0)
+_HUNDRED: Final = Decimal(100)
+_TOLERANCE: Final = Decimal("0.005")  # F004 when the rule set gives none
+_Q4: Final = Decimal("0.0001")
 
 
 @check("F001")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
 from ..score import BLANK, POSITIVE, UNKNOWN, reread
 from ..score import num_text as n
 from .finding import Finding
 from .registry import Context, check
 
-OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
+OP_SIGNS: Final = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
 
-_ZERO = Decimal(0)
-_RATIO = Decimal("1.3")  # V003 when the rule set gives none
+_ZERO: Final = Decimal(0)
+_RATIO: Final = Decimal("1.3")  # V003 when the rule set gives none
 
 
 @check("V001")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Final
 from collections.abc import Iterator
 
 from ..errors import ReadError

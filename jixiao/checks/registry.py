@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Final
 
 from ..model import Form, Loc
 from ..rules import RuleSet
@@ -77,7 +78,7 @@ class Context:
 
 
 CheckFn = Callable[[Context], Iterator[Finding]]
-CHECKS: dict[str, CheckFn] = {}
+CHECKS: Final[dict[str, CheckFn]] = {}
 
 
 def check(rule: str) -> Callable[[CheckFn], CheckFn]:

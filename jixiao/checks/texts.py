@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
+from ..memo import remember
 from ..model import Form
 from .finding import Finding
 from .registry import Context, check
 
-_NOISE = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
+_NOISE: Final = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
 
 
-@lru_cache(maxsize=4096)  # a pure function of the text; the same explanations recur across forms
+_DEVIATION_KEY: Final[dict[str, str]] = {}  # jixiao.memo: the same explanations recur across forms
+
+
 def deviation_key(text: str) -> str:
     """The 偏差原因 text as compared: spaces and punctuation do not make two texts different."""
-    return _NOISE.sub("", text)
+    key = _DEVIATION_KEY.get(text)
+    if key is None:
+        key = remember(_DEVIATION_KEY, text, _NOISE.sub("", text))
+    return key
 
 
 def _quote(text: str, limit: int = 30) -> str:

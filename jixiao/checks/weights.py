@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Final
 
-from ..rules.model import remember
+from ..memo import remember
 from ..score import num_text as n
 from .finding import Finding
 from .registry import Context, add_up, check
 
-_ZERO = Decimal(0)
+_ZERO: Final = Decimal(0)
 
 
 def _level1s(ctx: Context) -> list[str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Any
 
+from ..memo import remember
 from ..taxonomy import strip_label
 
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -34,15 +35,6 @@ class CheckConfig:
 
 _DEFAULT_CHECK = CheckConfig()
 
-MEMO_SIZE = 4096  # entries of one memo table of a rule set before it starts again empty
-
-
-def remember(table: dict, key: Any, value: Any) -> Any:
-    """Keep `value` under `key` in a memo table of at most MEMO_SIZE entries; return it."""
-    if len(table) >= MEMO_SIZE:
-        table.clear()  # bounded: ever new texts cannot grow a table without end
-    table[key] = value
-    return value
 
 
 @dataclass(frozen=True, slots=True)
