@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Final
 from collections.abc import Iterator
 
 from ..errors import ReadError
