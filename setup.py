@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent
 # separately, one imports its own package again, without end.
 COMPILED = ("memo", "model", "values", "taxonomy", "recognize", "recognize_plain", "score",
             "checks.registry", "checks.finding", "checks.funds", "checks.measures",
-            "checks.reading", "checks.scores", "checks.texts", "checks.weights")
+            "checks.reading", "checks.scores", "checks.texts", "checks.weights", "rules.model")
 BUILD_INFO = "_build_info.py"
 
 

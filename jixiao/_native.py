@@ -26,7 +26,7 @@ from pathlib import Path
 # Keep in step with setup.py COMPILED (a test checks): names under jixiao.
 COMPILED = ("memo", "model", "values", "taxonomy", "recognize", "recognize_plain", "score",
             "checks.registry", "checks.finding", "checks.funds", "checks.measures",
-            "checks.reading", "checks.scores", "checks.texts", "checks.weights")
+            "checks.reading", "checks.scores", "checks.texts", "checks.weights", "rules.model")
 _HERE = Path(__file__).resolve().parent
 
 # What choose() found: whether the compiled modules are in use, and why not when they are not.

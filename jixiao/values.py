@@ -82,6 +82,9 @@ def _parse_decimal(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "")
     if t in _BLANKS:
         return None
+    whole, dot, fraction = t.partition(".")
+    if whole.isdecimal() and (not dot or fraction.isdecimal()):
+        return Decimal(t)  # 15, 446048, 99.99: what _NUM_RE accepts (its \d is isdecimal), without it
     if not _NUM_RE.match(t):
         return None
     try:
@@ -134,7 +137,7 @@ def normalise_ops(text: str) -> str:
     t = text.strip()
     if "$" in t or "\\" in t:
         t = t.replace("$", "").replace("\\%", "%")
-        t = _LATEX_STRIP.sub(lambda m: m.group(1) or "", t).strip()
+        t = _LATEX_STRIP.sub(_latex_kept, t).strip()
     if t[:1] not in _OP_FIRST:
         return t
     for spelled, ascii_op in _OP_PREFIXES:
@@ -147,6 +150,30 @@ def normalise_ops(text: str) -> str:
                 return ascii_op + (compact if _MEASURE_RE.match(compact) else rest)
             return t
     return t
+
+
+def _latex_kept(m: re.Match[str]) -> str:
+    """What stays of a LaTeX command _LATEX_STRIP matched: the text of \\text{…}, nothing else."""
+    return m.group(1) or ""
+
+
+def _number_end(s: str) -> int:
+    """Where the number at the start of `s` ends, as `_MEASURE_RE` reads it, for the texts it
+    reads most (digits, then at most one '.' and digits: 95, 99.5%, 3次); -1 for any other text,
+    which the regex then reads (a sign, thousands commas, a leading '.', a line break)."""
+    n = len(s)
+    i = 0
+    while i < n and s[i].isdecimal():
+        i += 1
+    if i == 0 or "\n" in s:
+        return -1
+    if i < n and s[i] == "." and i + 1 < n and s[i + 1].isdecimal():
+        i += 2
+        while i < n and s[i].isdecimal():
+            i += 1
+    if i < n and s[i] in ",.":
+        return -1  # 1,234 or 1.2.3: the regex's own reading
+    return i
 
 
 def measure(text: str, loc: Loc | None = None) -> Measure:
@@ -162,12 +189,18 @@ def measure(text: str, loc: Loc | None = None) -> Measure:
             op, body = ascii_op, body[len(ascii_op):]
             break
     body_ns = body.replace(" ", "")
-    m = _MEASURE_RE.match(body_ns)
-    if m:
-        unit = m.group("unit").strip()
+    end = _number_end(body_ns)
+    if end > 0:
+        num_text: str | None = body_ns[:end]
+        unit = body_ns[end:]
+    else:
+        m = _MEASURE_RE.match(body_ns)
+        num_text, unit = (m.group("num"), m.group("unit")) if m else (None, "")
+    if num_text is not None:
+        unit = unit.strip()
         unit = _UNIT_ALIASES.get(unit, unit)
         try:
-            number = Decimal(m.group("num").replace(",", ""))
+            number: Decimal | None = Decimal(num_text.replace(",", ""))
         except InvalidOperation:  # pragma: no cover
             number = None
         # A number followed by a long phrase ('100%完成年度任务') is qualitative text, not a unit.

@@ -153,3 +153,27 @@ def test_a_rule_set_from_text():
     with pytest.raises(RuleSetError) as e:
         loads_ruleset('extends = "cn-2020"\n[weights]\nfunds = "x"\n', name="数据库中的规则集")
     assert e.value.loc.file == "数据库中的规则集" and e.value.loc.line == 3
+
+
+@pytest.mark.parametrize("rid", ["cn-2020", "cn-2021-central"])
+def test_a_rule_set_pickles_and_copies(rid, seed_path):
+    """Frozen rule-set values survive pickle and copy (the compiled build restores them through
+    their constructors), equal to the original and scoring alike, with their caches empty."""
+    import copy
+    import pickle
+
+    from jixiao.readers import read_forms
+    from jixiao.score import score_form
+
+    rs = load_ruleset(rid)
+    forms = read_forms(seed_path)[0]
+    before = [score_form(f, rs).rescored_total for f in forms]  # fills the caches
+    assert rs.memo
+    for again in (pickle.loads(pickle.dumps(rs)), copy.deepcopy(rs), copy.copy(rs)):
+        assert again == rs and again is not rs
+        assert again.memo == {} or again.memo is rs.memo  # copy.copy may share; nothing stale is kept
+        assert again.round(Decimal("1.005")) == rs.round(Decimal("1.005"))
+        assert [score_form(f, again).rescored_total for f in forms] == before
+    band = rs.bands["partial"]
+    assert pickle.loads(pickle.dumps(band)) == band
+    assert pickle.loads(pickle.dumps(rs.check("V001"))) == rs.check("V001")

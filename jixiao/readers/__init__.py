@@ -9,6 +9,7 @@ not be read. It never raises for bad input: a broken file becomes a `ReadError` 
 from __future__ import annotations
 
 import importlib
+import os
 import zipfile
 import zlib
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..model import Form, Loc, Repair
 from ..recognize import recognize
 from ..recognize_plain import read_plain
 from .sniff import ENDINGS, HEAD_BYTES, NAMES, TEXT_FORMATS, refuse, sniff_head
-from .text import decode, grid_from_text, read_rest
+from .text import OPEN_FLAGS, decode, grid_from_text, read_head, read_rest
 
 # format (what sniff finds) → "module:function" taking a Path and returning list[Grid];
 # imported on first use so that reading a text file does not load openpyxl or pdfminer.
@@ -54,24 +55,28 @@ def _where(grids: list[Grid], kind: str) -> str:
     return ""
 
 
+def _not_a_file(name: str) -> ReadError:
+    return ReadError("这是一个目录，不是文件", Loc(file=name))
+
+
 def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
     p = path if isinstance(path, Path) else Path(path)
     name = str(path)
     try:
         try:
-            fh = open(p, "rb")
+            fd = os.open(p, OPEN_FLAGS)
         except FileNotFoundError:
             return [], [ReadError("文件不存在", Loc(file=name))]
         except IsADirectoryError:
-            return [], [ReadError("这是一个目录，不是文件", Loc(file=name))]
+            return [], [_not_a_file(name)]
         suffix = p.suffix.lower()
         grids: list[Grid] | None = None
         plain: list[Form] | None = None
-        with fh:
+        try:
             if suffix == ".json":
                 kind = "json"
             else:
-                head = fh.read(HEAD_BYTES)
+                head = read_head(fd, HEAD_BYTES)  # POSIX opens a directory; reading it fails (below)
                 kind = sniff_head(head, p)
                 refused = refuse(kind, p)
                 if refused is not None:
@@ -80,12 +85,14 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     # the commonest input, read from the handle already open: one open per file;
                     # a file in the standard layout is read line by line (recognize_plain), any
                     # other by the general recogniser
-                    # a short first read was the whole file (a buffered read stops short only at
-                    # its end): no size check and no second read to make
-                    text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fh, name), name)
+                    # a short first read was the whole file (read_head stops short only at its
+                    # end): no size check and no second read to make
+                    text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fd, name), name)
                     plain = read_plain(text, name)
                     if plain is None:
                         grids = [grid_from_text(text, name)]
+        finally:
+            os.close(fd)
         if kind == "json":
             from .jsonio import read_json
 
@@ -112,5 +119,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         return forms, errors
     except ReadError as e:
         return [], [e]
+    except IsADirectoryError:
+        return [], [_not_a_file(name)]
     except (OSError, UnicodeError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         return [], [ReadError(f"无法读取文件：{e}", Loc(file=name))]

@@ -98,14 +98,16 @@ def sniff_head(head: bytes, path: Path) -> str:
         return _zip_kind(path)
     if head.startswith(OLE_MAGIC):
         return _ole_kind(path)
-    if b"%PDF-" in head[:1024]:
+    # bytes.find rather than `in`, which first tries its operand as an integer (a byte value) and
+    # clears the TypeError that raises: this runs for every file read
+    if head.find(b"%PDF-", 0, 1024) >= 0:
         return "pdf"
-    if b"\x00" in head:
+    if head.find(b"\x00") >= 0:
         return "binary"
     # the cheap byte tests first: each pattern needs its character, and most files are text
-    if b"<" in head and _HTML_RE.search(head):
+    if head.find(b"<") >= 0 and _HTML_RE.search(head):
         return "html"
-    if b"---" in head and _MD_SEPARATOR_RE.search(head):
+    if head.find(b"---") >= 0 and _MD_SEPARATOR_RE.search(head):
         return "markdown"
     ending = ENDINGS.get(path.suffix.lower())
     return ending if ending in TEXT_FORMATS else "text"

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Any
+from typing import Any, Final
 
 from ..memo import remember
 from ..taxonomy import strip_label
 
-ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
-SEVERITIES = ("error", "warning", "info")
+ROUNDING_MODES: Final = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
+SEVERITIES: Final = ("error", "warning", "info")
+
+
+def _rebuilt(value: Any) -> tuple[Any, tuple[Any, ...]]:
+    """How pickle and copy make a frozen rule-set value again: its class, called with its fields.
+    (Compiled with mypyc, a class restores a pickled state attribute by attribute, which a frozen
+    class refuses; its constructor also recomputes what a RuleSet derives and starts its caches
+    empty.)"""
+    return value.__class__, tuple(getattr(value, f.name) for f in fields(value) if f.init)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +27,9 @@ class Band:
 
     low: Decimal
     high: Decimal
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
     def contains(self, share: Decimal) -> bool:
         if self.high >= 1:
@@ -32,9 +43,11 @@ class CheckConfig:
     severity: str = "error"
     params: dict[str, Any] = field(default_factory=dict)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
-_DEFAULT_CHECK = CheckConfig()
 
+_DEFAULT_CHECK: Final = CheckConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +59,9 @@ class QualWords:
     not_achieved: tuple[str, ...]
     up: tuple[str, ...]
     down: tuple[str, ...]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +101,9 @@ class RuleSet:
     # each entry is a value derived from this rule set alone, or a bounded dict of results of a
     # pure function of text under this rule set.
     memo: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _rebuilt(self)
 
     def __post_init__(self) -> None:
         init = object.__setattr__
