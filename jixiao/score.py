@@ -225,26 +225,17 @@ def _stems(words: tuple[str, ...]) -> set[str]:
     return out
 
 
-_NUM_TEXT: Final[dict[Decimal, str]] = {}
-
-
 def num_text(d: Decimal | None) -> str:
     """A Decimal as a person writes it: '3', '19.36', '2.5' (no exponent, no trailing zeros)."""
     if d is None:
         return "—"
-    # Equal Decimals (2.50 and 2.5) normalise to the same text, so the text of each value is kept
-    # once (under the default decimal context, which jixiao never changes). 0 and -0 are equal
-    # but print differently: zeros are not kept. A signalling NaN cannot be hashed.
-    if d.__class__ is Decimal:
-        try:
-            return _NUM_TEXT[d]
-        except KeyError:
-            text = fmt_decimal(d.normalize())
-            if d:
-                remember(_NUM_TEXT, d, text)
-            return text
-        except TypeError:
-            pass
+    text = str(d)
+    # str() prints the digits as kept. Without an exponent and with no more digits than the
+    # default context keeps (28), taking the trailing zeros off is what normalize() and a
+    # fixed-point format give, at a fraction of their cost: this runs for every score a reason
+    # or a finding prints.
+    if len(text) <= 28 and "E" not in text and d.is_finite():
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return fmt_decimal(d.normalize())
 
 

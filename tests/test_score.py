@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.model import Form, FundsRow, Indicator, Text, Total
 from jixiao.rules import load_ruleset
-from jixiao.score import qualitative_level, score_form, score_indicator
-from jixiao.values import amount, measure, rate
+from jixiao.score import num_text, qualitative_level, score_form, score_indicator
+from jixiao.values import amount, fmt_decimal, measure, rate
 
 RULES = load_ruleset()
 D = Decimal
@@ -165,3 +167,21 @@ def test_rescored_total_is_unknown_when_a_score_is_missing_and_cannot_be_compute
     a = score_form(form("1000", "1000", rows, total=""), RULES)
     assert a.rescored_total is None and a.rescored_grade is None
     assert any("无法得出" in n for n in a.notes)
+
+
+_DECIMALS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None),
+    st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10 ** 9, max_value=10 ** 9),
+    st.integers(min_value=-40, max_value=40).map(lambda e: Decimal(1).scaleb(e)),
+    st.sampled_from([Decimal("-0"), Decimal("-0.00"), Decimal("0E-7"), Decimal("100"), Decimal("1E+2"), Decimal("2.50"),
+                     Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"),
+                     Decimal("1234567890123456789012345678.9"), Decimal("0.1000000000000000000000000001")]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_DECIMALS)
+def test_num_text_prints_as_normalize_and_a_fixed_point_format(d):
+    """num_text's quick path (str() less its trailing zeros) prints every Decimal as the
+    normalised fixed-point text it stands for."""
+    assert num_text(d) == fmt_decimal(d.normalize())

@@ -15,18 +15,15 @@ from ..rules import RuleSet
 from ..score import Assessment, score_form
 from ..values import fmt_decimal
 from . import funds, measures, reading, scores, texts, weights  # noqa: F401 - they register the checks
-from .catalogue import INTERNAL, RULES, SEVERITY_RANK
+from .catalogue import INTERNAL, RULES
 from .finding import Finding
 from .reading import finding_from_read_error
-from .registry import CHECKS, Context
+from .registry import Context, finding_order, run_checks
 
 __all__ = [
     "Finding", "FormReport", "check_form", "check_forms", "report_to_dict", "read_error_to_dict",
     "finding_from_read_error", "RULES",
 ]
-
-_ORDER = {rule: k for k, rule in enumerate(RULES)}
-
 
 @dataclass(slots=True)
 class FormReport:
@@ -51,10 +48,7 @@ def _internal(form: Form, what: str, exc: BaseException) -> Finding:
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then info; within a severity by rule, then by indicator."""
-    return sorted(
-        findings,
-        key=lambda f: (SEVERITY_RANK.get(f.severity, 9), _ORDER.get(f.rule, -1), -1 if f.index is None else f.index),
-    )
+    return sorted(findings, key=finding_order)
 
 
 # Checks that read only the form, not the assessment: they still run when scoring failed.
@@ -83,17 +77,9 @@ def check_form(form: Form, ruleset: RuleSet, assessment: Assessment | None = Non
     if assessment is None:
         assessment, out = _score(form, ruleset)
     ctx = Context(form, ruleset, assessment)
-    off = _switched_off(ruleset)
     scored = len(assessment.indicators) == len(form.indicators)
-    for rule, fn in CHECKS.items():  # read on every call: a test may swap a check
-        if rule in off:
-            continue
-        if not scored and rule not in _UNSCORED:
-            continue  # the assessment these checks read is missing; X000 already says why
-        try:
-            out.extend(fn(ctx))
-        except Exception as e:  # noqa: BLE001 - one broken check never stops the others
-            out.append(_internal(form, f"检查 {rule}（{RULES[rule].title}）", e))
+    out.extend(run_checks(ctx, _switched_off(ruleset), scored, _UNSCORED,
+                          lambda rule, e: _internal(form, f"检查 {rule}（{RULES[rule].title}）", e)))
     return sort_findings(out) if len(out) > 1 else out
 
 

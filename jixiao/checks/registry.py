@@ -10,7 +10,7 @@ from typing import Final
 from ..model import Form, Loc
 from ..rules import RuleSet
 from ..score import Assessment
-from .catalogue import RULES
+from .catalogue import RULES, SEVERITY_RANK
 from .finding import Finding, dec
 
 
@@ -91,3 +91,31 @@ def check(rule: str) -> Callable[[CheckFn], CheckFn]:
         return fn
 
     return register
+
+
+def run_checks(ctx: Context, off: frozenset[str], scored: bool, unscored: frozenset[str],
+               failed: Callable[[str, Exception], Finding]) -> list[Finding]:
+    """The findings of every registered check the rule set keeps on (not in `off`) that can run:
+    all of them when the form was scored (`scored`), else those in `unscored`, which read the
+    form alone. A check that raises gives `failed(rule, exception)` in place of its findings and
+    never stops the others. (check_form's loop, compiled with the checks it calls.)"""
+    out: list[Finding] = []
+    for rule, fn in CHECKS.items():  # read on every call: a test may swap a check
+        if rule in off:
+            continue
+        if not scored and rule not in unscored:
+            continue  # the assessment these checks read is missing; X000 already says why
+        try:
+            out.extend(fn(ctx))
+        except Exception as e:  # noqa: BLE001 - one broken check never stops the others
+            out.append(failed(rule, e))
+    return out
+
+
+_ORDER: Final = {rule: k for k, rule in enumerate(RULES)}
+
+
+def finding_order(f: Finding) -> tuple[int, int, int]:
+    """The sort key of a finding: errors first, then warnings, then info; within a severity by
+    rule (in the catalogue's order), then by indicator."""
+    return SEVERITY_RANK.get(f.severity, 9), _ORDER.get(f.rule, -1), -1 if f.index is None else f.index
