@@ -37,7 +37,7 @@ _POINTS: Final = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 # memo tables (jixiao.memo): the same labels stand on every form
 _STRIP_LABEL: Final[dict[str, tuple[str, str | None]]] = {}
-_CLASSIFY: Final[dict[str, tuple[int, str] | None]] = {}
+_CLASSIFY: Final[dict[str, tuple[int, str]]] = {}
 
 
 def strip_label(text: str) -> tuple[str, str | None]:
@@ -69,9 +69,10 @@ _STEMS: Final = re.compile("|".join(sorted({label[:-2] if label.endswith("指标
 
 def classify(text: str) -> tuple[int, str] | None:
     """(1, canonical) for a 一级 label, (2, canonical) for a 二级 label, None for anything else."""
-    if text in _CLASSIFY:
-        return _CLASSIFY[text]
-    return remember(_CLASSIFY, text, _classify(text))
+    got = _CLASSIFY.get(text)  # one lookup: a text that is no label is kept as (0, "")
+    if got is None:
+        got = remember(_CLASSIFY, text, _classify(text) or (0, ""))
+    return got if got[0] else None
 
 
 def _classify(text: str) -> tuple[int, str] | None:

@@ -46,7 +46,8 @@ _LATEX_STRIP: Final = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
 
 # memo tables (jixiao.memo) of the functions below
 _CLEAN_TEXT: Final[dict[str, str]] = {}
-_PARSE_DECIMAL: Final[dict[str, Decimal | None]] = {}
+_PARSE_DECIMAL: Final[dict[str, Decimal]] = {}
+_NO_NUMBER: Final = Decimal("NaN")  # parse_decimal's table: the text is no number (it never reads a NaN)
 _PARSE_RATE: Final[dict[str, Decimal | None]] = {}
 
 
@@ -73,9 +74,11 @@ def _clean_text(text: str) -> str:
 # same cells recur in every form (10, 100%, 0, —): each distinct text is parsed once.
 def parse_decimal(text: str) -> Decimal | None:
     """'446,048' → Decimal('446048'); '' / '—' → None; anything else non-numeric → None."""
-    if text in _PARSE_DECIMAL:
-        return _PARSE_DECIMAL[text]
-    return remember(_PARSE_DECIMAL, text, _parse_decimal(text))
+    got = _PARSE_DECIMAL.get(text)  # one lookup: a text that is no number is kept as _NO_NUMBER
+    if got is None:
+        value = _parse_decimal(text)
+        got = remember(_PARSE_DECIMAL, text, _NO_NUMBER if value is None else value)
+    return None if got is _NO_NUMBER else got
 
 
 def _parse_decimal(text: str) -> Decimal | None:
