@@ -136,7 +136,7 @@ def _read(text: str, name: str) -> list[Form]:
     forms: list[Form] = []
     st: _Plain | None = None
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        if not line or line.isspace():  # blank: `not line.strip()` without a copy of every line
             continue
         cells = line.split("\t")
         clean = [clean_text(t) if t else "" for t in cells]

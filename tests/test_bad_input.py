@@ -88,6 +88,38 @@ def test_gb18030_text_is_read(tmp_path):
     assert len(forms) == 10 and errors == []
 
 
+def test_a_byte_order_mark_is_not_text(tmp_path):
+    """UTF-8 with a BOM reads as without it; a BOM before bytes that are no UTF-8 leaves the
+    whole file, BOM included, to GB18030 (as the utf-8-sig codec the reader stands in for)."""
+    from jixiao.readers.text import decode
+
+    plain, with_bom = tmp_path / "plain.txt", tmp_path / "bom.txt"
+    plain.write_bytes(SEED.read_bytes())
+    with_bom.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes())
+    a, b = read_forms(plain)[0], read_forms(with_bom)[0]
+    assert [x.project.text for x in a] == [x.project.text for x in b] and len(a) == 10
+
+    def by_codecs(data: bytes) -> str | None:
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                pass
+        return None
+
+    def by_reader(data: bytes) -> str | None:
+        try:
+            return decode(data, "x.txt")
+        except ReadError:
+            return None
+
+    gb_after_bom = b"\xef\xbb\xbfa" + "中文".encode("gb18030")
+    for data in (gb_after_bom, b"\xef\xbb\xbf\xd6\xd0\xce\xc4", b"\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbfabc",
+                 "项目".encode("gb18030"), b"\xef\xbb", "\ufeff项目\t1".encode("utf-8")):
+        assert by_reader(data) == by_codecs(data), data
+    assert by_reader(gb_after_bom) == gb_after_bom.decode("gb18030")  # no UTF-8 after the BOM: GB18030 reads it all
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_arbitrary_text_never_raises(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -14,12 +15,13 @@ from ..model import Loc
 
 MAX_BYTES = 64 * 1024 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+_BOM = codecs.BOM_UTF8
 _NOT_CONTROL = bytes(b for b in range(256) if not (b <= 0x08 or b == 0x0B or 0x0E <= b <= 0x1F))
 
 
 def decode(data: bytes, name: str) -> str:
     """Bytes → text; UTF-8 (with or without BOM) first, then GB18030, which Chinese tools write."""
-    if not data.strip():
+    if not data or data.isspace():  # what `not data.strip()` says, without copying the file
         raise ReadError("文件为空", Loc(file=name))
     if data.find(b"\x00", 0, 8192) >= 0:  # find, not `in`: see sniff.sniff_head
         raise ReadError("不是文本文件（含二进制内容），请确认文件格式", Loc(file=name, line=1))
@@ -28,7 +30,11 @@ def decode(data: bytes, name: str) -> str:
     controls = bool(data[:16384].translate(None, _NOT_CONTROL))
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(enc)
+            # utf-8-sig is a codec written in Python (it looks up the codec, then strips the BOM
+            # and calls the UTF-8 decoder): the same done here costs half the time of reading
+            # a form's file
+            text = (data[3:] if data.startswith(_BOM) else data).decode("utf-8") if enc == "utf-8-sig" \
+                else data.decode(enc)
         except UnicodeDecodeError:
             continue
         if not controls:
