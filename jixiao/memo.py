@@ -13,7 +13,8 @@ Each table is a module-level dict of its function, read as
         return TABLE[key]
     return remember(TABLE, key, compute(key))
 
-(or `.get` when no result is None). Compiled with the modules that use it (setup.py).
+(or `.get` when no result is None). Tables of bulky results (a header line's maps) are kept
+smaller. Compiled with the modules that use it (setup.py).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ T = TypeVar("T")
 MEMO_SIZE: Final = 16384  # entries of one table before it starts again empty
 
 
-def remember(table: dict[Any, Any], key: object, value: T) -> T:
-    """Keep `value` under `key` in a memo table of at most MEMO_SIZE entries; return it."""
-    if len(table) >= MEMO_SIZE:
+def remember(table: dict[Any, Any], key: object, value: T, size: int = MEMO_SIZE) -> T:
+    """Keep `value` under `key` in a memo table of at most `size` entries; return it."""
+    if len(table) >= size:
         table.clear()  # bounded: ever new texts cannot grow a table without end
     table[key] = value
     return value

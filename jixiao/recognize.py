@@ -157,7 +157,7 @@ def _text_header_map(texts: tuple[str, ...], table, extras: bool) -> tuple[dict[
     key = (texts, id(table), extras)
     found = _TEXT_HEADER_MAP.get(key)
     if found is None:
-        found = remember(_TEXT_HEADER_MAP, key, _cells_header_map([(t, 1) for t in texts], table, extras))
+        found = remember(_TEXT_HEADER_MAP, key, _cells_header_map([(t, 1) for t in texts], table, extras), 256)
     return found
 
 

@@ -102,7 +102,7 @@ def _indicator_header(cells: tuple[str, ...]) -> tuple[dict[str, int], _Geometry
     _NotPlain (not kept) for a header the fast path leaves to the general recogniser."""
     header = _INDICATOR_HEADER.get(cells)
     if header is None:
-        header = remember(_INDICATOR_HEADER, cells, _indicator_header_of(cells))
+        header = remember(_INDICATOR_HEADER, cells, _indicator_header_of(cells), 256)
     return header
 
 

@@ -12,8 +12,6 @@ from .finding import Finding
 from .registry import Context, check
 
 _NOISE: Final = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
-
-
 _DEVIATION_KEY: Final[dict[str, str]] = {}  # jixiao.memo: the same explanations recur across forms
 
 

@@ -61,6 +61,12 @@ def grid_from_text(text: str, name: str) -> Grid:
     return grid
 
 
+# Files are read through their descriptors (os.open, os.read): a Python file object (a FileIO
+# and a BufferedReader, their context manager and finaliser) costs more than reading a form's
+# few kilobytes, and every text form is read this way.
+OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows, no newline translation
+
+
 def read_decoded(path: Path) -> str:
     """The text of a file of bounded size, decoded as `decode` does."""
     fd = os.open(path, OPEN_FLAGS)
@@ -68,12 +74,6 @@ def read_decoded(path: Path) -> str:
         return decode(read_rest(fd, str(path)), str(path))
     finally:
         os.close(fd)
-
-
-# Files are read through their descriptors (os.open, os.read): a Python file object (a FileIO
-# and a BufferedReader, their context manager and finaliser) costs more than reading a form's
-# few kilobytes, and every text form is read this way.
-OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows, no newline translation
 
 
 def read_head(fd: int, size: int) -> bytes:
