@@ -81,6 +81,19 @@ def test_cut_form_among_good_forms_keeps_the_good_ones(tmp_path):
     assert len(errors) == 1 and "交换平台运行费" in errors[0].message
 
 
+def test_a_directory_is_no_file(tmp_path):
+    """A directory given as a file says so, whatever its name ends with (POSIX opens a
+    directory for reading; reading it fails), and a missing file says it is missing."""
+    for name in ("forms", "forms.txt", "forms.json", "forms.xlsx"):
+        d = tmp_path / name
+        d.mkdir()
+        forms, errors = read_forms(d)
+        assert forms == [] and [e.message for e in errors] == ["这是一个目录，不是文件"], name
+        assert errors[0].loc.file == str(d)
+    forms, errors = read_forms(tmp_path / "missing.txt")
+    assert forms == [] and [e.message for e in errors] == ["文件不存在"]
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "gbk.txt"
     p.write_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"))
