@@ -55,10 +55,6 @@ def _where(grids: list[Grid], kind: str) -> str:
     return ""
 
 
-def _not_a_file(name: str) -> ReadError:
-    return ReadError("这是一个目录，不是文件", Loc(file=name))
-
-
 def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
     p = path if isinstance(path, Path) else Path(path)
     name = str(path)
@@ -67,8 +63,6 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             fd = os.open(p, OPEN_FLAGS)
         except FileNotFoundError:
             return [], [ReadError("文件不存在", Loc(file=name))]
-        except IsADirectoryError:
-            return [], [_not_a_file(name)]
         suffix = p.suffix.lower()
         grids: list[Grid] | None = None
         plain: list[Form] | None = None
@@ -76,7 +70,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             if suffix == ".json":
                 kind = "json"
             else:
-                head = read_head(fd, HEAD_BYTES)  # POSIX opens a directory; reading it fails (below)
+                head = read_head(fd, HEAD_BYTES)
                 kind = sniff_head(head, p)
                 refused = refuse(kind, p)
                 if refused is not None:
@@ -119,7 +113,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         return forms, errors
     except ReadError as e:
         return [], [e]
-    except IsADirectoryError:
-        return [], [_not_a_file(name)]
+    except IsADirectoryError:  # from os.open, or on POSIX (which opens a directory) from reading it
+        return [], [ReadError("这是一个目录，不是文件", Loc(file=name))]
     except (OSError, UnicodeError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as e:
         return [], [ReadError(f"无法读取文件：{e}", Loc(file=name))]

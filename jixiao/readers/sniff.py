@@ -92,7 +92,7 @@ def sniff(path: Path) -> str:
 
 def sniff_head(head: bytes, path: Path) -> str:
     """`sniff` given the file's first HEAD_BYTES (a ZIP or OLE file is then opened by its path)."""
-    if not head.strip():
+    if not head or head.isspace():  # `not head.strip()`, without a copy of the head
         return "empty"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(path)
