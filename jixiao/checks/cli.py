@@ -1,4 +1,7 @@
-"""`jixiao check FILE... [--json] [--html OUT] [--rules FILE] [--min-severity …]`.
+"""`jixiao check FILE... [--json] [--html OUT] [--rules FILE] [--min-severity …] [--detail]`.
+
+The terminal report lists every finding of up to five forms, and gives more forms one line each
+unless --detail is given (checks/terminal.py).
 
 Exit status: 0 when no error-severity finding, 1 when there is one, 2 when an input (or the
 rule set) could not be read.
@@ -26,7 +29,9 @@ from .catalogue import SEVERITY_RANK
 @click.option("--rules", "rules_file", metavar="FILE", help="规则集文件（默认：内置 cn-2020）；也可写内置编号，如 cn-2021-central")
 @click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
               help="只显示不低于此级别的问题")
-def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_file: str | None, min_severity: str) -> None:
+@click.option("--detail", is_flag=True, help="逐条列出每张表的问题（默认：超过 5 张表时每张表一行）")
+def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_file: str | None, min_severity: str,
+          detail: bool) -> None:
     try:
         ruleset = load_ruleset(rules_file)
     except RuleSetError as e:
@@ -45,11 +50,9 @@ def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_fil
         out += [read_error_to_dict(e, ruleset) for e in errors]
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
     else:
-        from rich.console import Console
-
         from .terminal import print_report
 
-        print_report(Console(highlight=False), reports, errors, shown)
+        print_report(reports, errors, shown, detail)
     if html_out:
         from ..report.html import render_html
 

@@ -1,13 +1,20 @@
-"""`jixiao check`: the terminal report, --json, --html, --rules, --min-severity and exit status."""
+"""`jixiao check`: the terminal report (detailed for a few forms or with --detail, one line per form
+for more), --json, --html, --rules, --min-severity and exit status."""
 
 from __future__ import annotations
 
 import json
 import re
 
+import click
 from click.testing import CliRunner
 
+from jixiao.checks import check_forms
+from jixiao.checks.terminal import DETAIL_UP_TO, _form_detail
 from jixiao.cli import main
+from jixiao.readers import read_forms
+from jixiao.rules import load_ruleset
+from rich.cells import cell_len
 
 from ..conftest import SEED
 from .conftest import form_text
@@ -17,8 +24,8 @@ def run(*args: str):
     return CliRunner().invoke(main, ["check", *args])
 
 
-def test_seed_report_and_exit_status_1():
-    r = run(str(SEED))
+def test_seed_detailed_report_and_exit_status_1():
+    r = run(str(SEED), "--detail")
     assert r.exit_code == 1  # the seed has two error-severity findings (S002, S003)
     out = r.output
     assert out.count("【") == 10
@@ -28,6 +35,65 @@ def test_seed_report_and_exit_status_1():
     # errors first within a form: in 公务车辆购置费, S003 comes before P002/V001
     block = out.split("【2021年(社保卡中心)公务车辆购置费】")[1].split("【")[0]
     assert block.index("S003") < block.index("P002") < block.index("V001")
+    # not a terminal: one finding a line, nothing wrapped (grep finds a finding whole)
+    s002 = next(line for line in out.splitlines() if "S002" in line)
+    assert "社会保障卡制发卡数量完成率 第243行" in s002 and "19.356" in s002 and "保留2位小数" in s002
+    assert "\x1b[" not in out  # no colour codes in a pipe
+
+
+def test_many_forms_one_line_each():
+    r = run(str(SEED))  # ten forms: more than DETAIL_UP_TO
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[0].split() == ["项目", "自评总分", "重新评分", "错误", "警告", "提示", "来源", "最严重的问题"]
+    rows = lines[1:11]
+    assert len(rows) == 10 and lines[11] == "" and "【" not in r.output
+    car = next(line for line in rows if line.startswith("2021年(社保卡中心)公务车辆购置费 "))
+    # project, self-score, re-score, errors / warnings / infos, source, the worst finding (errors first)
+    assert car.split()[1:8] == ["98（优）", "100（优）", "1", "0", "7", str(SEED), "第69行"]
+    assert car.split("第69行")[1].split()[:3] == ["错误", "S003", "管理人员责任制度"]
+    assert "应得满分 4，填报 2" in car
+    last = rows[-1]
+    assert last.startswith("2021年(社保卡中心)社会保障卡制作费 ") and "96.84（优）" in last and "97.3（优）" in last
+    assert "错误 S002 社会保障卡制发卡数量完成率 第243行：" in last
+    clean = next(line for line in rows if line.startswith("2021年(社保卡中心)声讯系统运行费 "))
+    assert clean.split()[3:6] == ["0", "1", "0"] and "警告 S004" in clean
+    assert lines[-1] == ("共检查 10 张自评表：错误 2 处，警告 11 处，提示 34 处；2 张表有错误。"
+                         "逐条列出每张表的问题：加 --detail。")
+
+
+def test_detail_up_to_five_forms_one_line_each_beyond(tmp_path):
+    paths = []
+    for k in range(DETAIL_UP_TO + 1):
+        p = tmp_path / f"f{k}.txt"
+        p.write_text(form_text(project=f"项目{k}"), encoding="utf-8")
+        paths.append(str(p))
+    few = run(*paths[:DETAIL_UP_TO]).output
+    assert few.count("【") == DETAIL_UP_TO and few.count("未发现问题。") == DETAIL_UP_TO and "--detail" not in few
+    many = run(*paths).output
+    assert "【" not in many and many.count("未发现问题") == DETAIL_UP_TO + 1
+    assert [line.split()[0] for line in many.splitlines()[1:DETAIL_UP_TO + 2]] == [f"项目{k}" for k in range(6)]
+    assert many.splitlines()[-1].startswith(f"共检查 {DETAIL_UP_TO + 1} 张自评表：错误 0 处")
+    assert run(*paths, "--detail").output.count("【") == DETAIL_UP_TO + 1
+
+
+def test_detail_wraps_to_a_terminal_width():
+    rs = load_ruleset()
+    reports = check_forms(read_forms(SEED)[0], rs)
+    report = next(r for r in reports if r.form.label.endswith("社会保障卡制作费"))
+    lines = [click.unstyle(line) for line in _form_detail(report, report.findings, 90)]
+    header = next(line for line in lines if "级别" in line)
+    table = lines[lines.index(header) + 1:-1]
+    assert all(cell_len(line) <= 90 for line in table) and len(table) > len(report.findings)
+    s002 = table.index(next(line for line in table if "S002" in line))
+    finding = next(x for x in report.findings if x.rule == "S002")
+    indent = cell_len(header.split("说明")[0])  # continuation lines start under 说明
+    pieces = [table[s002].split("第243行  ", 1)[1]]
+    for line in table[s002 + 1:]:
+        if line[:indent].strip():
+            break
+        pieces.append(line[indent:])
+    assert len(pieces) > 2 and "".join(pieces) == finding.message
 
 
 def test_consistent_form_exits_0(tmp_path):
@@ -66,7 +132,7 @@ def test_unreadable_input_exits_2_and_the_others_are_still_checked(tmp_path):
 def test_min_severity_hides_lower_findings():
     data = json.loads(run(str(SEED), "--json", "--min-severity", "error").output)
     assert sorted(f["rule"] for d in data for f in d["findings"]) == ["S002", "S003"]
-    r = run(str(SEED), "--min-severity", "warning")
+    r = run(str(SEED), "--min-severity", "warning", "--detail")
     assert "V001" not in r.output and "F003" in r.output and r.exit_code == 1
 
 
@@ -112,6 +178,6 @@ def test_html_that_cannot_be_written_exits_2(tmp_path):
 
 
 def test_min_severity_says_what_it_hides():
-    out = run(str(SEED), "--min-severity", "error").output
+    out = run(str(SEED), "--min-severity", "error", "--detail").output
     first = out.split("【")[1]  # 交换平台运行费: one S004 warning and four V001 infos
     assert "未发现问题（另有 5 处较低级别的问题未显示）" in first
