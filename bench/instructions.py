@@ -6,15 +6,13 @@ on a shared machine cannot move, unlike seconds.
 Reads the synthetic text corpus of bench/run.py (made there if missing), and for each stage runs
 Python under callgrind twice, once over 0 and once over N files after the same warm-up, so that
 start-up, imports and the warm-up cancel out: the difference divided by N is what one more form
-costs. Stages: read (read_forms), read + score + check; counted with the modules as installed
-and, when those are the compiled ones (setup.py), again as pure Python (JIXIAO_PURE_PYTHON=1).
+costs. Stages: read (read_forms), read + score + check.
 Needs valgrind (`apt-get install valgrind`); each run takes about half a minute.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -47,13 +45,10 @@ for p in paths[1000:1000 + n]:
 """
 
 
-def count(script: Path, n: int, stage: str, pure: bool = False) -> int:
-    env = {k: v for k, v in os.environ.items() if k != "JIXIAO_PURE_PYTHON"}
-    if pure:
-        env["JIXIAO_PURE_PYTHON"] = "1"
+def count(script: Path, n: int, stage: str) -> int:
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, str(script), str(n), stage],
-        capture_output=True, text=True, check=True, env=env)
+        capture_output=True, text=True, check=True)
     m = re.search(r"Collected : (\d+)", proc.stderr)
     if not m:
         raise SystemExit("valgrind 没有输出指令数：\n" + proc.stderr[-2000:])
@@ -74,16 +69,9 @@ def main() -> None:
     root = corpus(workdir, "txt", 3000, "txt", 1)
     script = workdir / "instructions_probe.py"
     script.write_text(_PROGRAM.format(root=str(ROOT), corpus=str(root)), encoding="utf-8")
-    from jixiao import _native
-
-    modes = [(False, _native.describe())]
-    if _native.state["compiled"]:
-        modes.append((True, "纯 Python 模块（JIXIAO_PURE_PYTHON=1）"))
-    for pure, mode in modes:
-        for stage, title in (("read", "读取"), ("check", "读取 + 评分 + 检查")):
-            per_form = (count(script, args.files, stage, pure) - count(script, 0, stage, pure)) / args.files
-            print(f"{mode}｜{title}：每张表 {per_form / 1e6:.2f} M 条指令（{args.files} 个文件，valgrind callgrind）",
-                  flush=True)
+    for stage, title in (("read", "读取"), ("check", "读取 + 评分 + 检查")):
+        per_form = (count(script, args.files, stage) - count(script, 0, stage)) / args.files
+        print(f"{title}：每张表 {per_form / 1e6:.2f} M 条指令（{args.files} 个文件，valgrind callgrind）", flush=True)
 
 
 if __name__ == "__main__":
