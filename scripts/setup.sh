@@ -21,16 +21,21 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 
+# A virtual environment whose pip works; one left broken (no pip, or its Python gone) is made anew.
+venv_ok() { "$VENV/bin/python" -c 'import pip' 2>/dev/null; }
+
+# Debian packages: what is missing. No `grep -q` after a pipe: it stops reading, the writer gets
+# SIGPIPE, and with pipefail the test fails although the text matched.
 need=()
-"$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
+venv_ok || "$PYTHON" -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc libreoffice-writer)
-fc-list 2>/dev/null | grep -qi "noto sans cjk" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need+=(fonts-noto-cjk)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
-tesseract --list-langs 2>/dev/null | grep -qx chi_sim || need+=(tesseract-ocr-chi-sim)
+tesseract --list-langs 2>/dev/null | grep -x chi_sim >/dev/null || need+=(tesseract-ocr-chi-sim)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "安装 Debian 软件包：${need[*]}" >&2
@@ -38,8 +43,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# A virtual environment whose pip works; one left broken (no pip, or its Python gone) is made anew.
-if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+if ! venv_ok; then
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
 fi
