@@ -18,30 +18,31 @@ mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 rm -f "$DIR"/jixiao.db "$DIR"/jixiao.db-wal "$DIR"/jixiao.db-shm
 DB="sqlite:///$DIR/jixiao.db"
-PASSWORD=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')
-
-.venv/bin/python - "$DB" examples/shanghai-2021.txt <<'PY'
+# One Python process imports the seed, creates the three users (what `jixiao user add` does) and
+# prints the logins: a second demo run reaches the server in seconds.
+.venv/bin/python - "$DB" examples/shanghai-2021.txt "http://$HOST:$PORT/" <<'PY'
+import secrets
 import sys
+
 from jixiao.store import open_store
 
-with open_store(sys.argv[1]) as store:
-    result = store.import_file(sys.argv[2])
+db, seed, url = sys.argv[1:]
+password = secrets.token_urlsafe(12)
+unit, department = "上海市社会保障卡服务中心", "上海市公安局"
+with open_store(db) as store:
+    result = store.import_file(seed)
     print(result.summary())
     if not result.ok or result.forms == 0:
         sys.exit(1)
+    store.add_user("admin", password, "管理员")
+    store.add_user("unit", password, "填报", unit, [department])
+    store.add_user("reviewer", password, "审核", None, [department])
+print(f"""
+  地址：{url}
+  管理员  用户名 admin     密码 {password}
+  填报    用户名 unit      密码 {password}   （{unit}）
+  审核    用户名 reviewer  密码 {password}   （{department}）
+  数据库：{db}
+""")
 PY
-
-.venv/bin/jixiao user add admin --role 管理员 --db "$DB" <<< "$PASSWORD"
-.venv/bin/jixiao user add unit --role 填报 --unit 上海市社会保障卡服务中心 --department 上海市公安局 --db "$DB" <<< "$PASSWORD"
-.venv/bin/jixiao user add reviewer --role 审核 --department 上海市公安局 --db "$DB" <<< "$PASSWORD"
-
-cat <<INFO
-
-  地址：http://$HOST:$PORT/
-  管理员  用户名 admin     密码 $PASSWORD
-  填报    用户名 unit      密码 $PASSWORD   （上海市社会保障卡服务中心）
-  审核    用户名 reviewer  密码 $PASSWORD   （上海市公安局）
-  数据库：$DB
-
-INFO
 exec .venv/bin/jixiao serve --db "$DB" --host "$HOST" --port "$PORT"
