@@ -251,7 +251,8 @@ def bench_install(trees: dict[str, Path], workdir: Path, size: dict, results: di
 
 def bench_batch(trees: dict[str, Path], workdir: Path, size: dict, results: dict, sizes: tuple[int, ...],
                 workers: int | None) -> None:
-    say(f"【批量】jixiao batch 写入 SQLite，端到端（子进程），整个进程树的峰值内存；规模 {'、'.join(f'{s:,}' for s in sizes)}")
+    say(f"【批量】jixiao batch 写入 SQLite，端到端（子进程），整个进程树的峰值内存；规模 {'、'.join(f'{s:,}' for s in sizes)}"
+        "（按每目录 1,000 个文件向上取整）")
     root = corpus(workdir, "batch", max(sizes), "txt", 4)
     shards = sorted(p for p in root.iterdir() if p.is_dir())
     for label, tree in trees.items():
@@ -274,7 +275,7 @@ def bench_batch(trees: dict[str, Path], workdir: Path, size: dict, results: dict
                    "forms_per_s": forms / seconds, "peak_mb": sampler.peak / 2**20,
                    "peak_pss_mb": sampler.peak_pss / 2**20, "db_mb": db.stat().st_size / 2**20}
             rows.append(row)
-            say(f"  {label} {n:>7,} 个文件：{forms:,} 张表，{seconds:,.1f} 秒（{row['forms_per_s']:,.1f} 张/秒；{load()}），"
+            say(f"  {label} {row['files']:>7,} 个文件：{forms:,} 张表，{seconds:,.1f} 秒（{row['forms_per_s']:,.1f} 张/秒；{load()}），"
                 f"峰值内存 RSS {row['peak_mb']:,.0f} MB（PSS {row['peak_pss_mb']:,.0f} MB），数据库 {row['db_mb']:,.0f} MB")
         peaks = [r["peak_mb"] for r in rows]
         results[label]["batch"] = {"runs": rows, "peak_mb": max(peaks), "growth": peaks[-1] / peaks[0]}
