@@ -409,8 +409,7 @@ def main() -> None:
         other, short = worktree(args.against, workdir)
         trees[f"{args.against}（{short}）"] = other
     results: dict = {label: {} for label in trees}
-    say(f"jixiao 基准：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}，"
-        f"JIXIAO_PURE_PYTHON={os.environ.get('JIXIAO_PURE_PYTHON', '')}，工作目录 {workdir}，开始时{load()}")
+    say(f"jixiao 基准：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}，工作目录 {workdir}，开始时{load()}")
     if other:
         say(f"  对比版本的工作树：{other}（源码原样运行，未经安装构建）")
     t0 = time.perf_counter()
