@@ -75,6 +75,12 @@ def test_detail_up_to_five_forms_one_line_each_beyond(tmp_path):
     assert [line.split()[0] for line in many.splitlines()[1:DETAIL_UP_TO + 2]] == [f"项目{k}" for k in range(6)]
     assert many.splitlines()[-1].startswith(f"共检查 {DETAIL_UP_TO + 1} 张自评表：错误 0 处")
     assert run(*paths, "--detail").output.count("【") == DETAIL_UP_TO + 1
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    r = run(*paths, str(empty))
+    assert r.exit_code == 2 and "【" not in r.output
+    assert f"  P001 错误  {empty}" in r.output.split("无法读取：")[1]
+    assert f"共检查 {DETAIL_UP_TO + 1} 张自评表，1 处无法读取：错误 0 处" in r.output
 
 
 def test_detail_wraps_to_a_terminal_width():
