@@ -7,8 +7,6 @@ import importlib
 
 import click
 
-from ._native import describe
-
 # command name → "module:function"; the module owns the command's options and help text.
 COMMANDS: dict[str, str] = {
     "parse": "jixiao.cli_parse:parse",
@@ -50,7 +48,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao", message=f"%(prog)s %(version)s（{describe()}）")
+@click.version_option(package_name="jixiao", message="%(prog)s %(version)s")
 def main() -> None:
     """jixiao（绩效）：读取、重新评分并检查财政项目支出绩效自评表。"""
 
