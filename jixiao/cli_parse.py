@@ -10,7 +10,7 @@ from .errors import ReadError
 from .model import Form
 from .readers import read_forms
 from .readers.jsonio import dumps
-from .values import fmt_decimal
+from .values import decimal_text
 
 
 def report_errors(errors: list[ReadError]) -> None:
@@ -30,7 +30,7 @@ def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
 
 
 def _amt(a) -> str:
-    return fmt_decimal(a.value) if a.value is not None else (a.text or "")
+    return decimal_text(a.value, exact=True) if a.value is not None else (a.text or "")
 
 
 def summary(f: Form) -> str:

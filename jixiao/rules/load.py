@@ -363,7 +363,7 @@ def _build(data: dict, path: str) -> RuleSet:
         level1_weights={k: dec(v) for k, v in data["weights"]["level1"].items()},
         taxonomy={k: tuple(v) for k, v in data["taxonomy"].items()},
         level2_aliases=dict(data.get("taxonomy_aliases", {})),
-        operators=ops,
+        operators=tuple(ops),
         unit_aliases=units,
         allow_missing_unit=data["units"]["allow_missing"],
         words=QualWords(**{k: tuple(q[k]) for k in SCHEMA["qualitative"]}),

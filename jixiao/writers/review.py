@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Form
-from ..values import fmt_decimal
+from ..values import decimal_text
 
 _INDEX = re.compile(r"^indicators\[(\d+)\]")
 
@@ -72,7 +72,7 @@ def place_of(fld: str | None, index: int | None) -> str | None:
 
 
 def num(d: Decimal | None) -> str:
-    return fmt_decimal(d) if d is not None else "—"
+    return decimal_text(d, exact=True)
 
 
 def review_forms(forms: list[Form], rules: str | None = None) -> list[Review]:
