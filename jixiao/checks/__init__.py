@@ -15,7 +15,7 @@ from ..rules import RuleSet
 from ..score import Assessment, score_form
 from ..values import decimal_text
 from . import funds, measures, reading, scores, texts, weights  # noqa: F401 - they register the checks
-from .catalogue import INTERNAL, RULES
+from ..rules.catalogue import INTERNAL, RULES
 from .finding import Finding
 from .reading import finding_from_read_error
 from .registry import Context, finding_order, run_checks

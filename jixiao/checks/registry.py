@@ -9,7 +9,7 @@ from decimal import Decimal
 from ..model import Form, Loc
 from ..rules import RuleSet
 from ..score import Assessment
-from .catalogue import RULES, SEVERITY_RANK
+from ..rules.catalogue import RULES, SEVERITY_RANK
 from ..values import decimal_text
 from .finding import Finding
 

@@ -11,7 +11,7 @@ from ..errors import ReadError
 from ..score import num_text
 from ..values import fmt_decimal
 from . import FormReport
-from .catalogue import SEVERITY_NAME
+from ..rules.catalogue import SEVERITY_NAME
 from .finding import Finding
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

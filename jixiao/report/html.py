@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 from ..checks import FormReport
-from ..checks.catalogue import INTERNAL, RULES, SEVERITY_NAME, SEVERITY_RANK
+from ..rules.catalogue import INTERNAL, RULES, SEVERITY_NAME, SEVERITY_RANK
 from ..checks.finding import Finding
 from ..errors import ReadError
 from ..rules import RuleSet

@@ -45,7 +45,7 @@ class Review:
     def add_finding(self, rule: str, severity: str, message: str, expected, printed, fld: str | None,
                     index: int | None) -> None:
         """A finding: listed, and noted beside the row it is about."""
-        from ..checks.catalogue import SEVERITY_NAME
+        from ..rules.catalogue import SEVERITY_NAME
 
         sev = SEVERITY_NAME.get(severity, severity)
         self.findings.append((rule, sev, message, expected or "", printed or ""))
