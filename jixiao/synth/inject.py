@@ -19,18 +19,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from ..model import QUAL, QUANT, Form, Indicator, Text
+from ..rules.catalogue import RULES as CATALOGUE
 from ..values import amount, measure, round2
 from ..values import rate as read_rate
 from . import pools
 from .generate import HUNDRED, Params, can_fall_short, fall_short, fmt, money, retotal, set_execution
 
 # Every rule of the catalogue, in catalogue order; all can be injected into .txt.
-RULES = (
-    "P001", "P002", "F001", "F002", "F003", "F004", "F005", "F006", "W001", "W002", "T001", "T002",
-    "S001", "S002", "S003", "S004", "S005", "S006", "V001", "V002", "V003", "V004", "D001", "D002", "G001",
-)
-# Rules that are a property of the file's layout rather than of the form.
-LAYOUT_RULES = ("P001", "P002")
+RULES = tuple(CATALOGUE)
 # Formats whose writer lays out a form in the standard layout only: layout damage (P002) needs text.
 LAYOUT_DAMAGE_FORMATS = ("txt",)
 
