@@ -85,25 +85,6 @@ def check(rule: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
-def run_checks(ctx: Context, off: frozenset[str], scored: bool, unscored: frozenset[str],
-               failed: Callable[[str, Exception], Finding]) -> list[Finding]:
-    """The findings of every registered check the rule set keeps on (not in `off`) that can run:
-    all of them when the form was scored (`scored`), else those in `unscored`, which read the
-    form alone. A check that raises gives `failed(rule, exception)` in place of its findings and
-    never stops the others. (check_form's loop, compiled with the checks it calls.)"""
-    out: list[Finding] = []
-    for rule, fn in CHECKS.items():  # read on every call: a test may swap a check
-        if rule in off:
-            continue
-        if not scored and rule not in unscored:
-            continue  # the assessment these checks read is missing; X000 already says why
-        try:
-            out.extend(fn(ctx))
-        except Exception as e:  # noqa: BLE001 - one broken check never stops the others
-            out.append(failed(rule, e))
-    return out
-
-
 _ORDER = {rule: k for k, rule in enumerate(RULES)}
 
 
