@@ -22,6 +22,10 @@ class JixiaoError(Exception):
     def __str__(self) -> str:
         return f"{self.loc}: {self.message}" if self.loc else self.message
 
+    def to_dict(self) -> dict:
+        """As the store and batch keep it: the message, the location, and both as one line."""
+        return {"message": self.message, "location": self.loc.to_dict() if self.loc else None, "text": str(self)}
+
 
 class ReadError(JixiaoError):
     """A file, or a form inside it, cannot be read (rule P001)."""
