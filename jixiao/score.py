@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .model import EMPTY, QUAL, QUANT, Form, Indicator, Measure
 from .rules import RuleSet
-from .rules.model import Band, QualWords
+from .rules.model import Band
 from .values import decimal_text, measure
 
 # Achievement levels.
@@ -94,7 +94,7 @@ def reread(m: Measure, ruleset: RuleSet) -> Measure:
     """A measure the reader left as words, read again with the rule set's operator spellings."""
     if m.kind != QUAL:
         return m
-    again_text = _reread_text(m.norm, ruleset.operators)
+    again_text = _reread_text(m.norm, ruleset)
     if again_text is None:
         return m
     again = measure(again_text, m.loc)
@@ -103,10 +103,10 @@ def reread(m: Measure, ruleset: RuleSet) -> Measure:
 
 
 @lru_cache(maxsize=4096)
-def _reread_text(text: str, operators: tuple[tuple[str, str], ...]) -> str | None:
+def _reread_text(text: str, ruleset: RuleSet) -> str | None:
     """The text `reread` measures again instead of `text` (a measure's norm), or None: the words
-    stay words. Depends on the text and the rule set's operators only."""
-    for spelling, op in operators:
+    stay words. Kept: a pure function of the text and the rule set's operators."""
+    for spelling, op in ruleset.operators:
         if text.startswith(spelling):
             rest = text[len(spelling):].strip()
             if rest[:1].isdigit():
@@ -117,22 +117,19 @@ def _reread_text(text: str, operators: tuple[tuple[str, str], ...]) -> str | Non
     return None
 
 
-def _direction_of(text: str, w: QualWords) -> str | None:
-    up = any(word in text for word in w.up)
-    down = any(word in text for word in w.down)
+def _direction_of(text: str, ruleset: RuleSet) -> str | None:
+    up = any(w in text for w in ruleset.words.up)
+    down = any(w in text for w in ruleset.words.down)
     if up == down:
         return None
     return "up" if up else "down"
 
 
-def qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
-    """(achievement level, identical) of a qualitative actual against its target word (§4)."""
-    return _qualitative_level(target, actual, ruleset.words)
-
-
 @lru_cache(maxsize=4096)
-def _qualitative_level(target: str, actual: str, w: QualWords) -> tuple[str, bool]:
-    """qualitative_level, kept: a pure function of the two texts and the rule set's words."""
+def qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
+    """(achievement level, identical) of a qualitative actual against its target word (§4).
+    Kept: a pure function of the two texts and the rule set's words."""
+    w = ruleset.words
     x, y = norm_words(target), norm_words(actual)
     if not y:
         return BLANK, False
@@ -146,13 +143,13 @@ def _qualitative_level(target: str, actual: str, w: QualWords) -> tuple[str, boo
     partial = y in w.partial or any(
         y.startswith(p) and (y[len(p):] == x or y[len(p):] in _stems(w.achieved)) for p in w.partial_prefixes
     )
-    target_dir = _direction_of(x, w)
+    target_dir = _direction_of(x, ruleset)
     if target_dir:
         if negated or any(y.startswith(p) for p in w.not_achieved_prefixes):
             return NOT_ACHIEVED, False
         if partial:
             return PARTIAL, False
-        actual_dir = _direction_of(y, w)
+        actual_dir = _direction_of(y, ruleset)
         if actual_dir == target_dir:
             return ACHIEVED, False
         if actual_dir is not None:
@@ -330,6 +327,13 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
 
 def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
     """The band of an achievement level for weight w: (band, low, high, '[low, high)')."""
+    # Equal weights (5 and 5.0) give one band, rounded to the rule set's places, but for the sign
+    # of a zero weight, which the interval prints.
+    return _band_of(level, w, w.is_signed(), ruleset)
+
+
+@lru_cache(maxsize=4096)
+def _band_of(level: str, w: Decimal, signed: bool, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
     band = ruleset.bands[level]
     low, high = ruleset.round(band.low * w), ruleset.round(band.high * w)
     return band, low, high, f"[{decimal_text(low)}, {decimal_text(high)}{']' if band.high >= 1 else ')'}"

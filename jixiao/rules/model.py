@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from functools import lru_cache
 from typing import Any
@@ -52,8 +51,9 @@ class QualWords:
 class RuleSet:
     """A loaded rule set. Frozen: its fields are never reassigned after loading, and the tables
     it holds are not edited in place either, because what it derives from them (the rounding
-    quantum, the rules switched off, the cached canonical labels) is worked out once; a different
-    rule set is a new object (`loads_ruleset`, or `dataclasses.replace`)."""
+    quantum, the rules switched off) is worked out once and what the scoring engine and the
+    checks work out under it is kept (lru_cache, keyed on the rule set); a different rule set is
+    a new object (`loads_ruleset`, or `dataclasses.replace`)."""
 
     id: str
     name: str
@@ -80,9 +80,6 @@ class RuleSet:
     _quantum: Decimal = field(init=False, repr=False, compare=False)  # 0.01 for 2 decimals
     _mode: str = field(init=False, repr=False, compare=False)  # the decimal rounding constant
     _level2s: frozenset[str] = field(init=False, repr=False, compare=False)  # every 二级 of the taxonomy
-    # canonical_level1/2 of a text, kept: the same labels stand on every form.
-    _level1: Callable[[str], str] = field(init=False, repr=False, compare=False)
-    _level2: Callable[[str], str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         init = object.__setattr__
@@ -90,12 +87,11 @@ class RuleSet:
         init(self, "_quantum", Decimal(1).scaleb(-self.decimals))
         init(self, "_mode", ROUNDING_MODES[self.rounding])
         init(self, "_level2s", frozenset(l2 for l2s in self.taxonomy.values() for l2 in l2s))
-        init(self, "_level1", lru_cache(maxsize=4096)(self._level1_of))
-        init(self, "_level2", lru_cache(maxsize=4096)(self._level2_of))
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickled and copied as its fields: what it derives, caches included, is made again."""
-        return self.__class__, tuple(getattr(self, f.name) for f in fields(self) if f.init)
+    def __hash__(self) -> int:
+        """Equal rule sets have one id: what the caches of results under a rule set key on (two
+        rule sets with one id and different values are told apart by ==)."""
+        return hash(self.id)
 
     # -- arithmetic ------------------------------------------------------------------------
     def round(self, value: Decimal) -> Decimal:
@@ -111,21 +107,18 @@ class RuleSet:
         return self.grades[-1][0] if self.grades else None
 
     # -- taxonomy --------------------------------------------------------------------------
+    # canonical_level1/2 keep their results: the same labels stand on every form.
+    @lru_cache(maxsize=4096)
     def canonical_level1(self, text: str) -> str:
         """'产出指标(50分)' / '产出' → '产出指标' when the rule set knows it; else the cleaned text."""
-        return self._level1(text)
-
-    def canonical_level2(self, text: str) -> str:
-        return self._level2(text)
-
-    def _level1_of(self, text: str) -> str:
         t, _ = strip_label(text)
         for candidate in (t, t + "指标"):
             if candidate in self.taxonomy:
                 return candidate
         return t
 
-    def _level2_of(self, text: str) -> str:
+    @lru_cache(maxsize=4096)
+    def canonical_level2(self, text: str) -> str:
         t, _ = strip_label(text)
         if t in self.level2_aliases:
             return self.level2_aliases[t]
