@@ -65,9 +65,6 @@ def parse_decimal(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "")
     if t in _BLANKS:
         return None
-    whole, dot, fraction = t.partition(".")
-    if whole.isdecimal() and (not dot or fraction.isdecimal()):
-        return Decimal(t)  # 15, 446048, 99.99: what _NUM_RE accepts (its \d is isdecimal), without it
     if not _NUM_RE.match(t):
         return None
     try:
@@ -135,25 +132,6 @@ def _latex_kept(m: re.Match[str]) -> str:
     return m.group(1) or ""
 
 
-def _number_end(s: str) -> int:
-    """Where the number at the start of `s` ends, as `_MEASURE_RE` reads it, for the texts it
-    reads most (digits, then at most one '.' and digits: 95, 99.5%, 3次); -1 for any other text,
-    which the regex then reads (a sign, thousands commas, a leading '.', a line break)."""
-    n = len(s)
-    i = 0
-    while i < n and s[i].isdecimal():
-        i += 1
-    if i == 0 or "\n" in s:
-        return -1
-    if i < n and s[i] == "." and i + 1 < n and s[i + 1].isdecimal():
-        i += 2
-        while i < n and s[i].isdecimal():
-            i += 1
-    if i < n and s[i] in ",.":
-        return -1  # 1,234 or 1.2.3: the regex's own reading
-    return i
-
-
 def measure(text: str, loc: Loc | None = None) -> Measure:
     """Read a target or an actual (rules.md §3)."""
     printed = text.strip()
@@ -167,15 +145,9 @@ def measure(text: str, loc: Loc | None = None) -> Measure:
             op, body = ascii_op, body[len(ascii_op):]
             break
     body_ns = body.replace(" ", "")
-    end = _number_end(body_ns)
-    if end > 0:
-        num_text: str | None = body_ns[:end]
-        unit = body_ns[end:]
-    else:
-        m = _MEASURE_RE.match(body_ns)
-        num_text, unit = (m.group("num"), m.group("unit")) if m else (None, "")
-    if num_text is not None:
-        unit = unit.strip()
+    m = _MEASURE_RE.match(body_ns)
+    if m:
+        num_text, unit = m.group("num"), m.group("unit").strip()
         unit = _UNIT_ALIASES.get(unit, unit)
         try:
             number: Decimal | None = Decimal(num_text.replace(",", ""))
