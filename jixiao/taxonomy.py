@@ -48,19 +48,9 @@ def strip_label(text: str) -> tuple[str, str | None]:
     return t, points
 
 
-# Every text `classify` accepts contains one of these: the labels it knows, each without its
-# trailing 指标, and the two short forms it reads. The text it compares is a piece of
-# clean_text(text) (strip_label only cuts a prefix and a points suffix), so a cleaned text with
-# none of them is no label, and most cell texts are turned away before strip_label's patterns.
-_STEMS = re.compile("|".join(sorted({label[:-2] if label.endswith("指标") else label
-                                     for label in (*KNOWN, *PARENT, "服务对象满意度", "满意度")}, key=len)))
-
-
 @lru_cache(maxsize=16384)
 def classify(text: str) -> tuple[int, str] | None:
     """(1, canonical) for a 一级 label, (2, canonical) for a 二级 label, None for anything else."""
-    if _STEMS.search(clean_text(text)) is None:
-        return None
     t, _ = strip_label(text)
     if not t or len(t) > 12:
         return None
