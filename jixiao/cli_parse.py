@@ -6,16 +6,11 @@ import sys
 
 import click
 
-from .errors import ReadError
+from .errors import ReadError, print_error
 from .model import Form
 from .readers import read_forms
 from .readers.jsonio import dumps
-from .values import fmt_decimal
-
-
-def report_errors(errors: list[ReadError]) -> None:
-    for e in errors:
-        click.echo(f"错误：{e}", err=True)
+from .values import decimal_text
 
 
 def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
@@ -30,7 +25,7 @@ def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
 
 
 def _amt(a) -> str:
-    return fmt_decimal(a.value) if a.value is not None else (a.text or "")
+    return decimal_text(a.value, exact=True) if a.value is not None else (a.text or "")
 
 
 def summary(f: Form) -> str:
@@ -72,5 +67,6 @@ def parse(files: tuple[str, ...], as_json: bool) -> None:
             click.echo(summary(f))
             click.echo("")
         click.echo(f"共读取 {len(forms)} 张自评表，{len(errors)} 处错误。")
-    report_errors(errors)
+    for e in errors:
+        print_error(e)
     sys.exit(2 if errors else 0)

@@ -1,29 +1,17 @@
-"""Bounded memo tables for the pure functions a form's reading and scoring ask again and again.
+"""Bounded memo tables, used by jixiao/recognize.py and jixiao/recognize_plain.py only.
 
-The same cell texts recur on every form (10, 100%, 数量指标, =100%), so the functions of a text
-(parse_decimal, classify, a cell's kind) keep their results. They keep them in a plain dict
-read in place, not behind `functools.lru_cache`: compiled code calls an lru_cache wrapper as a
-generic Python callable, with an argument tuple and a key built on every call, which cost more
-than most of the functions it saved. A table that reaches its size starts again empty, so a
-stream of ever-new texts (amounts, 偏差原因) cannot grow it without end.
-
-Each table is a module-level dict of its function, read as
-
-    if key in TABLE:
-        return TABLE[key]
-    return remember(TABLE, key, compute(key))
-
-(or `.get` when no result is None). Tables of bulky results (a header line's maps) are kept
-smaller. Compiled with the modules that use it (setup.py).
+The rest of the package keeps the results of its pure functions with `functools.lru_cache`; this
+module goes when the recogniser does the same (issue 12). A table that reaches its size starts
+again empty, so a stream of ever-new texts cannot grow it without end.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-MEMO_SIZE: Final = 16384  # entries of one table before it starts again empty
+MEMO_SIZE = 16384  # entries of one table before it starts again empty
 
 
 def remember(table: dict[Any, Any], key: object, value: T, size: int = MEMO_SIZE) -> T:

@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
 
-# The classes made per cell, row and form (a value and its place: Loc, Text, Amount, Rate,
-# Measure; Indicator, FundsRow, Form and its parts) write their __init__ out instead of letting @dataclass generate it
-# (init=False): the same code in CPython, and a compiled constructor when the reader is built
-# with mypyc (docs/architecture.md, "Compiled modules"), where a generated one stays interpreted.
-
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Loc:
     """Where a value came from: a file, and a line (text) or a sheet/page row, and a cell."""
 
@@ -51,15 +44,8 @@ class Loc:
             return None
         return cls(file=d.get("file", ""), line=d.get("line"), col=d.get("col"), sheet=d.get("sheet"))
 
-    def __init__(self, file: str = "", line: int | None = None, col: int | None = None,
-                 sheet: str | None = None) -> None:
-        self.file = file
-        self.line = line
-        self.col = col
-        self.sheet = sheet
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Text:
     """A text cell: the printed text (wrap spaces already removed where they were damage)."""
 
@@ -69,46 +55,27 @@ class Text:
     def __bool__(self) -> bool:
         return bool(self.text)
 
-    def __init__(self, text: str = "", loc: Loc | None = None) -> None:
-        self.text = text
-        self.loc = loc
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Amount:
-    """A number cell: money, a weight or a score. `value` is None when the cell is blank or '—'."""
+    """A number cell: money, a weight, a score or a rate. `value` is None when the cell is blank
+    or '—'; for a rate such as 执行率 it is the percentage (99.99 for '99.99%' or '0.9999')."""
 
     text: str = ""
     value: Decimal | None = None
     loc: Loc | None = None
 
-    def __init__(self, text: str = "", value: Decimal | None = None, loc: Loc | None = None) -> None:
-        self.text = text
-        self.value = value
-        self.loc = loc
 
-
-@dataclass(slots=True, init=False)
-class Rate:
-    """A rate cell such as 执行率. `value` is the percentage (99.99 for '99.99%' or '0.9999')."""
-
-    text: str = ""
-    value: Decimal | None = None
-    loc: Loc | None = None
-
-    def __init__(self, text: str = "", value: Decimal | None = None, loc: Loc | None = None) -> None:
-        self.text = text
-        self.value = value
-        self.loc = loc
+Rate = Amount  # TODO(merge): for jixiao/recognize.py, which still imports Rate
 
 
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).
-QUANT: Final = "quant"  # [op] number [unit]
-QUAL: Final = "qual"  # a word or sentence (健全, 提升, 与…实现共享)
-EMPTY: Final = "empty"  # blank cell
+QUANT = "quant"  # [op] number [unit]
+QUAL = "qual"  # a word or sentence (健全, 提升, 与…实现共享)
+EMPTY = "empty"  # blank cell
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Measure:
     """A target or an actual, per rules.md §3.
 
@@ -124,18 +91,8 @@ class Measure:
     unit: str = ""
     loc: Loc | None = None
 
-    def __init__(self, text: str = "", norm: str = "", kind: str = EMPTY, op: str = "",
-                 number: Decimal | None = None, unit: str = "", loc: Loc | None = None) -> None:
-        self.text = text
-        self.norm = norm
-        self.kind = kind
-        self.op = op
-        self.number = number
-        self.unit = unit
-        self.loc = loc
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class FundsRow:
     """One row of the 项目资金 block: 年度资金总额 or one of its 其中 rows."""
 
@@ -144,44 +101,24 @@ class FundsRow:
     annual_budget: Amount = field(default_factory=Amount)  # 全年预算数 (调整后预算数)
     executed: Amount = field(default_factory=Amount)  # 全年执行数
     weight: Amount = field(default_factory=Amount)  # 分值
-    rate: Rate = field(default_factory=Rate)  # 执行率
+    rate: Amount = field(default_factory=Amount)  # 执行率
     score: Amount = field(default_factory=Amount)  # 得分
     loc: Loc | None = None
 
-    def __init__(self, label: str = "", initial_budget: Amount | None = None, annual_budget: Amount | None = None,
-                 executed: Amount | None = None, weight: Amount | None = None, rate: Rate | None = None,
-                 score: Amount | None = None, loc: Loc | None = None) -> None:
-        self.label = label
-        self.initial_budget = Amount() if initial_budget is None else initial_budget
-        self.annual_budget = Amount() if annual_budget is None else annual_budget
-        self.executed = Amount() if executed is None else executed
-        self.weight = Amount() if weight is None else weight
-        self.rate = Rate() if rate is None else rate
-        self.score = Amount() if score is None else score
-        self.loc = loc
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Funds:
     total: FundsRow = field(default_factory=FundsRow)  # 年度资金总额
     rows: list[FundsRow] = field(default_factory=list)  # 其中：当年财政拨款 / 上年结转资金 / 其他资金
 
-    def __init__(self, total: FundsRow | None = None, rows: list[FundsRow] | None = None) -> None:
-        self.total = FundsRow() if total is None else total
-        self.rows = [] if rows is None else rows
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Goals:
     planned: Text = field(default_factory=Text)  # 预算目标 / 预期目标
     achieved: Text = field(default_factory=Text)  # 实际完成情况
 
-    def __init__(self, planned: Text | None = None, achieved: Text | None = None) -> None:
-        self.planned = Text() if planned is None else planned
-        self.achieved = Text() if achieved is None else achieved
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Indicator:
     level1: Text = field(default_factory=Text)  # 一级指标
     level2: Text = field(default_factory=Text)  # 二级指标
@@ -193,33 +130,13 @@ class Indicator:
     deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
     loc: Loc | None = None  # the row the values came from
 
-    def __init__(self, level1: Text | None = None, level2: Text | None = None, name: Text | None = None,
-                 target: Measure | None = None, actual: Measure | None = None, weight: Amount | None = None,
-                 score: Amount | None = None, deviation: Text | None = None, loc: Loc | None = None) -> None:
-        self.level1 = Text() if level1 is None else level1
-        self.level2 = Text() if level2 is None else level2
-        self.name = Text() if name is None else name
-        self.target = Measure() if target is None else target
-        self.actual = Measure() if actual is None else actual
-        self.weight = Amount() if weight is None else weight
-        self.score = Amount() if score is None else score
-        self.deviation = Text() if deviation is None else deviation
-        self.loc = loc
 
-
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Total:
     weight: Amount = field(default_factory=Amount)
     score: Amount = field(default_factory=Amount)
     inferred: bool = False  # True when the 总分 row was missing and the reader summed the scores
     loc: Loc | None = None
-
-    def __init__(self, weight: Amount | None = None, score: Amount | None = None, inferred: bool = False,
-                 loc: Loc | None = None) -> None:
-        self.weight = Amount() if weight is None else weight
-        self.score = Amount() if score is None else score
-        self.inferred = inferred
-        self.loc = loc
 
 
 @dataclass(slots=True)
@@ -234,7 +151,7 @@ class Repair:
         return {"kind": self.kind, "message": self.message, "locs": [loc.to_dict() for loc in self.locs]}
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Form:
     title: str = "财政项目支出绩效自评表"
     year: int | None = None
@@ -249,25 +166,6 @@ class Form:
     repairs: list[Repair] = field(default_factory=list)
     source: Loc | None = None  # file and first line of the form
     extra: dict = field(default_factory=dict)  # columns a reader found but the model does not need
-
-    def __init__(self, title: str = "财政项目支出绩效自评表", year: int | None = None, project: Text | None = None,
-                 department: Text | None = None, unit: Text | None = None, amount_unit: str = "元",
-                 funds: Funds | None = None, goals: Goals | None = None, indicators: list[Indicator] | None = None,
-                 total: Total | None = None, repairs: list[Repair] | None = None, source: Loc | None = None,
-                 extra: dict | None = None) -> None:
-        self.title = title
-        self.year = year
-        self.project = Text() if project is None else project
-        self.department = Text() if department is None else department
-        self.unit = Text() if unit is None else unit
-        self.amount_unit = amount_unit
-        self.funds = Funds() if funds is None else funds
-        self.goals = Goals() if goals is None else goals
-        self.indicators = [] if indicators is None else indicators
-        self.total = Total() if total is None else total
-        self.repairs = [] if repairs is None else repairs
-        self.source = source
-        self.extra = {} if extra is None else extra
 
     @property
     def label(self) -> str:

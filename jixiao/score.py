@@ -12,40 +12,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from functools import lru_cache
 
-from .memo import remember
 from .model import EMPTY, QUAL, QUANT, Form, Indicator, Measure
 from .rules import RuleSet
 from .rules.model import Band
-from .values import fmt_decimal, measure
+from .values import decimal_text, measure
 
 # Achievement levels.
-MET: Final = "met"  # quantitative
-NOT_MET: Final = "not_met"
-ACHIEVED: Final = "achieved"  # qualitative
-PARTIAL: Final = "partial"
-NOT_ACHIEVED: Final = "not_achieved"
-UNKNOWN: Final = "unknown"
-BLANK: Final = "blank"
+MET = "met"  # quantitative
+NOT_MET = "not_met"
+ACHIEVED = "achieved"  # qualitative
+PARTIAL = "partial"
+NOT_ACHIEVED = "not_achieved"
+UNKNOWN = "unknown"
+BLANK = "blank"
 
-ACHIEVEMENT_NAMES: Final = {
+ACHIEVEMENT_NAMES = {
     MET: "达到", NOT_MET: "未达到", ACHIEVED: "达成", PARTIAL: "部分达成", NOT_ACHIEVED: "未达成",
     UNKNOWN: "无法判断", BLANK: "未填写",
 }
 
 # Directions of a quantitative target.
-POSITIVE: Final = "positive"
-REVERSE: Final = "reverse"
-ZERO: Final = "zero"
+POSITIVE = "positive"
+REVERSE = "reverse"
+ZERO = "zero"
 
-ZERO_DEC: Final = Decimal(0)
-ONE: Final = Decimal(1)
-HUNDRED: Final = Decimal(100)
-_Q4: Final = Decimal("0.0001")
+ZERO_DEC = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_Q4 = Decimal("0.0001")
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class IndicatorAssessment:
     index: int
     kind: str  # "quant" / "qual" / "blank" (no target)
@@ -63,34 +62,13 @@ class IndicatorAssessment:
     identical: bool = False  # the actual is printed exactly as the target
     reason: str = ""  # Chinese: how `expected` follows from the rules, or why it cannot
 
-    def __init__(self, index: int, kind: str, achievement: str, expected: Decimal | None = None,
-                 band: tuple[Decimal, Decimal] | None = None, rescored: Decimal | None = None,
-                 direction: str = "", target: Decimal | None = None, actual: Decimal | None = None,
-                 raw: Decimal | None = None, bound: bool = False, unit_mismatch: bool = False,
-                 non_numeric_actual: bool = False, identical: bool = False, reason: str = "") -> None:
-        self.index = index
-        self.kind = kind
-        self.achievement = achievement
-        self.expected = expected
-        self.band = band
-        self.rescored = rescored
-        self.direction = direction
-        self.target = target
-        self.actual = actual
-        self.raw = raw
-        self.bound = bound
-        self.unit_mismatch = unit_mismatch
-        self.non_numeric_actual = non_numeric_actual
-        self.identical = identical
-        self.reason = reason
-
     @property
     def kept_printed(self) -> bool:
         """The re-score could not be computed and keeps the printed score for this row."""
         return self.expected is None
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Assessment:
     rate: Decimal | None = None  # computed 执行率 as a percentage, rounded as it should be printed
     rate_exact: Decimal | None = None  # the same, unrounded (F006 compares this)
@@ -103,24 +81,8 @@ class Assessment:
     rescored_grade: str | None = None
     notes: list[str] = field(default_factory=list)  # Chinese: what the re-score could not compute
 
-    def __init__(self, rate: Decimal | None = None, rate_exact: Decimal | None = None,
-                 funds_weight: Decimal | None = None, execution_score: Decimal | None = None,
-                 indicators: list[IndicatorAssessment] | None = None, self_total: Decimal | None = None,
-                 rescored_total: Decimal | None = None, self_grade: str | None = None,
-                 rescored_grade: str | None = None, notes: list[str] | None = None) -> None:
-        self.rate = rate
-        self.rate_exact = rate_exact
-        self.funds_weight = funds_weight
-        self.execution_score = execution_score
-        self.indicators = [] if indicators is None else indicators
-        self.self_total = self_total
-        self.rescored_total = rescored_total
-        self.self_grade = self_grade
-        self.rescored_grade = rescored_grade
-        self.notes = [] if notes is None else notes
 
-
-_TRIM: Final = re.compile(r"[\s。．.，,；;！!]+$")
+_TRIM = re.compile(r"[\s。．.，,；;！!]+$")
 
 
 def norm_words(text: str) -> str:
@@ -132,15 +94,7 @@ def reread(m: Measure, ruleset: RuleSet) -> Measure:
     """A measure the reader left as words, read again with the rule set's operator spellings."""
     if m.kind != QUAL:
         return m
-    text = m.norm
-    try:
-        table = ruleset.memo["reread"]
-    except KeyError:
-        table = ruleset.memo["reread"] = {}
-    try:
-        again_text = table[text]
-    except KeyError:
-        again_text = remember(table, text, _reread_text(text, ruleset))
+    again_text = _reread_text(m.norm, ruleset)
     if again_text is None:
         return m
     again = measure(again_text, m.loc)
@@ -148,9 +102,10 @@ def reread(m: Measure, ruleset: RuleSet) -> Measure:
     return again
 
 
+@lru_cache(maxsize=4096)
 def _reread_text(text: str, ruleset: RuleSet) -> str | None:
     """The text `reread` measures again instead of `text` (a measure's norm), or None: the words
-    stay words. Depends on the text and the rule set's operators only."""
+    stay words. Kept: a pure function of the text and the rule set's operators."""
     for spelling, op in ruleset.operators:
         if text.startswith(spelling):
             rest = text[len(spelling):].strip()
@@ -170,21 +125,10 @@ def _direction_of(text: str, ruleset: RuleSet) -> str | None:
     return "up" if up else "down"
 
 
+@lru_cache(maxsize=4096)
 def qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
-    """(achievement level, identical) of a qualitative actual against its target word (§4)."""
-    # A pure function of the two texts and the rule set's words: kept per rule set.
-    try:
-        table = ruleset.memo["qualitative_level"]
-    except KeyError:
-        table = ruleset.memo["qualitative_level"] = {}
-    key = (target, actual)
-    try:
-        return table[key]
-    except KeyError:
-        return remember(table, key, _qualitative_level(target, actual, ruleset))
-
-
-def _qualitative_level(target: str, actual: str, ruleset: RuleSet) -> tuple[str, bool]:
+    """(achievement level, identical) of a qualitative actual against its target word (§4).
+    Kept: a pure function of the two texts and the rule set's words."""
     w = ruleset.words
     x, y = norm_words(target), norm_words(actual)
     if not y:
@@ -225,35 +169,18 @@ def _stems(words: tuple[str, ...]) -> set[str]:
     return out
 
 
-def num_text(d: Decimal | None) -> str:
-    """A Decimal as a person writes it: '3', '19.36', '2.5' (no exponent, no trailing zeros)."""
-    if d is None:
-        return "—"
-    text = str(d)
-    # str() prints the digits as kept. Without an exponent and with no more digits than the
-    # default context keeps (28), taking the trailing zeros off is what normalize() and a
-    # fixed-point format give, at a fraction of their cost: this runs for every score a reason
-    # or a finding prints.
-    if len(text) <= 28 and "E" not in text and d.is_finite():
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return fmt_decimal(d.normalize())
+num_text = decimal_text  # TODO(merge): for jixiao/checks/terminal.py
 
 
 def _raw(d: Decimal) -> str:
     """An unrounded intermediate value, at most 4 decimals ('19.356', '≈0.3333')."""
     short = d.quantize(_Q4)
-    return num_text(d) if short == d else "≈" + num_text(short)
-
-
+    return decimal_text(d) if short == d else "≈" + decimal_text(short)
 
 
 def _round_name(ruleset: RuleSet) -> str:
-    try:
-        return ruleset.memo["round_name"]
-    except KeyError:
-        mode = {"half_up": "四舍五入", "down": "截尾", "up": "进位"}[ruleset.rounding]
-        name = ruleset.memo["round_name"] = f"{mode}保留{ruleset.decimals}位小数"
-        return name
+    mode = {"half_up": "四舍五入", "down": "截尾", "up": "进位"}[ruleset.rounding]
+    return f"{mode}保留{ruleset.decimals}位小数"
 
 
 def _clamp(value: Decimal, weight: Decimal) -> Decimal:
@@ -299,7 +226,7 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         return
     if A < ZERO_DEC:
         ia.achievement = UNKNOWN
-        ia.reason = f"指标值 {num_text(A)} 为负数，规则未规定如何计分"
+        ia.reason = f"指标值 {decimal_text(A)} 为负数，规则未规定如何计分"
         return
     ia.bound = bound = a.op in ("<=", ">=", "<", ">")
     if bound:
@@ -325,26 +252,26 @@ def _score_quant(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure
         return
     if ia.achievement == MET:
         ia.expected = w
-        ia.reason = f"已达到指标值，应得满分 {num_text(w)}（超额完成不加分）"
+        ia.reason = f"已达到指标值，应得满分 {decimal_text(w)}（超额完成不加分）"
         return
     if ia.direction == POSITIVE and A == ZERO_DEC:
         ia.expected = ZERO_DEC
-        ia.reason = f"指标值为 {num_text(A)}，实际 {num_text(B)} 为负数，应得 0 分"
+        ia.reason = f"指标值为 {decimal_text(A)}，实际 {decimal_text(B)} 为负数，应得 0 分"
     elif ia.direction == POSITIVE:
         raw = ia.raw = B / A * w
         ia.expected = _clamp(ruleset.round(raw), w)
         ia.reason = (f"实际 {a.text} 未达到指标值 {t.text}，应得 实际÷指标值×分值 = "
-                     f"{num_text(B)}÷{num_text(A)}×{num_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {num_text(ia.expected)}")
+                     f"{decimal_text(B)}÷{decimal_text(A)}×{decimal_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {decimal_text(ia.expected)}")
     elif ia.direction == REVERSE and ruleset.reverse == "ratio":
         raw = ia.raw = A / B * w
         ia.expected = _clamp(ruleset.round(raw), w)
         ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 指标值÷实际×分值 = "
-                     f"{num_text(A)}÷{num_text(B)}×{num_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {num_text(ia.expected)}")
+                     f"{decimal_text(A)}÷{decimal_text(B)}×{decimal_text(w)} = {_raw(raw)}，{_round_name(ruleset)}为 {decimal_text(ia.expected)}")
     elif ia.direction == REVERSE:
         raw = ia.raw = (2 - B / A) * w
         ia.expected = _clamp(ruleset.round(raw), w)
         ia.reason = (f"反向指标：实际 {a.text} 未达到指标值 {t.text}，应得 (2−实际÷指标值)×分值 = "
-                     f"(2−{num_text(B)}÷{num_text(A)})×{num_text(w)} = {_raw(raw)}，取 {num_text(ia.expected)}（不低于 0）")
+                     f"(2−{decimal_text(B)}÷{decimal_text(A)})×{decimal_text(w)} = {_raw(raw)}，取 {decimal_text(ia.expected)}（不低于 0）")
     else:
         ia.expected = ZERO_DEC
         ia.reason = f"指标值 {t.text} 要求为 0，实际 {a.text} 不为 0，应得 0 分"
@@ -377,48 +304,39 @@ def _score_qual(ia: IndicatorAssessment, ind: Indicator, t: Measure, a: Measure,
     name = ACHIEVEMENT_NAMES[level]
     if ia.identical:
         ia.expected = w
-        ia.reason = f"实际完成值与指标值相同（{a.text}），应得满分 {num_text(w)}"
+        ia.reason = f"实际完成值与指标值相同（{a.text}），应得满分 {decimal_text(w)}"
     elif s is None:
         if level == ACHIEVED:
             ia.expected = w
-            ia.reason = f"{name}，得分未填写，按满分 {num_text(w)} 计"
+            ia.reason = f"{name}，得分未填写，按满分 {decimal_text(w)} 计"
         else:
             ia.reason = f"{name}，得分区间 {interval}，得分未填写，无法确定应得分"
     elif band.contains(s / w if w else ZERO_DEC):
         ia.expected = s
-        ia.reason = f"{name}，得分 {num_text(s)} 在区间 {interval} 内，予以认可"
+        ia.reason = f"{name}，得分 {decimal_text(s)} 在区间 {interval} 内，予以认可"
     elif level == ACHIEVED and ruleset.achieved_rescore == "full":
         ia.expected = w
-        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取满分 {num_text(w)}"
+        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取满分 {decimal_text(w)}"
     else:
         # The upper edge of [low, high) belongs to the next band: the nearest score inside is one
         # unit of the rule set's rounding below it.
         top = high if band.high >= 1 else high - Decimal(1).scaleb(-ruleset.decimals)
         ia.expected = low if s < low else top
-        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {num_text(ia.expected)}"
+        ia.reason = f"{name}，得分应在区间 {interval} 内，重新评分取区间内最近的值 {decimal_text(ia.expected)}"
 
 
 def _band(level: str, w: Decimal, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
     """The band of an achievement level for weight w: (band, low, high, '[low, high)')."""
-    # Rounded to the rule set's places, low and high are the same for equal weights (5 and 5.0),
-    # except the sign of a zero weight: only finite, non-zero weights are kept.
-    memo = w.__class__ is Decimal and w.is_finite() and w
-    if memo:
-        try:
-            table = ruleset.memo["band"]
-        except KeyError:
-            table = ruleset.memo["band"] = {}
-        key = (level, w)
-        try:
-            return table[key]
-        except KeyError:
-            pass
+    # Equal weights (5 and 5.0) give one band, rounded to the rule set's places, but for the sign
+    # of a zero weight, which the interval prints.
+    return _band_of(level, w, w.is_signed(), ruleset)
+
+
+@lru_cache(maxsize=4096)
+def _band_of(level: str, w: Decimal, signed: bool, ruleset: RuleSet) -> tuple[Band, Decimal, Decimal, str]:
     band = ruleset.bands[level]
     low, high = ruleset.round(band.low * w), ruleset.round(band.high * w)
-    out = band, low, high, f"[{num_text(low)}, {num_text(high)}{']' if band.high >= 1 else ')'}"
-    if memo:
-        remember(table, key, out)
-    return out
+    return band, low, high, f"[{decimal_text(low)}, {decimal_text(high)}{']' if band.high >= 1 else ')'}"
 
 
 def score_indicator(index: int, ind: Indicator, ruleset: RuleSet) -> IndicatorAssessment:
@@ -455,7 +373,7 @@ def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     out.indicators = ias = [score_indicator(k, ind, ruleset) for k, ind in enumerate(form.indicators)]
     for ia in ias:
         if ia.expected is None and ia.rescored is not None:
-            out.notes.append(f"第{ia.index + 1}项指标“{form.indicators[ia.index].name.text}”无法重新评分，沿用填报得分 {num_text(ia.rescored)}")
+            out.notes.append(f"第{ia.index + 1}项指标“{form.indicators[ia.index].name.text}”无法重新评分，沿用填报得分 {decimal_text(ia.rescored)}")
     out.self_total = form.total.score.value
     parts = [out.execution_score if out.execution_score is not None else fr.score.value]
     parts += [ia.rescored for ia in ias]

@@ -8,47 +8,36 @@ business (check T001), not the reader's.
 from __future__ import annotations
 
 import re
-from typing import Final
+from functools import lru_cache
 
-from .memo import remember
 from .values import clean_text
 
 # 一级 → its 二级, for every framework we know (cn-2020 and the central 2021 成本指标 framework).
-KNOWN: Final[dict[str, tuple[str, ...]]] = {
+KNOWN: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标"),
     "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标", "服务对象满意度指标"),
     "满意度指标": ("服务对象满意度指标",),
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
 }
 
-LEVEL1: Final = tuple(KNOWN)
+LEVEL1 = tuple(KNOWN)
 # Where a 二级 belongs when its 一级 must be inferred: the first 一级 that lists it, except that
 # 服务对象满意度指标 belongs to 满意度指标 (older forms list it under 效益指标 too).
-PARENT: Final[dict[str, str]] = {}
+PARENT: dict[str, str] = {}
 for _l1, _l2s in KNOWN.items():
     for _l2 in _l2s:
         PARENT.setdefault(_l2, _l1)
 PARENT["服务对象满意度指标"] = "满意度指标"
-LEVEL2: Final = tuple(PARENT)
+LEVEL2 = tuple(PARENT)
 
-_PREFIX: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|★|☆|其中[:：]?)+")
-_POINTS: Final = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
-
-
-# memo tables (jixiao.memo): the same labels stand on every form
-_STRIP_LABEL: Final[dict[str, tuple[str, str | None]]] = {}
-_CLASSIFY: Final[dict[str, tuple[int, str]]] = {}
+_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|★|☆|其中[:：]?)+")
+_POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*分?\s*[)）]$")
 
 
+# strip_label and classify keep their results (lru_cache): the same labels stand on every form.
+@lru_cache(maxsize=16384)
 def strip_label(text: str) -> tuple[str, str | None]:
     """('产出指标(50分)') → ('产出指标', '50'); removes numbering such as '一、' or '★'."""
-    stripped = _STRIP_LABEL.get(text)
-    if stripped is None:
-        stripped = remember(_STRIP_LABEL, text, _strip_label(text))
-    return stripped
-
-
-def _strip_label(text: str) -> tuple[str, str | None]:
     t = clean_text(text).rstrip(":：")
     t = _PREFIX.sub("", t).strip()
     points = None
@@ -59,25 +48,9 @@ def _strip_label(text: str) -> tuple[str, str | None]:
     return t, points
 
 
-# Every text `classify` accepts contains one of these: the labels it knows, each without its
-# trailing 指标, and the two short forms it reads. The text it compares is a piece of
-# clean_text(text) (strip_label only cuts a prefix and a points suffix), so a cleaned text with
-# none of them is no label, and most cell texts are turned away before strip_label's patterns.
-_STEMS: Final = re.compile("|".join(sorted({label[:-2] if label.endswith("指标") else label
-                                     for label in (*KNOWN, *PARENT, "服务对象满意度", "满意度")}, key=len)))
-
-
+@lru_cache(maxsize=16384)
 def classify(text: str) -> tuple[int, str] | None:
     """(1, canonical) for a 一级 label, (2, canonical) for a 二级 label, None for anything else."""
-    got = _CLASSIFY.get(text)  # one lookup: a text that is no label is kept as (0, "")
-    if got is None:
-        got = remember(_CLASSIFY, text, _classify(text) or (0, ""))
-    return got if got[0] else None
-
-
-def _classify(text: str) -> tuple[int, str] | None:
-    if _STEMS.search(clean_text(text)) is None:
-        return None
     t, _ = strip_label(text)
     if not t or len(t) > 12:
         return None

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Final
+from functools import lru_cache, partial
 
-from .memo import remember
-from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure, Rate
+from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure
 
 # Cells that mean "nothing here" in the funds block.
-_BLANKS: Final = {"", "—", "-", "--", "——", "/", "／", "无", "\\"}
+_BLANKS = {"", "—", "-", "--", "——", "/", "／", "无", "\\"}
 
-_NUM_RE: Final = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+_NUM_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 
 # Operator spellings, longest first so that '>=' wins over '>'.
-_OPS: Final[list[tuple[str, str]]] = [
+_OPS: list[tuple[str, str]] = [
     ("\\geqslant", ">="), ("\\leqslant", "<="), ("\\geq", ">="), ("\\leq", "<="),
     ("\\ge", ">="), ("\\le", "<="), ("\\gt", ">"), ("\\lt", "<"),
     (">=", ">="), ("<=", "<="), ("=>", ">="), ("=<", "<="),
@@ -30,37 +29,27 @@ _OPS: Final[list[tuple[str, str]]] = [
     ("大于", ">"), ("小于", "<"), ("高于", ">"), ("低于", "<"),
     ("＝", "="), ("═", "="), ("=", "="), (">", ">"), ("<", "<"),
 ]
-_OP_PREFIXES: Final = sorted(_OPS, key=lambda p: -len(p[0]))
-_OP_FIRST: Final = frozenset(spelled[0] for spelled, _ in _OPS)  # a text starting otherwise has no operator
+_OP_PREFIXES = sorted(_OPS, key=lambda p: -len(p[0]))
+_OP_FIRST = frozenset(spelled[0] for spelled, _ in _OPS)  # a text starting otherwise has no operator
 
 # Word forms of units that are spelled out.
-_UNIT_ALIASES: Final = {"百分比": "%", "％": "%", "百分点": "%"}
+_UNIT_ALIASES = {"百分比": "%", "％": "%", "百分点": "%"}
 
-_MEASURE_RE: Final = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
+_MEASURE_RE = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)(?P<unit>.*)$")
 
-_WRAP_SPACE: Final = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
-_SPACES: Final = re.compile(r"\s+")
-_PHRASE_MARK: Final = re.compile(r"[，。,；;、]")  # a unit never has these: '100%完成年度任务，…' is a sentence
+_WRAP_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+_SPACES = re.compile(r"\s+")
+_PHRASE_MARK = re.compile(r"[，。,；;、]")  # a unit never has these: '100%完成年度任务，…' is a sentence
 
-_LATEX_STRIP: Final = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
+_LATEX_STRIP = re.compile(r"\\[,;:! ]|\\(?:text|mathrm)\{([^}]*)\}")
 
-# memo tables (jixiao.memo) of the functions below
-_CLEAN_TEXT: Final[dict[str, str]] = {}
-_PARSE_DECIMAL: Final[dict[str, Decimal]] = {}
-_NO_NUMBER: Final = Decimal("NaN")  # parse_decimal's table: the text is no number (it never reads a NaN)
-_PARSE_RATE: Final[dict[str, Decimal | None]] = {}
+# The functions of a cell's text keep their results (lru_cache): the same texts recur in every
+# form (labels, 10, 100%, —), and their results are immutable.
 
 
+@lru_cache(maxsize=16384)
 def clean_text(text: str) -> str:
     """Trim a cell and fold the whitespace that line wrapping leaves inside Chinese text."""
-    # cell texts repeat across rows and forms (labels, 100%, 10): each distinct text once
-    cleaned = _CLEAN_TEXT.get(text)
-    if cleaned is None:
-        cleaned = remember(_CLEAN_TEXT, text, _clean_text(text))
-    return cleaned
-
-
-def _clean_text(text: str) -> str:
     text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
     if " " in text:
         # A space between two CJK characters (or CJK and punctuation) is wrap damage; keep
@@ -70,24 +59,12 @@ def _clean_text(text: str) -> str:
     return text
 
 
-# parse_decimal and parse_rate are pure and their results (Decimal or None) immutable, and the
-# same cells recur in every form (10, 100%, 0, —): each distinct text is parsed once.
+@lru_cache(maxsize=16384)
 def parse_decimal(text: str) -> Decimal | None:
     """'446,048' → Decimal('446048'); '' / '—' → None; anything else non-numeric → None."""
-    got = _PARSE_DECIMAL.get(text)  # one lookup: a text that is no number is kept as _NO_NUMBER
-    if got is None:
-        value = _parse_decimal(text)
-        got = remember(_PARSE_DECIMAL, text, _NO_NUMBER if value is None else value)
-    return None if got is _NO_NUMBER else got
-
-
-def _parse_decimal(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "")
     if t in _BLANKS:
         return None
-    whole, dot, fraction = t.partition(".")
-    if whole.isdecimal() and (not dot or fraction.isdecimal()):
-        return Decimal(t)  # 15, 446048, 99.99: what _NUM_RE accepts (its \d is isdecimal), without it
     if not _NUM_RE.match(t):
         return None
     try:
@@ -105,14 +82,9 @@ def amount(text: str, loc: Loc | None = None) -> Amount:
     return Amount(t, parse_decimal(t), loc)
 
 
+@lru_cache(maxsize=16384)
 def parse_rate(text: str) -> Decimal | None:
     """'99.99%' → 99.99; '0.9999' → 99.99 (a fraction); '=100%' → 100."""
-    if text in _PARSE_RATE:
-        return _PARSE_RATE[text]
-    return remember(_PARSE_RATE, text, _parse_rate(text))
-
-
-def _parse_rate(text: str) -> Decimal | None:
     t = text.strip().replace(" ", "").lstrip("=＝")
     if t in _BLANKS:
         return None
@@ -127,9 +99,9 @@ def _parse_rate(text: str) -> Decimal | None:
     return value
 
 
-def rate(text: str, loc: Loc | None = None) -> Rate:
+def rate(text: str, loc: Loc | None = None) -> Amount:
     t = text.strip()
-    return Rate(text=t, value=parse_rate(t), loc=loc)
+    return Amount(t, parse_rate(t), loc)
 
 
 def normalise_ops(text: str) -> str:
@@ -160,25 +132,6 @@ def _latex_kept(m: re.Match[str]) -> str:
     return m.group(1) or ""
 
 
-def _number_end(s: str) -> int:
-    """Where the number at the start of `s` ends, as `_MEASURE_RE` reads it, for the texts it
-    reads most (digits, then at most one '.' and digits: 95, 99.5%, 3次); -1 for any other text,
-    which the regex then reads (a sign, thousands commas, a leading '.', a line break)."""
-    n = len(s)
-    i = 0
-    while i < n and s[i].isdecimal():
-        i += 1
-    if i == 0 or "\n" in s:
-        return -1
-    if i < n and s[i] == "." and i + 1 < n and s[i + 1].isdecimal():
-        i += 2
-        while i < n and s[i].isdecimal():
-            i += 1
-    if i < n and s[i] in ",.":
-        return -1  # 1,234 or 1.2.3: the regex's own reading
-    return i
-
-
 def measure(text: str, loc: Loc | None = None) -> Measure:
     """Read a target or an actual (rules.md §3)."""
     printed = text.strip()
@@ -192,15 +145,9 @@ def measure(text: str, loc: Loc | None = None) -> Measure:
             op, body = ascii_op, body[len(ascii_op):]
             break
     body_ns = body.replace(" ", "")
-    end = _number_end(body_ns)
-    if end > 0:
-        num_text: str | None = body_ns[:end]
-        unit = body_ns[end:]
-    else:
-        m = _MEASURE_RE.match(body_ns)
-        num_text, unit = (m.group("num"), m.group("unit")) if m else (None, "")
-    if num_text is not None:
-        unit = unit.strip()
+    m = _MEASURE_RE.match(body_ns)
+    if m:
+        num_text, unit = m.group("num"), m.group("unit").strip()
         unit = _UNIT_ALIASES.get(unit, unit)
         try:
             number: Decimal | None = Decimal(num_text.replace(",", ""))
@@ -217,9 +164,25 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def fmt_decimal(value: Decimal | None) -> str:
-    """A Decimal as plain text without exponent ('1E+2' → '100')."""
+def decimal_text(value: Decimal | None, exact: bool = False) -> str:
+    """The one way a Decimal becomes text: fixed point, never an exponent ('1E+2' → '100').
+
+    As a person writes it ('19.36', '3', '2.5': no trailing zeros) in messages and reports, or
+    `exact`: every digit as kept ('446048.00'), for the JSON of a form, which reads back as
+    printed. None (a blank cell, a score that cannot be computed) is '—'.
+    """
     if value is None:
-        return ""
-    text = format(value, "f")
-    return text
+        return "—"
+    if exact:
+        return format(value, "f")
+    text = str(value)
+    # str() prints the digits as kept. Without an exponent and with no more digits than the
+    # default context keeps (28), taking the trailing zeros off is what normalize() and a
+    # fixed-point format give, at a fraction of their cost: this runs for every number a
+    # reason or a finding prints.
+    if len(text) <= 28 and "E" not in text and value.is_finite():
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.normalize(), "f")
+
+
+fmt_decimal = partial(decimal_text, exact=True)  # TODO(merge): for jixiao/checks/terminal.py

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from jixiao.model import Form, FundsRow, Indicator, Text, Total
 from jixiao.rules import load_ruleset
-from jixiao.score import num_text, qualitative_level, score_form, score_indicator
-from jixiao.values import amount, fmt_decimal, measure, rate
+from jixiao.score import qualitative_level, score_form, score_indicator
+from jixiao.values import amount, decimal_text, measure, rate
 
 RULES = load_ruleset()
 D = Decimal
@@ -181,7 +181,7 @@ _DECIMALS = st.one_of(
 
 @settings(max_examples=3000, deadline=None)
 @given(_DECIMALS)
-def test_num_text_prints_as_normalize_and_a_fixed_point_format(d):
-    """num_text's quick path (str() less its trailing zeros) prints every Decimal as the
+def test_decimal_text_prints_as_normalize_and_a_fixed_point_format(d):
+    """decimal_text's quick path (str() less its trailing zeros) prints every Decimal as the
     normalised fixed-point text it stands for."""
-    assert num_text(d) == fmt_decimal(d.normalize())
+    assert decimal_text(d) == decimal_text(d.normalize(), exact=True) == format(d.normalize(), "f")

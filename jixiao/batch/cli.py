@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..errors import JixiaoError, fail, os_error
 from .run import BatchOptions, Progress, run_batch
 
 
@@ -66,9 +67,9 @@ def batch(dirs: tuple[str, ...], url: str | None, workers: int | None, scheduler
         summary = run_batch(opts, progress)
     except SQLAlchemyError as e:
         orig = getattr(e, "orig", None) or e
-        raise click.ClickException(f"无法打开或写入数据库 {url or '（默认）'}：{type(orig).__name__}: {orig}") from e
+        fail(JixiaoError(f"无法打开或写入数据库 {url or '（默认）'}：{type(orig).__name__}: {orig}"), 1)
     except OSError as e:
-        raise click.ClickException(f"无法完成批量处理：{e}") from e
+        fail(os_error("无法完成批量处理", e), 1)
     finally:
         progress.stop()
     for line in summary.lines():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks.catalogue import RULES, SEVERITY_RANK
+from ..rules.catalogue import RULES, SEVERITY_RANK
 from ..checks.registry import Context
 from ..checks.texts import cross_form_findings
 from ..readers.jsonio import form_from_dict

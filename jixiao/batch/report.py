@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from ..checks.catalogue import RULES, SEVERITY_NAME
+from ..rules.catalogue import RULES, SEVERITY_NAME
 from ..model import Loc
 from ..rules import RuleSet
 from ..store.queries import Group as Figures

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..checks import FormReport, check_form, finding_from_read_error
 from ..checks.texts import deviation_key
-from ..errors import ReadError
+from ..errors import JixiaoError
 from ..model import Form, Loc
 from ..readers import read_forms
 from ..rules import RuleSet, load_ruleset
@@ -74,11 +74,6 @@ def relabel_form(form: Form, old: str, new: str) -> None:
             fix(loc)
 
 
-def _error(message: str, rel: str, loc: Loc | None = None) -> dict:
-    loc = loc or Loc(file=rel)
-    return {"message": message, "location": loc.to_dict(), "text": f"{loc}: {message}"}
-
-
 def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
     """One file → {rel, sha256, size, content, errors, forms: [{row, findings, devs}], failed}."""
     from ..store.assess import apply_report
@@ -90,7 +85,7 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
         data = Path(path).read_bytes()
     except OSError as e:
         out["failed"] = f"无法读取文件：{e.strerror or e}"
-        out["errors"].append(_error(out["failed"], rel))
+        out["errors"].append(JixiaoError(out["failed"], Loc(file=rel)).to_dict())
         return out
     out["size"], out["content"] = len(data), data
     digest = hashlib.sha256(data).hexdigest()
@@ -104,8 +99,7 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
             if e.loc is not None and e.loc.file == path:
                 e.loc.file = rel
         for e in errors:
-            out["errors"].append({"message": e.message, "location": e.loc.to_dict() if e.loc else None,
-                                  "text": str(e), "finding": finding_from_read_error(e, ruleset).to_dict()})
+            out["errors"].append({**e.to_dict(), "finding": finding_from_read_error(e, ruleset).to_dict()})
         min_chars = ruleset.param("D002", "min_chars", 6)
         for pos, form in enumerate(forms):
             assessment = score_form(form, ruleset)
@@ -129,7 +123,7 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
         at = f"（{where.filename.rsplit('/', 1)[-1]}:{where.lineno}）" if where else ""
         out["forms"] = []
         out["failed"] = f"处理时程序出错：{type(e).__name__}: {e}{at}"
-        out["errors"].append(_error(out["failed"], rel))
+        out["errors"].append(JixiaoError(out["failed"], Loc(file=rel)).to_dict())
     return out
 
 

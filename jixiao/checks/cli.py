@@ -19,7 +19,7 @@ from ..cli_parse import read_all
 from ..errors import RuleSetError
 from ..rules import load_ruleset
 from . import check_forms, read_error_to_dict, report_to_dict
-from .catalogue import SEVERITY_RANK
+from ..rules.catalogue import SEVERITY_RANK
 
 
 @click.command(help="按规则集重新评分并检查自评表，列出每一处不一致（规则、应为、填报、差额、位置）。")

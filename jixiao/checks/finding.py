@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
-
 from ..model import Loc
-from ..score import num_text
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Finding:
     rule: str  # "S002"
     severity: str  # "error" / "warning" / "info"
@@ -21,20 +18,6 @@ class Finding:
     printed: str | None = None
     difference: str | None = None  # printed − expected
     location: Loc | None = None
-
-    def __init__(self, rule: str, severity: str, message: str, indicator: str | None = None,
-                 index: int | None = None, field: str | None = None, expected: str | None = None,
-                 printed: str | None = None, difference: str | None = None, location: Loc | None = None) -> None:
-        self.rule = rule
-        self.severity = severity
-        self.message = message
-        self.indicator = indicator
-        self.index = index
-        self.field = field
-        self.expected = expected
-        self.printed = printed
-        self.difference = difference
-        self.location = location
 
     def to_dict(self) -> dict:
         return {
@@ -49,8 +32,3 @@ class Finding:
             "difference": self.difference,
             "location": str(self.location) if self.location else None,
         }
-
-
-def dec(d: Decimal | None) -> str | None:
-    """A Decimal for a Finding field: '19.36', '3', '-0.5'; None stays None."""
-    return None if d is None else num_text(d)

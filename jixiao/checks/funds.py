@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
-from typing import Final
 
-from ..score import num_text as n
+from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, check
 
-COLUMNS: Final = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
 
-_ZERO: Final = Decimal(0)
-_HUNDRED: Final = Decimal(100)
-_TOLERANCE: Final = Decimal("0.005")  # F004 when the rule set gives none
-_Q4: Final = Decimal("0.0001")
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_TOLERANCE = Decimal("0.005")  # F004 when the rule set gives none
+_Q4 = Decimal("0.0001")
 
 
 @check("F001")
@@ -123,21 +122,12 @@ def funds_weight(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _threshold(ruleset) -> Decimal:
-    """F006's threshold as a Decimal, once per rule set (a rule set is never edited)."""
-    try:
-        return ruleset.memo["F006.threshold"]
-    except KeyError:
-        t = ruleset.memo["F006.threshold"] = Decimal(ruleset.param("F006", "threshold", 90))
-        return t
-
-
 @check("F006")
 def low_rate(ctx: Context) -> Iterator[Finding]:
     t = ctx.form.funds.total
     a = ctx.assessment
     rate = a.rate_exact if a.rate_exact is not None else t.rate.value
-    threshold = _threshold(ctx.ruleset)
+    threshold = Decimal(ctx.ruleset.param("F006", "threshold", 90))
     if rate is not None and rate < threshold:
         shown = a.rate if a.rate is not None else rate
         yield ctx.finding(

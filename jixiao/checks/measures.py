@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Final
 
 from ..score import BLANK, POSITIVE, UNKNOWN, reread
-from ..score import num_text as n
+from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, check
 
-OP_SIGNS: Final = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
+OP_SIGNS = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "=": "="}
 
-_ZERO: Final = Decimal(0)
-_RATIO: Final = Decimal("1.3")  # V003 when the rule set gives none
+_ZERO = Decimal(0)
+_RATIO = Decimal("1.3")  # V003 when the rule set gives none
 
 
 @check("V001")
@@ -51,18 +50,9 @@ def units_and_numbers(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _ratio(ruleset) -> Decimal:
-    """V003's ratio as a Decimal, once per rule set (a rule set is never edited)."""
-    try:
-        return ruleset.memo["V003.ratio"]
-    except KeyError:
-        r = ruleset.memo["V003.ratio"] = Decimal(ruleset.param("V003", "ratio", _RATIO))
-        return r
-
-
 @check("V003")
 def target_too_low(ctx: Context) -> Iterator[Finding]:
-    ratio = _ratio(ctx.ruleset)
+    ratio = Decimal(ctx.ruleset.param("V003", "ratio", _RATIO))
     for k, (ind, ia) in enumerate(zip(ctx.form.indicators, ctx.assessment.indicators)):
         if ia.kind != "quant" or ia.direction != POSITIVE or ia.bound:
             continue

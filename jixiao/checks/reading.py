@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..errors import ReadError
 from ..rules import RuleSet
-from .catalogue import RULES
+from ..rules.catalogue import RULES
 from .finding import Finding
 from .registry import Context, check
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
 
 from ..model import Form, Loc
 from ..rules import RuleSet
 from ..score import Assessment
-from .catalogue import RULES, SEVERITY_RANK
-from .finding import Finding, dec
+from ..rules.catalogue import RULES, SEVERITY_RANK
+from ..values import decimal_text
+from .finding import Finding
 
 
 def add_up(values) -> tuple[int, Decimal]:
@@ -26,7 +26,7 @@ def add_up(values) -> tuple[int, Decimal]:
     return blanks, total
 
 
-@dataclass(slots=True, init=False)
+@dataclass(slots=True)
 class Context:
     form: Form
     ruleset: RuleSet
@@ -36,14 +36,6 @@ class Context:
     # canonical 一级 of every indicator (W002, T001, T002; weights.py).
     scored: list | None = field(default=None, repr=False, compare=False)
     level1s: list[str] | None = field(default=None, repr=False, compare=False)
-
-    def __init__(self, form: Form, ruleset: RuleSet, assessment: Assessment, scored: list | None = None,
-                 level1s: list[str] | None = None) -> None:
-        self.form = form
-        self.ruleset = ruleset
-        self.assessment = assessment
-        self.scored = scored
-        self.level1s = level1s
 
     def finding(
         self,
@@ -70,15 +62,15 @@ class Context:
             indicator=ind.name.text if ind is not None else None,
             index=index,
             field=field,
-            expected=dec(expected),
-            printed=dec(printed),
-            difference=dec(difference),
+            expected=None if expected is None else decimal_text(expected),
+            printed=None if printed is None else decimal_text(printed),
+            difference=None if difference is None else decimal_text(difference),
             location=location or self.form.source,
         )
 
 
 CheckFn = Callable[[Context], Iterator[Finding]]
-CHECKS: Final[dict[str, CheckFn]] = {}
+CHECKS: dict[str, CheckFn] = {}
 
 
 def check(rule: str) -> Callable[[CheckFn], CheckFn]:
@@ -93,26 +85,7 @@ def check(rule: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
-def run_checks(ctx: Context, off: frozenset[str], scored: bool, unscored: frozenset[str],
-               failed: Callable[[str, Exception], Finding]) -> list[Finding]:
-    """The findings of every registered check the rule set keeps on (not in `off`) that can run:
-    all of them when the form was scored (`scored`), else those in `unscored`, which read the
-    form alone. A check that raises gives `failed(rule, exception)` in place of its findings and
-    never stops the others. (check_form's loop, compiled with the checks it calls.)"""
-    out: list[Finding] = []
-    for rule, fn in CHECKS.items():  # read on every call: a test may swap a check
-        if rule in off:
-            continue
-        if not scored and rule not in unscored:
-            continue  # the assessment these checks read is missing; X000 already says why
-        try:
-            out.extend(fn(ctx))
-        except Exception as e:  # noqa: BLE001 - one broken check never stops the others
-            out.append(failed(rule, e))
-    return out
-
-
-_ORDER: Final = {rule: k for k, rule in enumerate(RULES)}
+_ORDER = {rule: k for k, rule in enumerate(RULES)}
 
 
 def finding_order(f: Finding) -> tuple[int, int, int]:

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
 
 from ..score import ACHIEVED, ACHIEVEMENT_NAMES, MET, NOT_ACHIEVED, NOT_MET, PARTIAL
-from ..score import num_text as n
+from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, add_up, check
 
-_ZERO: Final = Decimal(0)
-_TOLERANCE: Final = Decimal("0.005")  # S002, S006 when the rule set gives none
-_QUALITATIVE: Final = (ACHIEVED, PARTIAL, NOT_ACHIEVED)
+_ZERO = Decimal(0)
+_TOLERANCE = Decimal("0.005")  # S002, S006 when the rule set gives none
+_QUALITATIVE = (ACHIEVED, PARTIAL, NOT_ACHIEVED)
 
 
 def _scored_rows(ctx: Context) -> list:

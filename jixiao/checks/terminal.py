@@ -23,7 +23,7 @@ from ..errors import ReadError
 from ..score import num_text
 from ..values import fmt_decimal
 from . import FormReport
-from .catalogue import SEVERITY_NAME
+from ..rules.catalogue import SEVERITY_NAME
 from .finding import Finding
 
 DETAIL_UP_TO = 5  # forms: more than this and the report is one line per form unless --detail

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any
 
-from ..memo import remember
 from ..model import Form
 from .finding import Finding
 from .registry import Context, check
 
-_NOISE: Final = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
-_DEVIATION_KEY: Final[dict[str, str]] = {}  # jixiao.memo: the same explanations recur across forms
+_NOISE = re.compile(r"[\s，。,.;；:：、！!？?“”\"'‘’（）()《》\-—…]+")
 
 
+@lru_cache(maxsize=16384)
 def deviation_key(text: str) -> str:
-    """The 偏差原因 text as compared: spaces and punctuation do not make two texts different."""
-    key = _DEVIATION_KEY.get(text)
-    if key is None:
-        key = remember(_DEVIATION_KEY, text, _NOISE.sub("", text))
-    return key
+    """The 偏差原因 text as compared: spaces and punctuation do not make two texts different.
+    Kept (lru_cache): the same explanations recur across forms."""
+    return _NOISE.sub("", text)
 
 
 def _quote(text: str, limit: int = 30) -> str:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Final
-
-from ..memo import remember
-from ..score import num_text as n
+from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, add_up, check
 
-_ZERO: Final = Decimal(0)
+_ZERO = Decimal(0)
 
 
 def _level1s(ctx: Context) -> list[str]:
@@ -88,23 +85,14 @@ def level1_weights(ctx: Context) -> Iterator[Finding]:
 def taxonomy(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
     level1s = _level1s(ctx)
-    # (一级 text, 二级 text) pairs the taxonomy allows, as printed, once per rule set: such a row
-    # never has a finding, whatever the rows before it.
-    try:
-        allowed = rs.memo["T001.allowed"]
-    except KeyError:
-        allowed = rs.memo["T001.allowed"] = {}
     seen: set[tuple[str, str]] = set()
     for k, ind in enumerate(ctx.form.indicators):
         text1, text2 = ind.level1.text, ind.level2.text
         if not text1:
             continue  # the reader could not tell; nothing printed to judge
-        if (text1, text2) in allowed:
-            continue
         l1 = level1s[k]
         l2 = rs.canonical_level2(text2) if text2 else ""
         if l1 in rs.taxonomy and (not l2 or l2 in rs.taxonomy[l1]):
-            remember(allowed, (text1, text2), True)
             continue
         if (l1, l2) in seen:
             continue

@@ -1,4 +1,6 @@
-"""The form model as JSON: what `jixiao parse --json` writes, and an input format of its own.
+"""Forms and their assessments as JSON, the one way for the command line, the store, the web
+and batch: what `jixiao parse --json` writes, an input format of its own, and what a stored form
+row keeps.
 
 Numbers are decimal strings (never floats), targets and actuals are the printed values with the
 operators in ASCII, and each form keeps its source location, so reading this JSON back gives the
@@ -7,19 +9,23 @@ same forms and the same JSON.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ReadError
 from ..model import Amount, Form, Funds, FundsRow, Goals, Indicator, Loc, Repair, Text, Total
-from ..values import amount, fmt_decimal, measure, rate
+from ..values import amount, decimal_text, measure, rate
+
+if TYPE_CHECKING:
+    from ..score import Assessment
 
 
 def _num(a: Amount) -> str | None:
     if a.value is not None:
-        return fmt_decimal(a.value)
+        return decimal_text(a.value, exact=True)
     return a.text or None
 
 
@@ -169,3 +175,19 @@ def read_json(path: Path) -> tuple[list[Form], list[ReadError]]:
 
 def dumps(forms: list[Form]) -> str:
     return json.dumps([form_to_dict(f) for f in forms], ensure_ascii=False, indent=2)
+
+
+def assessment_to_dict(a: Assessment) -> dict[str, Any]:
+    """A form's assessment as JSON: every field by its name, numbers as exact decimal strings,
+    the indicators' as a list of objects, a band as [low, high]."""
+    return _json_value(a)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return decimal_text(value, exact=True)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    return value

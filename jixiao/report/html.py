@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from html import escape
 
 from ..checks import FormReport
-from ..checks.catalogue import INTERNAL, RULES, SEVERITY_NAME, SEVERITY_RANK
+from ..rules.catalogue import INTERNAL, RULES, SEVERITY_NAME, SEVERITY_RANK
 from ..checks.finding import Finding
 from ..errors import ReadError
 from ..rules import RuleSet
-from ..score import ACHIEVEMENT_NAMES, num_text
-from ..values import fmt_decimal
+from ..score import ACHIEVEMENT_NAMES
+from ..values import decimal_text
 
 CSS = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -65,7 +65,7 @@ def _e(text: object) -> str:
 
 
 def _amount(a) -> str:
-    return _e(fmt_decimal(a.value) if a.value is not None else a.text)
+    return _e(decimal_text(a.value, exact=True) if a.value is not None else a.text)
 
 
 class _Marks:
@@ -110,8 +110,8 @@ def _funds_rows(form, marks: _Marks, a) -> list[str]:
         "<th>年初预算数</th><th>全年预算数</th><th>全年执行数</th><th>分值</th><th>执行率</th><th>得分</th>"
         "<th>应为（重新计算）</th></tr>"
     ]
-    rate = f"{fmt_decimal(a.rate)}%" if a.rate is not None else "—"
-    re_score = num_text(a.execution_score) if a.execution_score is not None else "—"
+    rate = f"{decimal_text(a.rate, exact=True)}%" if a.rate is not None else "—"
+    re_score = decimal_text(a.execution_score)
     out.append(
         "<tr><td class=\"label\">年度资金总额</td>"
         + marks.cell("funds.initial_budget", _amount(fr.initial_budget), "num")
@@ -172,7 +172,7 @@ def _indicator_rows(form, marks: _Marks, a) -> list[str]:
         cells.append(marks.cell(f"indicators[{k}].weight", _amount(ind.weight), "num"))
         cells.append(marks.cell(f"indicators[{k}].score", _amount(ind.score), "num"))
         if ia is not None:
-            re_text = num_text(ia.rescored) if ia.rescored is not None else "—"
+            re_text = decimal_text(ia.rescored)
             changed = ia.rescored is not None and ind.score.value is not None and ia.rescored != ind.score.value
             kept = "（沿用）" if ia.expected is None and ia.rescored is not None else ""
             cells.append(
@@ -184,7 +184,7 @@ def _indicator_rows(form, marks: _Marks, a) -> list[str]:
         cells.append(marks.cell(f"indicators[{k}].deviation", _e(ind.deviation.text), "text"))
         out.append("<tr>" + "".join(cells) + "</tr>")
     t = form.total
-    re_total = num_text(a.rescored_total) if a.rescored_total is not None else "—"
+    re_total = decimal_text(a.rescored_total)
     out.append(
         '<tr><td class="label" colspan="5">总分' + ("（无总分行，读取时推算）" if t.inferred else "") + "</td>"
         + marks.cell("total.weight", _amount(t.weight), "num")
@@ -218,7 +218,7 @@ def _form_section(form_no: int, report: FormReport, findings: Sequence[Finding])
     marks = _Marks(form_no, findings)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     changed = a.rescored_total is not None and a.self_total is not None and a.rescored_total != a.self_total
-    total_text = lambda v, g: f"{num_text(v)}（{g}）" if v is not None else "—"  # noqa: E731
+    total_text = lambda v, g: f"{decimal_text(v)}（{g}）" if v is not None else "—"  # noqa: E731
     parts = [
         f'<section class="form" id="form{form_no}">',
         f"<h2>{form_no}. {_e(form.label)}</h2>",

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import RuleSetError
 from ..model import Loc
+from .catalogue import RULES
 from .model import ROUNDING_MODES, SEVERITIES, Band, CheckConfig, QualWords, RuleSet
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "rulesets"
@@ -55,7 +56,7 @@ SCHEMA: dict[str, Any] = {
     },
     "scoring": {"reverse": F("enum", choices=("ratio", "linear"))},
     "grades": F("map:dec"),
-    "checks": "checks",  # validated against the check catalogue
+    "checks": "checks",  # validated against the check catalogue (catalogue.py)
 }
 
 _KIND_NAMES = {
@@ -207,8 +208,6 @@ def _check_table(schema: dict[str, Any], data: dict, path: tuple[str, ...], errs
 
 
 def _check_checks(value: Any, path: tuple[str, ...], errs: _Errors) -> None:
-    from ..checks.catalogue import RULES  # late: the checks package imports the rules package
-
     if not isinstance(value, dict):
         errs.add(path, f"应为表，实际为{_type_name(value)}")
         return
@@ -335,8 +334,6 @@ def _load_data(text: str, name: str, path: Path | None, seen: tuple[Path, ...] =
 
 
 def _build(data: dict, path: str) -> RuleSet:
-    from ..checks.catalogue import RULES
-
     dec = lambda v: Decimal(v)  # noqa: E731 - ints and Decimals only, never float (parse_float=Decimal)
     units: dict[str, str] = {}
     for group in data["units"].get("aliases", []):
@@ -363,7 +360,7 @@ def _build(data: dict, path: str) -> RuleSet:
         level1_weights={k: dec(v) for k, v in data["weights"]["level1"].items()},
         taxonomy={k: tuple(v) for k, v in data["taxonomy"].items()},
         level2_aliases=dict(data.get("taxonomy_aliases", {})),
-        operators=ops,
+        operators=tuple(ops),
         unit_aliases=units,
         allow_missing_unit=data["units"]["allow_missing"],
         words=QualWords(**{k: tuple(q[k]) for k in SCHEMA["qualitative"]}),

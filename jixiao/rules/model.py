@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any
 
-from ..memo import remember
 from ..taxonomy import strip_label
 
-ROUNDING_MODES: Final = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
-SEVERITIES: Final = ("error", "warning", "info")
-
-
-def _rebuilt(value: Any) -> tuple[Any, tuple[Any, ...]]:
-    """How pickle and copy make a frozen rule-set value again: its class, called with its fields.
-    (Compiled with mypyc, a class restores a pickled state attribute by attribute, which a frozen
-    class refuses; its constructor also recomputes what a RuleSet derives and starts its caches
-    empty.)"""
-    return value.__class__, tuple(getattr(value, f.name) for f in fields(value) if f.init)
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
+SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +19,6 @@ class Band:
 
     low: Decimal
     high: Decimal
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _rebuilt(self)
 
     def contains(self, share: Decimal) -> bool:
         if self.high >= 1:
@@ -43,11 +32,8 @@ class CheckConfig:
     severity: str = "error"
     params: dict[str, Any] = field(default_factory=dict)
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _rebuilt(self)
 
-
-_DEFAULT_CHECK: Final = CheckConfig()
+_DEFAULT_CHECK = CheckConfig()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +46,14 @@ class QualWords:
     up: tuple[str, ...]
     down: tuple[str, ...]
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _rebuilt(self)
-
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """A loaded rule set. Frozen: the scoring engine and the checks keep values derived from it
-    (rounding quantum, canonical labels, per-text results) on the object itself, so its fields
-    are never reassigned after loading, and the tables it holds are not edited in place either;
-    a different rule set is a new object (`loads_ruleset`, or `dataclasses.replace`), which
-    starts with empty caches."""
+    """A loaded rule set. Frozen: its fields are never reassigned after loading, and the tables
+    it holds are not edited in place either, because what it derives from them (the rounding
+    quantum, the rules switched off) is worked out once and what the scoring engine and the
+    checks work out under it is kept (lru_cache, keyed on the rule set); a different rule set is
+    a new object (`loads_ruleset`, or `dataclasses.replace`)."""
 
     id: str
     name: str
@@ -83,7 +66,7 @@ class RuleSet:
     level1_weights: dict[str, Decimal]
     taxonomy: dict[str, tuple[str, ...]]
     level2_aliases: dict[str, str]
-    operators: list[tuple[str, str]]  # (spelling, ASCII operator), longest spelling first
+    operators: tuple[tuple[str, str], ...]  # (spelling, ASCII operator), longest spelling first
     unit_aliases: dict[str, str]  # spelling → canonical unit
     allow_missing_unit: bool
     words: QualWords
@@ -93,25 +76,22 @@ class RuleSet:
     grades: list[tuple[str, Decimal]]  # highest threshold first
     checks: dict[str, CheckConfig]
     # Derived once from the fields above (see __post_init__), never part of the rule set's value.
+    switched_off: frozenset[str] = field(init=False, repr=False, compare=False)  # rule ids not enabled
     _quantum: Decimal = field(init=False, repr=False, compare=False)  # 0.01 for 2 decimals
     _mode: str = field(init=False, repr=False, compare=False)  # the decimal rounding constant
-    _level1: dict[str, str] = field(init=False, repr=False, compare=False)  # text → canonical_level1
-    _level2: dict[str, str] = field(init=False, repr=False, compare=False)  # text → canonical_level2
-    # Per-rule-set memo of the scoring engine and the checks (jixiao/score.py, jixiao/checks/):
-    # each entry is a value derived from this rule set alone, or a bounded dict of results of a
-    # pure function of text under this rule set.
-    memo: dict[str, Any] = field(init=False, repr=False, compare=False)
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return _rebuilt(self)
+    _level2s: frozenset[str] = field(init=False, repr=False, compare=False)  # every 二级 of the taxonomy
 
     def __post_init__(self) -> None:
         init = object.__setattr__
+        init(self, "switched_off", frozenset(rule for rule, conf in self.checks.items() if not conf.enabled))
         init(self, "_quantum", Decimal(1).scaleb(-self.decimals))
         init(self, "_mode", ROUNDING_MODES[self.rounding])
-        init(self, "_level1", {})
-        init(self, "_level2", {})
-        init(self, "memo", {})
+        init(self, "_level2s", frozenset(l2 for l2s in self.taxonomy.values() for l2 in l2s))
+
+    def __hash__(self) -> int:
+        """Equal rule sets have one id: what the caches of results under a rule set key on (two
+        rule sets with one id and different values are told apart by ==)."""
+        return hash(self.id)
 
     # -- arithmetic ------------------------------------------------------------------------
     def round(self, value: Decimal) -> Decimal:
@@ -127,44 +107,27 @@ class RuleSet:
         return self.grades[-1][0] if self.grades else None
 
     # -- taxonomy --------------------------------------------------------------------------
+    # canonical_level1/2 keep their results: the same labels stand on every form.
+    @lru_cache(maxsize=4096)
     def canonical_level1(self, text: str) -> str:
         """'产出指标(50分)' / '产出' → '产出指标' when the rule set knows it; else the cleaned text."""
-        try:
-            return self._level1[text]
-        except KeyError:
-            return remember(self._level1, text, self._level1_of(text))
-
-    def canonical_level2(self, text: str) -> str:
-        try:
-            return self._level2[text]
-        except KeyError:
-            return remember(self._level2, text, self._level2_of(text))
-
-    def _level1_of(self, text: str) -> str:
         t, _ = strip_label(text)
         for candidate in (t, t + "指标"):
             if candidate in self.taxonomy:
                 return candidate
         return t
 
-    def _level2_of(self, text: str) -> str:
+    @lru_cache(maxsize=4096)
+    def canonical_level2(self, text: str) -> str:
         t, _ = strip_label(text)
         if t in self.level2_aliases:
             return self.level2_aliases[t]
-        known = {l2 for l2s in self.taxonomy.values() for l2 in l2s}
         for candidate in (t, t + "指标"):
-            if candidate in known:
+            if candidate in self._level2s:
                 return candidate
             if candidate in self.level2_aliases:
                 return self.level2_aliases[candidate]
         return t
-
-    def allows(self, level1: str, level2: str) -> bool:
-        return self.canonical_level2(level2) in self.taxonomy.get(self.canonical_level1(level1), ())
-
-    # -- units -----------------------------------------------------------------------------
-    def unit(self, text: str) -> str:
-        return self.unit_aliases.get(text, text)
 
     # -- checks ----------------------------------------------------------------------------
     def check(self, rule: str) -> CheckConfig:

@@ -53,10 +53,6 @@ def can_create(user: User) -> bool:
     return user.role in (ROLE_UNIT, ROLE_ADMIN)
 
 
-def is_admin(user: User | None) -> bool:
-    return user is not None and user.role == ROLE_ADMIN
-
-
 def status_after(action: str) -> tuple[tuple[str, ...], str]:
     """The statuses an action starts from, and the status it leads to."""
     return {

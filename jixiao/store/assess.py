@@ -3,38 +3,18 @@ line uses, turned into what a form row keeps (JSON documents, filter columns, fi
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from ..checks import FormReport, check_form, check_forms, report_to_dict
-from ..model import Form, Loc
-from ..readers.jsonio import form_to_dict
+from ..model import Form
+from ..readers.jsonio import assessment_to_dict, form_to_dict
 from ..rules import RuleSet, load_ruleset
 from ..score import score_form
 from .schema import FindingRow, FormRow
 
 TEN_THOUSAND = Decimal(10000)
-
-
-def plain(value: Any) -> Any:
-    """Any result object → JSON-safe values: Decimal → str (never float), dataclass → dict."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Loc):
-        return value.to_dict()
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def ruleset_from_text(content: str) -> RuleSet:
@@ -54,10 +34,6 @@ def report_one(form: Form, ruleset: RuleSet) -> FormReport:
 def report_many(forms: list[Form], ruleset: RuleSet) -> list[FormReport]:
     """Score and check the forms of one file together (adds the cross-form D002)."""
     return check_forms(forms, ruleset)
-
-
-def assessment_dict(report: FormReport) -> dict:
-    return plain(report.assessment)
 
 
 def _in_yuan(value: Decimal | None, amount_unit: str) -> Decimal | None:
@@ -80,8 +56,8 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
     form, a = report.form, report.assessment
     t = form.funds.total
     row.data = form_to_dict(form)
-    row.report = plain(report_to_dict(report))
-    row.assessment = plain(a)
+    row.report = report_to_dict(report)
+    row.assessment = assessment_to_dict(a)
     row.ruleset = ruleset.id
     row.year = form.year
     row.department = form.department.text
@@ -108,9 +84,9 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
             indicator=f.indicator,
             indicator_index=f.index,
             field=f.field,
-            expected=_text(f.expected),
-            printed=_text(f.printed),
-            difference=_text(f.difference),
+            expected=f.expected,
+            printed=f.printed,
+            difference=f.difference,
             location=f.location.to_dict() if f.location else None,
         )
         old = reviewed.get((f.rule, f.field, f.index))
@@ -119,8 +95,3 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
             fr.reviewed_by, fr.reviewed_at = old.reviewed_by, old.reviewed_at
         row.findings.append(fr)
 
-
-def _text(v: Any) -> str | None:
-    if v is None:
-        return None
-    return format(v, "f") if isinstance(v, Decimal) else str(v)

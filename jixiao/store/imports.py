@@ -72,10 +72,6 @@ def safe_filename(name: str | None) -> str:
     return base or "upload"
 
 
-def error_dict(e: ReadError) -> dict:
-    return {"message": e.message, "location": e.loc.to_dict() if e.loc else None, "text": str(e)}
-
-
 def _relabel(obj, old: str, new: str, seen: set[int] | None = None) -> None:
     """Point every Loc read from the temporary copy back at the uploaded file's own name."""
     seen = seen if seen is not None else set()
@@ -139,7 +135,7 @@ def store_forms(s: Session, forms: list[Form], *, data: bytes, filename: str, re
     and a later upload of the same bytes by someone who may import them adds those, and only those.
     """
     sha = sha256_of(data)
-    result = ImportResult(filename=filename, sha256=sha, errors=[error_dict(e) for e in read_errors])
+    result = ImportResult(filename=filename, sha256=sha, errors=[e.to_dict() for e in read_errors])
     sf = s.scalar(select(SourceFile).where(SourceFile.sha256 == sha))
     stored = set()
     if sf is not None:

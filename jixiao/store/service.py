@@ -19,8 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from ..errors import ReadError, RuleSetError
-from ..model import Form
+from ..errors import JixiaoError, ReadError, RuleSetError
+from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
 from . import editing, queries
 from .assess import ruleset_from_text
@@ -111,8 +111,8 @@ class Store:
             try:
                 data = path.read_bytes()
             except OSError as e:
-                return ImportResult(filename=filename, errors=[{"message": f"无法读取文件：{e.strerror or e}",
-                                                                "location": {"file": filename}, "text": str(e)}])
+                error = JixiaoError(f"无法读取文件：{e.strerror or e}", Loc(file=filename))
+                return ImportResult(filename=filename, errors=[error.to_dict()])
         else:
             data = bytes(source)
         filename = safe_filename(filename)

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..errors import JixiaoError, fail, os_error
 from .corpus import FORMATS, MANIFEST, write_corpus
 from .inject import RULES
 
@@ -41,8 +42,10 @@ def synth(n: int, out: str, formats: str, seed: int, error_share: float, rules_o
         try:
             info = write_corpus(out, n, seed=seed, formats=fmts, error_share=error_share, rules=rules,
                                 per_file=per_file, progress=lambda done: bar.update(task, completed=done))
-        except (ValueError, RuntimeError, OSError) as e:
-            raise click.ClickException(str(e)) from e
+        except OSError as e:
+            fail(os_error("无法写出模拟自评表", e), 1)
+        except (ValueError, RuntimeError) as e:
+            fail(JixiaoError(str(e)), 1)
     by_format = "，".join(f"{fmt} {k} 张" for fmt, k in info.by_format.items())
     click.echo(f"已生成 {info.forms} 张自评表（{by_format}），{info.files} 个文件，写入 {info.out}")
     injected = "，".join(f"{rule} {k}" for rule, k in sorted(info.by_rule.items()))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from ..model import QUAL, QUANT, Form, Funds, FundsRow, Goals, Indicator, Text, Total
-from ..values import amount, measure, rate, round2
+from ..values import amount, decimal_text, measure, rate, round2
 from . import pools
 
 HUNDRED = Decimal(100)
@@ -28,12 +28,6 @@ class Params:
     block_weights: tuple[int, int, int] = (50, 30, 10)  # 产出 / 效益 / 满意度
     rate_range: tuple[int, int] = (9050, 10000)  # execution rate in basis points of 1 (90.50%–100%)
     shortfalls: int | None = None  # indicators below target; None = 0–2 at random
-
-
-def fmt(value: Decimal) -> str:
-    """A score or weight as forms print it: '10', '9.7', '2.5'."""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def money(value: Decimal, grouped: bool = False) -> str:
@@ -191,8 +185,8 @@ class FormMaker:
             name=Text(name),
             target=measure(target),
             actual=measure(actual),
-            weight=amount(fmt(weight)),
-            score=amount(fmt(weight)),
+            weight=amount(decimal_text(weight)),
+            score=amount(decimal_text(weight)),
         )
 
     # -- a whole form ---------------------------------------------------------------------
@@ -218,7 +212,7 @@ def set_execution(form: Form, initial: Decimal, annual: Decimal, executed: Decim
         executed=amount(money(executed, grouped=grouped)),
         weight=amount(str(weight)),
         rate=rate(f"{rate_pct}%"),
-        score=amount(fmt(score)),
+        score=amount(decimal_text(score)),
     )
 
 
@@ -228,12 +222,12 @@ def retotal(form: Form, total_weight: Decimal | None = None) -> None:
     for ind in form.indicators:
         score += ind.score.value or Decimal(0)
     weight = total_weight if total_weight is not None else form.total.weight.value
-    form.total = Total(weight=amount(fmt(weight)), score=amount(fmt(score)))
+    form.total = Total(weight=amount(decimal_text(weight)), score=amount(decimal_text(score)))
 
 
 # -- values -------------------------------------------------------------------------------
 def _pct(value: Decimal) -> str:
-    return f"{fmt(value)}%"
+    return f"{decimal_text(value)}%"
 
 
 def met_values(rng: random.Random, kind: str, spec) -> tuple[str, str]:
@@ -243,9 +237,9 @@ def met_values(rng: random.Random, kind: str, spec) -> tuple[str, str]:
         a = Decimal(a)
         sign = rng.choice(("≥", ">=")) if op == ">=" else op
         if a >= 100:
-            return f"{sign}{fmt(a)}%", "100%"
+            return f"{sign}{decimal_text(a)}%", "100%"
         b = a + Decimal(rng.randint(0, int((100 - a) * 100))) / 100
-        return f"{sign}{fmt(a)}%", _pct(b)
+        return f"{sign}{decimal_text(a)}%", _pct(b)
     if kind == "zero":
         return f"=0{spec}", f"0{spec}"
     if kind == "le":
@@ -284,7 +278,7 @@ def fall_short(rng: random.Random, ind: Indicator, form: Form, deviation: str | 
     w = ind.weight.value
     if t.kind == QUAL:
         ind.actual = measure(pools.PARTIAL_PREFIX + t.text)
-        ind.score = amount(fmt(round2(w * Decimal("0.7"))))  # inside the partial band [0.6, 0.8)
+        ind.score = amount(decimal_text(round2(w * Decimal("0.7"))))  # inside the partial band [0.6, 0.8)
     elif t.op == "<=":
         a = t.number
         for _ in range(50):
@@ -292,8 +286,8 @@ def fall_short(rng: random.Random, ind: Indicator, form: Form, deviation: str | 
             s = round2(a / b * w)
             if b > a and s < w:
                 break
-        ind.actual = measure(f"{fmt(b)}{t.unit}")
-        ind.score = amount(fmt(s))
+        ind.actual = measure(f"{decimal_text(b)}{t.unit}")
+        ind.score = amount(decimal_text(s))
     else:
         a = t.number
         for _ in range(50):
@@ -301,8 +295,8 @@ def fall_short(rng: random.Random, ind: Indicator, form: Form, deviation: str | 
             s = round2(b / a * w)
             if b < a and s < w:
                 break
-        ind.actual = measure(f"{fmt(b)}{t.unit}")
-        ind.score = amount(fmt(s))
+        ind.actual = measure(f"{decimal_text(b)}{t.unit}")
+        ind.score = amount(decimal_text(s))
     ind.deviation = Text(deviation if deviation is not None else deviation_text(rng, form, ind))
 
 

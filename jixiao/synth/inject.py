@@ -19,18 +19,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from ..model import QUAL, QUANT, Form, Indicator, Text
-from ..values import amount, measure, round2
+from ..rules.catalogue import RULES as CATALOGUE
+from ..values import amount, decimal_text, measure, round2
 from ..values import rate as read_rate
 from . import pools
-from .generate import HUNDRED, Params, can_fall_short, fall_short, fmt, money, retotal, set_execution
+from .generate import HUNDRED, Params, can_fall_short, fall_short, money, retotal, set_execution
 
 # Every rule of the catalogue, in catalogue order; all can be injected into .txt.
-RULES = (
-    "P001", "P002", "F001", "F002", "F003", "F004", "F005", "F006", "W001", "W002", "T001", "T002",
-    "S001", "S002", "S003", "S004", "S005", "S006", "V001", "V002", "V003", "V004", "D001", "D002", "G001",
-)
-# Rules that are a property of the file's layout rather than of the form.
-LAYOUT_RULES = ("P001", "P002")
+RULES = tuple(CATALOGUE)
 # Formats whose writer lays out a form in the standard layout only: layout damage (P002) needs text.
 LAYOUT_DAMAGE_FORMATS = ("txt",)
 
@@ -114,7 +110,7 @@ def _shortfall(rng: random.Random, form: Form, deviation: str | None = None, qua
 
 
 def _set_score(ind: Indicator, score: Decimal) -> None:
-    ind.score = amount(fmt(score))
+    ind.score = amount(decimal_text(score))
 
 
 # -- 项目资金 -----------------------------------------------------------------------------------
@@ -154,9 +150,9 @@ def f004(rng, form, state):
     right = t.score.value
     w = t.weight.value
     wrong = w if right <= w - Decimal("0.1") else right - Decimal("0.5")
-    t.score = amount(fmt(wrong))
+    t.score = amount(decimal_text(wrong))
     retotal(form)
-    return Injected("F004", ("F004",), f"预算执行率得分应为 {fmt(right)}，填 {fmt(wrong)}")
+    return Injected("F004", ("F004",), f"预算执行率得分应为 {decimal_text(right)}，填 {decimal_text(wrong)}")
 
 
 def f005(rng, form, state):
@@ -174,7 +170,7 @@ def w001(rng, form, state):
         return Injected("W001", ("W001",), "总分行的分值填 110，各项分值之和为 100")
     # a row at full points, so its score follows its weight and no score rule is touched
     ind = _pick(rng, form, lambda i: i.level1.text == "产出指标" and i.score.value == i.weight.value) or form.indicators[0]
-    ind.weight = amount(fmt(ind.weight.value + 5))
+    ind.weight = amount(decimal_text(ind.weight.value + 5))
     ind.score = amount(ind.weight.text)
     ind.deviation = Text("")
     retotal(form, total_weight=Decimal(100))
@@ -183,7 +179,7 @@ def w001(rng, form, state):
 
 def w002(rng, form, state):
     return Injected("W002", ("W002",), "一级指标分值不是 50/30/10：" + "/".join(
-        fmt(sum((i.weight.value for i in form.indicators if i.level1.text == l1), Decimal(0)))
+        decimal_text(sum((i.weight.value for i in form.indicators if i.level1.text == l1), Decimal(0)))
         for l1 in ("产出指标", "效益指标", "满意度指标")
     ))
 
@@ -215,11 +211,11 @@ def s002(rng, form, state):
     right = ind.score.value
     if rng.random() < 0.5:
         _set_score(ind, ind.weight.value)
-        detail = f"指标“{ind.name.text}”未达到指标值却得满分（应得 {fmt(right)}）"
+        detail = f"指标“{ind.name.text}”未达到指标值却得满分（应得 {decimal_text(right)}）"
     else:
         wrong = max(Decimal(0), right - Decimal(rng.choice(("0.5", "1", "2"))))
         _set_score(ind, wrong)
-        detail = f"指标“{ind.name.text}”扣分多于规则：应得 {fmt(right)}，填 {fmt(wrong)}"
+        detail = f"指标“{ind.name.text}”扣分多于规则：应得 {decimal_text(right)}，填 {decimal_text(wrong)}"
     retotal(form)
     return Injected("S002", ("S002",), detail)
 
@@ -230,7 +226,7 @@ def s003(rng, form, state):
     _set_score(ind, wrong)
     ind.deviation = Text(f"“{form.project.text}”{ind.name.text}评价从严，酌情扣分。今后将进一步完善相关制度。")
     retotal(form)
-    return Injected("S003", ("S003",), f"指标“{ind.name.text}”实际完成值与指标值相同，得分 {fmt(wrong)} 低于分值 {ind.weight.text}")
+    return Injected("S003", ("S003",), f"指标“{ind.name.text}”实际完成值与指标值相同，得分 {decimal_text(wrong)} 低于分值 {ind.weight.text}")
 
 
 def s004(rng, form, state):
@@ -240,7 +236,7 @@ def s004(rng, form, state):
     _set_score(ind, wrong)
     ind.deviation = Text(f"“{form.project.text}”{ind.name.text}尚需进一步{ind.target.text}。今后将加强制度建设。")
     retotal(form)
-    return Injected("S004", ("S004",), f"指标“{ind.name.text}”为“{ind.actual.text}”（部分达成），得分 {fmt(wrong)} 不在 60%–80% 区间")
+    return Injected("S004", ("S004",), f"指标“{ind.name.text}”为“{ind.actual.text}”（部分达成），得分 {decimal_text(wrong)} 不在 60%–80% 区间")
 
 
 def s005(rng, form, state):
@@ -252,8 +248,8 @@ def s005(rng, form, state):
 def s006(rng, form, state):
     delta = Decimal(rng.choice(("0.5", "1", "-1", "2", "-0.3")))
     right = form.total.score.value
-    form.total.score = amount(fmt(right + delta))
-    return Injected("S006", ("S006",), f"总分应为 {fmt(right)}，填 {form.total.score.text}")
+    form.total.score = amount(decimal_text(right + delta))
+    return Injected("S006", ("S006",), f"总分应为 {decimal_text(right)}，填 {form.total.score.text}")
 
 
 # -- 指标值 -------------------------------------------------------------------------------------
@@ -272,7 +268,7 @@ def v002(rng, form, state):
     ind = _pick(rng, form, lambda i: _met_quant(i) and i.target.unit in OTHER_UNIT and i.target.unit != "%")
     if ind is not None:
         a = ind.actual
-        ind.actual = measure(f"{fmt(a.number)}{OTHER_UNIT[a.unit]}")
+        ind.actual = measure(f"{decimal_text(a.number)}{OTHER_UNIT[a.unit]}")
         return Injected("V002", ("V002",), f"指标“{ind.name.text}”指标值单位“{ind.target.unit}”，实际完成值单位“{ind.actual.unit}”")
     ind = _pick(rng, form, _met_quant) or form.indicators[0]
     ind.actual = measure(rng.choice(("全部完成", "已按要求完成", "达到要求")))
@@ -283,9 +279,9 @@ def v003(rng, form, state):
     ind = _ensure_count(rng, form)
     a = ind.target.number
     b = (a * Decimal(rng.randint(135, 220)) / 100).to_integral_value(rounding=ROUND_CEILING)  # ≥ 1.35 × A
-    ind.actual = measure(f"{fmt(b)}{ind.target.unit}")
+    ind.actual = measure(f"{decimal_text(b)}{ind.target.unit}")
     if ind.target.op == "=":
-        ind.target = measure(f">={fmt(a)}{ind.target.unit}")
+        ind.target = measure(f">={decimal_text(a)}{ind.target.unit}")
     return Injected("V003", ("V003",), f"指标“{ind.name.text}”实际 {ind.actual.text} 超过指标值 {ind.target.text} 的 130%")
 
 

@@ -115,7 +115,3 @@ def truncate(rows: list[list[str]]) -> tuple[list[list[str]], str]:
 def render(rows: list[list[str] | None]) -> str:
     return "".join(("\t".join(r) if r is not None else "") + "\n" for r in rows)
 
-
-def form_text(form: Form) -> str:
-    """One clean form as text."""
-    return render(form_rows(form))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..checks.catalogue import SEVERITY_NAME
+from ..rules.catalogue import SEVERITY_NAME
 from ..score import ACHIEVEMENT_NAMES
 from ..store.schema import FindingRow
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..cli_parse import read_all, report_errors
-from ..errors import RuleSetError
+from ..cli_parse import read_all
+from ..errors import RuleSetError, fail, os_error, print_error
 
 
 @click.command(help="把自评表写成标准格式：--xlsx 写 Excel（每张表一个工作表，执行率、得分、总分为公式，"
@@ -21,7 +21,8 @@ def export(files: tuple[str, ...], xlsx_out: str | None, docx_out: str | None, r
     if not xlsx_out and not docx_out:
         raise click.UsageError("请至少指定 --xlsx 或 --docx 之一")
     forms, errors = read_all(files)
-    report_errors(errors)
+    for e in errors:
+        print_error(e)
     if not forms:
         click.echo("没有读到任何自评表，未写出文件。", err=True)
         sys.exit(2)
@@ -32,8 +33,7 @@ def export(files: tuple[str, ...], xlsx_out: str | None, docx_out: str | None, r
         try:
             reviews = review_forms(forms, rules)
         except RuleSetError as e:
-            click.echo(f"错误：{e}", err=True)
-            sys.exit(2)
+            fail(e)
     from . import write_docx, write_xlsx
 
     try:
@@ -44,8 +44,7 @@ def export(files: tuple[str, ...], xlsx_out: str | None, docx_out: str | None, r
             write_docx(forms, docx_out, reviews)
             click.echo(f"已写出 {docx_out}（{len(forms)} 张自评表）")
     except OSError as e:
-        click.echo(f"错误：无法写出文件：{e}", err=True)
-        sys.exit(2)
+        fail(os_error("无法写出文件", e))
     sys.exit(2 if errors else 0)
 
 
@@ -63,8 +62,7 @@ def template(xlsx_out: str | None, docx_out: str | None, rules: str | None, rows
     try:
         ruleset = load_ruleset(rules)
     except RuleSetError as e:
-        click.echo(f"错误：{e}", err=True)
-        sys.exit(2)
+        fail(e)
     try:
         if xlsx_out:
             write_template_xlsx(xlsx_out, dict(ruleset.taxonomy), blank_rows=rows)
@@ -73,5 +71,4 @@ def template(xlsx_out: str | None, docx_out: str | None, rules: str | None, rows
             write_template_docx(docx_out, blank_rows=rows)
             click.echo(f"已写出 {docx_out}")
     except OSError as e:
-        click.echo(f"错误：无法写出文件：{e}", err=True)
-        sys.exit(2)
+        fail(os_error("无法写出文件", e))

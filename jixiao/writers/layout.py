@@ -27,9 +27,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Amount, Form, Indicator, Measure, Rate
+from ..model import Amount, Form, Indicator, Measure
 from ..readers.numfmt import format_number, number_format_for
-from ..values import fmt_decimal
+from ..values import decimal_text
 
 N_COLS = 9
 COL_LETTERS = "ABCDEFGHIJKLM"  # the form (A–I), a gap, and the review columns beside it
@@ -89,10 +89,10 @@ def _number(plan: Plan, row: int, col: int, text: str, value: Decimal | None, fl
 
 
 def _amount(plan: Plan, row: int, col: int, a: Amount, fld: str, style: str = "number") -> Slot:
-    return _number(plan, row, col, a.text or fmt_decimal(a.value), a.value, fld, style)
+    return _number(plan, row, col, a.text or ("" if a.value is None else decimal_text(a.value, exact=True)), a.value, fld, style)
 
 
-def _rate(plan: Plan, row: int, col: int, rate: Rate, fld: str) -> Slot:
+def _rate(plan: Plan, row: int, col: int, rate: Amount, fld: str) -> Slot:
     """A rate as a number shown as printed: '96.97%' → 0.9697 shown as 0.00%."""
     slot = _number(plan, row, col, rate.text, rate.value / 100 if rate.value is not None else None, fld)
     if slot.value is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..model import Form
-from ..values import fmt_decimal
+from ..values import decimal_text
 
 _INDEX = re.compile(r"^indicators\[(\d+)\]")
 
@@ -45,7 +45,7 @@ class Review:
     def add_finding(self, rule: str, severity: str, message: str, expected, printed, fld: str | None,
                     index: int | None) -> None:
         """A finding: listed, and noted beside the row it is about."""
-        from ..checks.catalogue import SEVERITY_NAME
+        from ..rules.catalogue import SEVERITY_NAME
 
         sev = SEVERITY_NAME.get(severity, severity)
         self.findings.append((rule, sev, message, expected or "", printed or ""))
@@ -72,7 +72,7 @@ def place_of(fld: str | None, index: int | None) -> str | None:
 
 
 def num(d: Decimal | None) -> str:
-    return fmt_decimal(d) if d is not None else "—"
+    return decimal_text(d, exact=True)
 
 
 def review_forms(forms: list[Form], rules: str | None = None) -> list[Review]:

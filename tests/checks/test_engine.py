@@ -4,7 +4,7 @@ an internal finding (X000) on its form and stops nothing else; findings come err
 from __future__ import annotations
 
 from jixiao.checks import check_form, check_forms, report_to_dict
-from jixiao.checks.catalogue import RULES
+from jixiao.rules.catalogue import RULES
 from jixiao.checks.registry import CHECKS
 from jixiao.rules import load_ruleset
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 
-from ...checks.catalogue import RULES
+from ...rules.catalogue import RULES
 from ...store import FormFilter
 from ...store.queries import GRADES
 from ...store.schema import User

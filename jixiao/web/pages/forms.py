@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from ...store import Conflict, FormFilter, Invalid
 from ...store import access
-from ...readers.jsonio import form_to_dict
-from ...store.assess import plain, report_one
+from ...readers.jsonio import assessment_to_dict, form_to_dict
+from ...store.assess import report_one
 from ...store.queries import SORTS
 from ...store.schema import DECISIONS, ROLE_ADMIN, STATUSES, User
 from .. import exports, formview
@@ -149,7 +149,7 @@ def _preview(request: Request, user: User, form: dict, base: dict | None):
         return render(request, "_preview.html", user, error=e.message, view=None, marks={})
     report = report_one(f, store.ruleset())
     data = form_to_dict(f)
-    view = formview.build(data, plain(report.assessment), [plain(x) for x in report.findings])
+    view = formview.build(data, assessment_to_dict(report.assessment), [x.to_dict() for x in report.findings])
     # Blank rows on the page are not in the form: point each finding back at the page's row.
     page_rows = kept_indicator_rows(form)
     on_page = dict(data, indicators=[{} for _ in range(max(page_rows, default=-1) + 1)])

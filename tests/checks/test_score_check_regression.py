@@ -1,14 +1,12 @@
-"""Speed-ups of score_form and check_form change no result.
+"""score_form and check_form give the results recorded for a corpus, and the results the scoring
+engine and the checks keep (lru_cache) for one rule set never answer for another.
 
-The scoring engine and the checks keep values derived from a rule set on the rule set (re-read
-measures, qualitative levels, score bands, canonical labels, switched-off checks) and the text of
-each number. `score_check_expected.json` holds what the engine gave before any of that was kept
-(commit 7bcdc7b): every Assessment field and every finding of the ten seed forms under both bundled
-rule sets, and a digest of the same for generated forms under the bundled rule set and a user rule
-set that changes rounding, bands, units, operators, words and checks.
+`score_check_expected.json` holds every Assessment field and every finding of the ten seed forms
+under both bundled rule sets, and a digest of the same for generated forms under the bundled rule
+sets and a user rule set that changes rounding, bands, units, operators, words and checks.
 
 After a deliberate change of a result, rewrite the file with
-`python -m tests.checks.test_fast_equivalence` and review its diff.
+`python -m tests.checks.test_score_check_regression` and review its diff.
 """
 
 from __future__ import annotations
@@ -186,20 +184,14 @@ def test_seed_forms_score_and_check_as_before():
     assert got["generated"] == expected["generated"]
 
 
-def test_warm_memos_give_the_same_results():
-    # The second pass finds everything already kept on the rule sets.
-    first = current()
-    assert current() == first
-
-
-def test_memos_belong_to_one_rule_set():
-    """The same texts give each rule set its own answer, in any order, however warm the memos."""
+def test_kept_results_belong_to_one_rule_set():
+    """The same texts give each rule set its own answer, in any order, however warm the caches."""
     bundled = load_ruleset("cn-2020")
     ind = Indicator(name=Text("指标"), target=measure("至少90%"), actual=measure("良好"),
                     weight=amount("10"), score=amount("8.5"))
     twice = []
     for _ in range(2):
-        user = loads_ruleset(USER_RULES, "user.toml")  # a new object: it starts with empty memos
+        user = loads_ruleset(USER_RULES, "user.toml")  # a new object, equal to the last
         for rs in (bundled, user, bundled):
             twice.append(dataclasses.asdict(score_indicator(0, ind, rs)))
     assert twice[:3] == twice[3:]
@@ -224,10 +216,10 @@ def test_a_check_switched_off_by_one_rule_set_runs_under_another():
 
 
 def test_equal_numbers_that_print_differently():
-    # Kept texts and bands are shared by equal Decimals; 0 and -0 are equal but print differently.
-    from jixiao.score import num_text
+    # 0 and -0 are equal but print differently.
+    from jixiao.values import decimal_text
 
-    assert [num_text(Decimal(t)) for t in ("0", "-0", "-0.00", "0", "2.50", "2.5", "1E+2")] == \
+    assert [decimal_text(Decimal(t)) for t in ("0", "-0", "-0.00", "0", "2.50", "2.5", "1E+2")] == \
         ["0", "-0", "-0", "0", "2.5", "2.5", "100"]
     rules = load_ruleset("cn-2020")
     bands = {}

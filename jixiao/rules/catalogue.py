@@ -1,4 +1,6 @@
 """The check catalogue (rules.md §6): every rule id with its default severity, category and title.
+The rule-set loader validates a file's [checks] against it; the checks register one function per
+rule id of it (jixiao/checks/).
 
 Rule ids are stable: a new check gets a new id. A rule set may switch a check off or change its
 severity (`[checks.S002] severity = "warning"`); the parameters a check takes are listed here so
