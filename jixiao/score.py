@@ -169,9 +169,6 @@ def _stems(words: tuple[str, ...]) -> set[str]:
     return out
 
 
-num_text = decimal_text  # TODO(merge): for jixiao/checks/terminal.py
-
-
 def _raw(d: Decimal) -> str:
     """An unrounded intermediate value, at most 4 decimals ('19.356', '≈0.3333')."""
     short = d.quantize(_Q4)

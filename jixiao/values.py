@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from .model import EMPTY, QUAL, QUANT, Amount, Loc, Measure
 
@@ -185,4 +185,3 @@ def decimal_text(value: Decimal | None, exact: bool = False) -> str:
     return format(value.normalize(), "f")
 
 
-fmt_decimal = partial(decimal_text, exact=True)  # TODO(merge): for jixiao/checks/terminal.py

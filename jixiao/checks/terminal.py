@@ -20,8 +20,7 @@ import click
 from rich.cells import cell_len, chop_cells
 
 from ..errors import ReadError
-from ..score import num_text
-from ..values import fmt_decimal
+from ..values import decimal_text
 from . import FormReport
 from ..rules.catalogue import SEVERITY_NAME
 from .finding import Finding
@@ -51,7 +50,7 @@ def _where(f: Finding) -> str:
 
 
 def _total(value, grade) -> str:
-    return f"{num_text(value)}（{grade}）" if value is not None else "—"
+    return f"{decimal_text(value)}（{grade}）" if value is not None else "—"
 
 
 def _pad(text: str, cells: int) -> str:
@@ -87,7 +86,7 @@ def _self_total(report: FormReport) -> str:
 
 def _form_detail(report: FormReport, findings: list[Finding], width: int | None) -> list[str]:
     a, f = report.assessment, report.form
-    rate = f"{fmt_decimal(a.rate)}%" if a.rate is not None else "无法计算"
+    rate = f"{decimal_text(a.rate, exact=True)}%" if a.rate is not None else "无法计算"
     lines = [click.style(f"【{f.label}】", bold=True) + click.style(f"  {f.source or ''}", dim=True),
              f"  自评总分 {_self_total(report)}    重新评分 {_rescored(report)}"
              f"    执行率 {rate}（填报 {f.funds.total.rate.text or '—'}）"]
