@@ -135,7 +135,7 @@ def test_upload_review_edit_submit_approve_export(server, browser, seed_path, tm
     expect(page.locator("#findings")).to_contain_text("S004")
     expect(page.locator("#findings")).not_to_contain_text("S003")
     expect(page.locator("#audit")).to_contain_text("基本完善")
-    expect(page.locator("#audit")).to_contain_text("第13行指标“管理人员责任制度” 实际完成值")
+    expect(page.locator("#audit")).to_contain_text("第13行指标“管理人员责任制度”的实际完成值")
 
     # Submit for review, then export the form to Excel.
     page.click("#submit-form")

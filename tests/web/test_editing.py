@@ -53,7 +53,7 @@ def test_every_change_is_in_the_audit_log(client_for, seeded):
     assert changes == [("unit", "修改", f"indicators[{ROW}].score", "2", "4"),
                        ("unit", "修改", "total.score", "98", "100")]
     page = unit.get(f"/forms/{form['id']}").text
-    assert "第13行指标“管理人员责任制度” 得分" in page
+    assert "第13行指标“管理人员责任制度”的得分" in page
 
 
 def test_two_people_saving_the_same_version_cannot_overwrite_each_other(client_for, seeded, store):
