@@ -122,7 +122,9 @@ def update_unit(s: Session, unit_id: int, name: str | None = None, department: i
 def place(s: Session, role: str, unit: str | None, deps: list[str]) -> tuple[str | None, list[str]]:
     """A user's unit and departments, checked against the lists. A name not yet in them is added
     (so that `jixiao user add --unit … --department …` and the API work on a new installation);
-    a deactivated one is refused. A unit user's department is its unit's."""
+    a deactivated one is refused. A unit user's department is its unit's. A new unit given without
+    its department cannot be placed in the list: the user keeps the name, and the administrators'
+    to-do list asks them to register it."""
     for name in deps:
         d = department_named(s, name)
         if d is None:
@@ -133,7 +135,7 @@ def place(s: Session, role: str, unit: str | None, deps: list[str]) -> tuple[str
         found = unit_named(s, unit)
         if found is None:
             if not deps:
-                raise Invalid(f"实施单位“{unit}”不在单位名录中：请先在“单位”页登记，或同时指定其主管部门")
+                return unit, deps
             found = add_unit(s, unit, deps[0])
         elif not found.active:
             raise Invalid(f"实施单位“{unit}”已停用，不能分配给用户")
