@@ -26,7 +26,7 @@ from ..errors import JixiaoError
 from . import access, editing, evidence, organisation, queries, todo
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
-from .errors import Invalid, NotFound
+from .errors import Invalid, NeedsConfirmation, NotFound
 from .imports import ImportResult, has_skipped, import_in_transaction, read_bytes, safe_filename, sha256_of
 from .schema import (Attachment, AuditEntry, Department, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, Unit,
                      User)
