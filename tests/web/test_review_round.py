@@ -210,3 +210,44 @@ def test_progress_counts_forms_by_status_and_waiting_time(client_for, seeded):
     assert 'id="progress-table"' in page and 'id="progress-st-submitted">2<' in page
     reviewer = client_for("reviewer").get("/api/dashboard/progress").json()
     assert reviewer["total"]["counts"]["草稿"] == 0  # reviewers never see drafts
+
+
+def test_the_pages_keep_a_refused_action_on_the_form_and_ask_before_passing_errors(client_for, seeded):
+    unit, reviewer = client_for("unit"), client_for("reviewer")
+    car = seeded["own"][CAR]
+    asked = unit.post(f"/forms/{car}/status", data={"csrf_token": unit.csrf, "action": "submit", "version": "1"})
+    assert asked.status_code == 409 and 'id="confirm-box"' in asked.text and 'name="confirm" value="1"' in asked.text
+    done = unit.post(f"/forms/{car}/status", data={"csrf_token": unit.csrf, "action": "submit", "version": "1",
+                                                    "confirm": "1"})
+    assert done.status_code == 303
+    refused = reviewer.post(f"/forms/{car}/status", data={"csrf_token": reviewer.csrf, "action": "return",
+                                                          "version": "2", "comment": " "})
+    assert refused.status_code == 303 and refused.headers["location"] == f"/forms/{car}"
+    page = reviewer.get(f"/forms/{car}").text
+    assert 'class="flash flash-error"' in page and "退回时必须填写退回意见" in page
+
+    # From the list: approving a form with an open error asks on a page of its own first.
+    batch = reviewer.post("/forms/batch", data={"csrf_token": reviewer.csrf, "action": "approve", "ids": [str(car)]})
+    assert batch.status_code == 409 and 'id="confirm-batch"' in batch.text and "S003" in batch.text
+    ok = reviewer.post("/forms/batch", data={"csrf_token": reviewer.csrf, "action": "approve", "ids": [str(car)],
+                                             "confirm": "1"})
+    assert ok.status_code == 303
+    assert "已审核通过 1 张自评表。" in reviewer.get(ok.headers["location"]).text
+
+
+def test_an_administrator_edits_users_and_organisation_on_the_pages(client_for, store):
+    admin = client_for("admin")
+    for what, extra in (("add-department", {"name": "甲局"}), ("add-department", {"name": "乙局"})):
+        assert admin.post("/admin/organisation", data={"csrf_token": admin.csrf, "what": what, **extra}).status_code == 303
+    deps = {d["name"]: d["id"] for d in admin.get("/api/departments").json()}
+    admin.post("/admin/organisation", data={"csrf_token": admin.csrf, "what": "add-unit", "name": "甲单位",
+                                            "department_id": str(deps["甲局"])})
+    uid = store.user_by_name("other_reviewer").id
+    r = admin.post(f"/admin/users/{uid}", data={"csrf_token": admin.csrf, "edit": "1", "role": "审核", "unit": "",
+                                                "departments": ["甲局", "乙局"]})
+    assert r.status_code == 303
+    assert store.user_by_name("other_reviewer").departments == ["甲局", "乙局"]
+    page = admin.get("/admin/users").text
+    assert "该用户需重新登录" in page
+    dup = admin.post("/admin/organisation", data={"csrf_token": admin.csrf, "what": "add-department", "name": "甲局"})
+    assert "已有主管部门“甲局”" in admin.get(dup.headers["location"]).text
