@@ -255,6 +255,10 @@ class Store:
         with self.Session() as s:
             return todo.todo(s, user)
 
+    def todo_count(self, user: User) -> int:
+        with self.Session() as s:
+            return todo.count(s, user)
+
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
         with self.Session() as s:
             return queries.progress(s, user, flt)

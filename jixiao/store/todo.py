@@ -9,7 +9,7 @@ the navigation bar).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .access import scoped
@@ -60,11 +60,21 @@ def _account_items(s: Session) -> list[dict]:
     return items
 
 
+def _waiting(user: User) -> tuple[str, ...]:
+    return {ROLE_UNIT: (RETURNED, DRAFT), ROLE_REVIEWER: (SUBMITTED,)}.get(user.role, ())
+
+
 def todo(s: Session, user: User) -> list[dict]:
-    if user.role == ROLE_UNIT:
-        return _form_items(s, user, (RETURNED, DRAFT))
-    if user.role == ROLE_REVIEWER:
-        return _form_items(s, user, (SUBMITTED,))
     if user.role == ROLE_ADMIN:
         return _account_items(s)
-    return []
+    return _form_items(s, user, _waiting(user)) if _waiting(user) else []
+
+
+def count(s: Session, user: User) -> int:
+    """How many to-dos (the navigation bar's number): one COUNT for the forms."""
+    if user.role == ROLE_ADMIN:
+        return len(_account_items(s))
+    statuses = _waiting(user)
+    if not statuses:
+        return 0
+    return s.scalar(scoped(select(func.count(FormRow.id)), user).where(FormRow.status.in_(statuses))) or 0

@@ -69,7 +69,7 @@ templates.env.filters["status_class"] = lambda status: "st-" + STATUS_CLASS.get(
 def render(request: Request, name: str, user: User | None = None, status_code: int = 200, **context):
     context.update(
         user=user,
-        todo_count=len(request.app.state.store.todo(user)) if user is not None else 0,
+        todo_count=request.app.state.store.todo_count(user) if user is not None else 0,
         csrf=csrf_token(request),
         flash=request.session.pop("flash", None),
         path=request.url.path,

@@ -33,7 +33,7 @@ def test_to_dos_of_each_role(client_for, seeded):
     first = unit.get("/api/todo").json()[0]
     assert (first["id"], first["status"], first["comment"]) == (car, "退回", "请补充佐证材料")
     assert first["todo"] == "按退回意见修改后重新提交"
-    assert '<span class="nav-count" id="todo-count"' in unit.get("/forms").text
+    assert 'id="todo-count" aria-label="10 项待办">10<' in unit.get("/forms").text
 
     # Administrators: accounts to look at (users placed in units or departments not in the lists).
     accounts = admin.get("/api/todo").json()
