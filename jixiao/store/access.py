@@ -1,7 +1,8 @@
 """Who may see and do what. One place, used by the store's services and by every web route.
 
 - 填报 (a unit): sees and edits the forms of its own unit, submits them.
-- 审核 (a reviewer): sees the forms of its departments, approves or returns submitted ones.
+- 审核 (a reviewer): sees the forms of its departments from submission on (never a unit's
+  draft), approves or returns submitted ones.
 - 管理员: sees everything, manages users and rule sets, may act in every role.
 """
 
@@ -25,6 +26,13 @@ def sees(user: User | None, department: str, unit: str) -> bool:
     return False
 
 
+def sees_form(user: User | None, row: FormRow) -> bool:
+    """May this user open this stored form? A reviewer never sees a draft."""
+    if user is not None and user.role == ROLE_REVIEWER and row.status == DRAFT:
+        return False
+    return sees(user, row.department, row.unit)
+
+
 def scoped(stmt: Select, user: User | None) -> Select:
     """Restrict a query over FormRow to the forms the user may see."""
     if user is None or user.role == ROLE_ADMIN:
@@ -33,12 +41,12 @@ def scoped(stmt: Select, user: User | None) -> Select:
         return stmt.where(FormRow.unit == user.unit) if user.unit else stmt.where(false())
     if user.role == ROLE_REVIEWER:
         deps = list(user.departments or [])
-        return stmt.where(FormRow.department.in_(deps)) if deps else stmt.where(false())
+        return stmt.where(FormRow.department.in_(deps), FormRow.status != DRAFT) if deps else stmt.where(false())
     return stmt.where(false())
 
 
 def can_edit(user: User, row: FormRow) -> bool:
-    return user.role in (ROLE_UNIT, ROLE_ADMIN) and sees(user, row.department, row.unit) and row.status in EDITABLE
+    return user.role in (ROLE_UNIT, ROLE_ADMIN) and sees_form(user, row) and row.status in EDITABLE
 
 
 def can_submit(user: User, row: FormRow) -> bool:
@@ -46,7 +54,7 @@ def can_submit(user: User, row: FormRow) -> bool:
 
 
 def can_review(user: User, row: FormRow) -> bool:
-    return user.role in (ROLE_REVIEWER, ROLE_ADMIN) and sees(user, row.department, row.unit) and row.status == SUBMITTED
+    return user.role in (ROLE_REVIEWER, ROLE_ADMIN) and sees_form(user, row) and row.status == SUBMITTED
 
 
 def can_create(user: User) -> bool:
@@ -64,4 +72,5 @@ def status_after(action: str) -> tuple[tuple[str, ...], str]:
 
 def permissions(user: User, row: FormRow) -> dict[str, bool]:
     """What the user may do with this form now (the pages show only these buttons)."""
-    return {"edit": can_edit(user, row), "submit": can_submit(user, row), "review": can_review(user, row)}
+    return {"edit": can_edit(user, row), "submit": can_submit(user, row), "review": can_review(user, row),
+            "attach": can_edit(user, row)}

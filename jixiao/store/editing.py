@@ -7,6 +7,7 @@ if the form has moved on since, the save is refused instead of overwriting the o
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,10 +16,12 @@ from ..readers.jsonio import form_to_dict
 from ..rules import RuleSet
 from . import access
 from .assess import apply_report, report_one
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .schema import DECISIONS, DRAFT, AuditEntry, FindingRow, FormRow, User, utcnow
+from .errors import Conflict, Forbidden, Invalid, NeedsConfirmation, NotFound
+from .schema import ACCEPTED, DECISIONS, DRAFT, AuditEntry, FindingRow, FormRow, User, utcnow
 
 ACTION_WORDS = {"submit": "提交", "approve": "审核通过", "return": "退回"}
+# Passing a form on with open errors needs the person's confirmation (returning it does not).
+CONFIRMED_ACTIONS = ("submit", "approve")
 
 
 def flatten(data: dict, prefix: str = "") -> dict[str, str]:
@@ -52,7 +55,7 @@ def changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
 
 def visible(s: Session, form_id: int, user: User | None) -> FormRow:
     row = s.get(FormRow, form_id)
-    if row is None or not access.sees(user, row.department, row.unit):
+    if row is None or not access.sees_form(user, row):
         raise NotFound(f"没有编号为 {form_id} 的自评表，或您无权查看")
     return row
 
@@ -115,8 +118,17 @@ def save_form(s: Session, form_id: int, form: Form, version: int | None, user: U
     return row
 
 
+def open_errors(row: FormRow) -> list[FindingRow]:
+    """The errors a reviewer has not accepted: what submitting or approving would pass on."""
+    return [f for f in row.findings if f.severity == "error" and f.review_decision != ACCEPTED]
+
+
+def open_error_json(f: FindingRow) -> dict:
+    return {"id": f.id, "rule": f.rule, "field": f.field, "message": f.message}
+
+
 def change_status(s: Session, form_id: int, action: str, version: int | None, user: User,
-                  comment: str | None = None) -> FormRow:
+                  comment: str | None = None, confirm: bool = False) -> FormRow:
     row = visible(s, form_id, user)
     allowed = access.can_review(user, row) if action in ("approve", "return") else access.can_submit(user, row)
     word = ACTION_WORDS[action]
@@ -126,6 +138,15 @@ def change_status(s: Session, form_id: int, action: str, version: int | None, us
     comment = (comment or "").strip() or None
     if action == "return" and not comment:
         raise Invalid("退回时必须填写退回意见，说明需要更正什么")
+    errors = open_errors(row) if action in CONFIRMED_ACTIONS else []
+    if errors and not confirm:
+        raise NeedsConfirmation(
+            f"这张表还有 {len(errors)} 处错误未更正（也未经审核认可）：" + "；".join(f"{f.rule} {f.message}" for f in errors[:5])
+            + ("……" if len(errors) > 5 else "") + f"。如确需{word}，请确认后再{word}。",
+            [open_error_json(f) for f in errors])
+    if errors:
+        note = f"经确认，仍有 {len(errors)} 处错误未更正时{word}"
+        comment = f"{comment}（{note}）" if comment else note
     before = row.status
     row.status = access.status_after(action)[1]
     row.updated_at, row.updated_by = utcnow(), user.id
@@ -134,18 +155,49 @@ def change_status(s: Session, form_id: int, action: str, version: int | None, us
     return row
 
 
-def review_finding(s: Session, form_id: int, finding_id: int, user: User, decision: str, comment: str | None) -> FindingRow:
+def review_findings(s: Session, form_id: int, user: User, decisions: list[tuple[int, str | None, str | None]]
+                    ) -> list[FindingRow]:
+    """Record a reviewer's decisions on several findings at once: (finding id, decision, comment).
+    An empty decision with an empty comment leaves the finding undecided. One audit entry per
+    finding whose decision or comment changed, naming its cell."""
     row = visible(s, form_id, user)
     if not access.can_review(user, row):
         raise Forbidden(f"只有负责该主管部门的审核人员，在表已提交后，才能对问题填写复核意见（当前状态：{row.status}）")
+    by_id = {f.id: f for f in row.findings}
+    changed = []
+    for finding_id, decision, comment in decisions:
+        finding = by_id.get(finding_id)
+        if finding is None:
+            raise NotFound(f"这张表没有编号为 {finding_id} 的问题")
+        decision = (decision or "").strip() or None
+        comment = (comment or "").strip() or None
+        if decision is None and comment is not None:
+            raise Invalid(f"问题 {finding.rule}（{finding.message[:30]}）填写了意见，请同时选择复核结论")
+        if decision is not None and decision not in DECISIONS:
+            raise Invalid(f"复核结论只能是：{'、'.join(DECISIONS)}")
+        if (decision, comment) == (finding.review_decision, finding.review_comment):
+            continue
+        before = finding.review_decision
+        finding.review_decision, finding.review_comment = decision, comment
+        finding.reviewed_by, finding.reviewed_at = (user.id, utcnow()) if decision else (None, None)
+        _audit(s, row, user, "复核意见", finding.field or None, before, decision,
+               f"{finding.rule}：{comment}" if comment else finding.rule)
+        changed.append(finding)
+    return changed
+
+
+def review_finding(s: Session, form_id: int, finding_id: int, user: User, decision: str, comment: str | None) -> FindingRow:
     if decision not in DECISIONS:
         raise Invalid(f"复核结论只能是：{'、'.join(DECISIONS)}")
-    finding = s.get(FindingRow, finding_id)
-    if finding is None or finding.form_id != row.id:
-        raise NotFound(f"这张表没有编号为 {finding_id} 的问题")
-    comment = (comment or "").strip() or None
-    finding.review_decision, finding.review_comment = decision, comment
-    finding.reviewed_by, finding.reviewed_at = user.id, utcnow()
-    _audit(s, row, user, "复核意见", f"findings[{finding.position}]", None, decision,
-           f"{finding.rule}：{comment}" if comment else finding.rule)
-    return finding
+    review_findings(s, form_id, user, [(finding_id, decision, comment)])
+    return s.get(FindingRow, finding_id)
+
+
+def last_review(s: Session, form_id: int) -> dict | None:
+    """The latest 审核通过 or 退回 step: its status, comment, reviewer and time."""
+    e = s.scalar(select(AuditEntry).where(AuditEntry.form_id == form_id, AuditEntry.field == "status",
+                                          AuditEntry.action.in_((ACTION_WORDS["approve"], ACTION_WORDS["return"])))
+                 .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
+    if e is None:
+        return None
+    return {"status": e.new, "comment": e.comment, "reviewer": e.username, "at": e.at}

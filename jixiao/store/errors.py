@@ -23,3 +23,11 @@ class Conflict(JixiaoError):
 
 class Invalid(JixiaoError):
     """The request itself is wrong (a missing comment, an unknown decision, …)."""
+
+
+class NeedsConfirmation(JixiaoError):
+    """The action would pass a form with open errors: ask the person, then repeat it confirmed."""
+
+    def __init__(self, message: str, open_errors: list[dict] | dict[int, list[dict]]):
+        super().__init__(message)
+        self.open_errors = open_errors

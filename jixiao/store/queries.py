@@ -8,14 +8,15 @@ of rates, so a large project weighs as much as its money.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import DateTime, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from ..values import round2
 from .access import scoped
-from .schema import FindingRow, FormRow, User
+from .schema import STATUSES, SUBMITTED, FindingRow, FormRow, User
 
 GRADES = ("优", "良", "中", "差")
 
@@ -312,3 +313,86 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_
     points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
     return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
                      rules=rules, points=points, points_total=plotted)
+
+
+# -- review progress ----------------------------------------------------------------------------
+WAIT_DAYS = (3, 7)  # the dashboard counts forms waiting for review up to 3 days, 3–7, more than 7
+
+
+@dataclass
+class ProgressRow:
+    department: str
+    unit: str
+    counts: dict[str, int]  # status → forms
+    oldest_waiting: datetime | None = None  # the earliest submission still waiting for review
+
+    def include(self, other: ProgressRow) -> None:
+        for k, n in other.counts.items():
+            self.counts[k] = self.counts.get(k, 0) + n
+        if other.oldest_waiting is not None and (self.oldest_waiting is None or other.oldest_waiting < self.oldest_waiting):
+            self.oldest_waiting = other.oldest_waiting
+
+    def waiting_days(self, now: datetime) -> int | None:
+        return None if self.oldest_waiting is None else (now - _aware(self.oldest_waiting)).days
+
+    def to_dict(self, now: datetime) -> dict:
+        return {"department": self.department, "unit": self.unit, "counts": self.counts,
+                "oldest_waiting": _aware(self.oldest_waiting).isoformat() if self.oldest_waiting else None,
+                "waiting_days": self.waiting_days(now)}
+
+
+@dataclass
+class Progress:
+    """Where the review round stands: forms by status per department and unit, and how long the
+    submitted ones have waited."""
+
+    now: datetime
+    total: ProgressRow
+    departments: list[ProgressRow] = field(default_factory=list)
+    units: list[ProgressRow] = field(default_factory=list)
+    waiting: list[tuple[str, int]] = field(default_factory=list)  # (label, forms) by time waited
+
+    def to_dict(self) -> dict:
+        return {"total": self.total.to_dict(self.now), "departments": [r.to_dict(self.now) for r in self.departments],
+                "units": [r.to_dict(self.now) for r in self.units],
+                "waiting": [{"label": k, "forms": n} for k, n in self.waiting]}
+
+
+def _aware(t: datetime) -> datetime:
+    return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t  # SQLite hands back naive UTC
+
+
+def progress(s: Session, user: User | None, flt: FormFilter | None = None, now: datetime | None = None) -> Progress:
+    """Two statements: status counts and the oldest waiting submission per (department, unit), and
+    the waiting forms counted by how long they have waited. A submitted form is unchanged until it
+    is reviewed, so its `updated_at` is the time it was submitted."""
+    flt = flt or FormFilter()
+    now = now or datetime.now(timezone.utc)
+
+    def visible(stmt):
+        return flt.where(scoped(stmt, user))
+
+    waiting = FormRow.status == SUBMITTED
+    stmt = visible(select(
+        FormRow.department, FormRow.unit, *[_count_if(FormRow.status == st) for st in STATUSES],
+        func.min(case((waiting, FormRow.updated_at)), type_=DateTime(timezone=True)),
+    )).group_by(FormRow.department, FormRow.unit)
+    total = ProgressRow("合计", "", {st: 0 for st in STATUSES})
+    deps: dict[str, ProgressRow] = {}
+    units = []
+    for dep, unit, *rest in s.execute(stmt):
+        r = ProgressRow(dep or "（未填）", unit or "（未填）", {st: int(n) for st, n in zip(STATUSES, rest[:-1])}, rest[-1])
+        units.append(r)
+        for into in (total, deps.setdefault(r.department, ProgressRow(r.department, "", {st: 0 for st in STATUSES}))):
+            into.include(r)
+    short, long = (now - timedelta(days=d) for d in WAIT_DAYS)
+    row = s.execute(visible(select(
+        _count_if(and_(waiting, FormRow.updated_at > short)),
+        _count_if(and_(waiting, FormRow.updated_at <= short, FormRow.updated_at > long)),
+        _count_if(and_(waiting, FormRow.updated_at <= long)),
+    ))).one()
+    a, b = WAIT_DAYS
+    labels = (f"{a}天以内", f"{a}–{b}天", f"{b}天以上")
+    return Progress(now=now, total=total, departments=sorted(deps.values(), key=lambda r: r.department),
+                    units=sorted(units, key=lambda r: (r.department, r.unit)),
+                    waiting=[(k, int(n)) for k, n in zip(labels, row)])

@@ -50,6 +50,34 @@ class User(Base):
     departments: Mapped[list] = mapped_column(JSON, default=list)  # 审核: departments it reviews
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Bumped by `users.end_sessions` when the account's role, scope or state changes; a session
+    # remembers the number it started with and ends when it no longer matches.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Department(Base):
+    """A 主管部门 in the administration's list; users and units name it as forms print it."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Unit(Base):
+    """An 实施单位 of one department, as forms print its name."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    department: Mapped[Department] = relationship()
 
 
 class SourceFile(Base):
@@ -160,6 +188,33 @@ class AuditEntry(Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_audit_form", "form_id"),)
+
+
+class AttachmentBlob(Base):
+    """The bytes of an attached file, once per content (sha256), however often it is attached."""
+
+    __tablename__ = "attachment_blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Attachment(Base):
+    """A 佐证材料 file attached to a form, or to one indicator row of it."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    indicator: Mapped[int | None] = mapped_column(Integer)  # index into the form's indicators; None = whole form
+    filename: Mapped[str] = mapped_column(String(500))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment_blobs.sha256"))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_attachments_form", "form_id"),)
 
 
 class RuleSetRow(Base):

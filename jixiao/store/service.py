@@ -22,13 +22,15 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from ..errors import JixiaoError, ReadError, RuleSetError
 from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
-from . import editing, queries
+from ..errors import JixiaoError
+from . import access, editing, evidence, organisation, queries, todo
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
-from .errors import Invalid, NotFound
+from .errors import Invalid, NeedsConfirmation, NotFound
 from .imports import ImportResult, has_skipped, import_in_transaction, read_bytes, safe_filename, sha256_of
-from .schema import AuditEntry, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, User
-from .users import add_user, authenticate, hash_password, validate
+from .schema import (Attachment, AuditEntry, Department, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, Unit,
+                     User)
+from .users import add_user, authenticate, update_user
 
 
 class Store:
@@ -189,15 +191,127 @@ class Store:
         return self.get_form(row.id, user)
 
     def change_status(self, form_id: int, action: str, *, version: int | None, user: User,
-                      comment: str | None = None) -> FormRow:
+                      comment: str | None = None, confirm: bool = False) -> FormRow:
+        """submit / approve / return. Submitting or approving a form with open errors raises
+        NeedsConfirmation (with the errors) unless `confirm`; a confirmed one says so in the log."""
         with self.Session.begin() as s:
-            row = editing.change_status(s, form_id, action, version, self._attach(s, user), comment)
+            row = editing.change_status(s, form_id, action, version, self._attach(s, user), comment, confirm)
         return self.get_form(row.id, user)
+
+    def batch(self, action: str, ids: list[int], *, user: User, comment: str | None = None,
+              confirm: bool = False) -> list[dict]:
+        """Approve or return several forms, each in its own transaction: a result per id. Approving
+        forms with open errors without `confirm` changes nothing and raises NeedsConfirmation
+        listing them."""
+        if action not in ("approve", "return"):
+            raise Invalid("批量操作只能是审核通过或退回")
+        ids = list(dict.fromkeys(int(i) for i in ids))
+        if not ids:
+            raise Invalid("请先勾选要处理的自评表")
+        if action == "return" and not (comment or "").strip():
+            raise Invalid("退回时必须填写退回意见，说明需要更正什么")
+        if action == "approve" and not confirm:
+            pending = []
+            with self.Session() as s:
+                me = self._attach(s, user)
+                for i in ids:
+                    row = s.get(FormRow, i)
+                    if row is not None and access.can_review(me, row) and editing.open_errors(row):
+                        pending.append({"id": i, "project": row.project,
+                                        "errors": [editing.open_error_json(f) for f in editing.open_errors(row)]})
+            if pending:
+                raise NeedsConfirmation(
+                    f"选中的表中有 {len(pending)} 张还有未更正的错误："
+                    + "、".join(f"{p['project'] or p['id']}（{len(p['errors'])} 处）" for p in pending)
+                    + "。如确需审核通过，请确认后再操作。", pending)
+        results = []
+        for i in ids:
+            try:
+                row = self.change_status(i, action, version=None, user=user, comment=comment, confirm=confirm)
+                results.append({"id": i, "ok": True, "status": row.status, "project": row.project, "detail": None})
+            except JixiaoError as e:
+                results.append({"id": i, "ok": False, "status": None, "project": None, "detail": e.message})
+        return results
+
+    def review_findings(self, form_id: int, decisions: list[tuple[int, str | None, str | None]], *,
+                        user: User) -> FormRow:
+        """Every decision a reviewer set on the form's findings, saved at once."""
+        with self.Session.begin() as s:
+            editing.review_findings(s, form_id, self._attach(s, user), decisions)
+        return self.get_form(form_id, user)
 
     def review_finding(self, form_id: int, finding_id: int, *, user: User, decision: str,
                        comment: str | None = None) -> FindingRow:
         with self.Session.begin() as s:
             return editing.review_finding(s, form_id, finding_id, self._attach(s, user), decision, comment)
+
+    def last_review(self, form_id: int, user: User | None = None) -> dict | None:
+        """The latest approval or return of the form: status, comment, reviewer, time."""
+        with self.Session() as s:
+            editing.visible(s, form_id, user)
+            return editing.last_review(s, form_id)
+
+    def todo(self, user: User) -> list[dict]:
+        with self.Session() as s:
+            return todo.todo(s, user)
+
+    def todo_count(self, user: User) -> int:
+        with self.Session() as s:
+            return todo.count(s, user)
+
+    def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
+        with self.Session() as s:
+            return queries.progress(s, user, flt)
+
+    # -- evidence (佐证材料) ------------------------------------------------------------------------
+    def attach(self, form_id: int, filename: str, data: bytes, *, user: User, indicator: int | None = None) -> Attachment:
+        with self.Session.begin() as s:
+            return evidence.attach(s, form_id, self._attach(s, user), filename, data, indicator)
+
+    def attachments(self, form_id: int, user: User | None = None) -> list[Attachment]:
+        with self.Session() as s:
+            return evidence.listed(s, form_id, user)
+
+    def attachment(self, attachment_id: int, user: User | None = None) -> tuple[Attachment, bytes]:
+        with self.Session() as s:
+            return evidence.fetch(s, attachment_id, user)
+
+    def delete_attachment(self, attachment_id: int, *, user: User) -> Attachment:
+        with self.Session.begin() as s:
+            return evidence.delete(s, attachment_id, self._attach(s, user))
+
+    # -- departments and units -----------------------------------------------------------------
+    def departments(self) -> list[Department]:
+        with self.Session() as s:
+            return organisation.departments(s)
+
+    def units(self) -> list[Unit]:
+        with self.Session() as s:
+            found = organisation.units(s)
+            for u in found:
+                _ = u.department.name
+            return found
+
+    def add_department(self, name: str) -> Department:
+        with self.Session.begin() as s:
+            return organisation.add_department(s, name)
+
+    def update_department(self, dep_id: int, *, name: str | None = None, active: bool | None = None) -> Department:
+        with self.Session.begin() as s:
+            return organisation.update_department(s, dep_id, name, active)
+
+    def add_unit(self, name: str, department: int | str) -> Unit:
+        with self.Session.begin() as s:
+            u = organisation.add_unit(s, name, department)
+            _ = u.department.name
+            return u
+
+    def update_unit(self, unit_id: int, *, name: str | None = None, department: int | None = None,
+                    active: bool | None = None) -> Unit:
+        with self.Session.begin() as s:
+            u = organisation.update_unit(s, unit_id, name, department, active)
+            _ = u.department.name
+            return u
 
     def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
         with self.Session() as s:
@@ -228,20 +342,14 @@ class Store:
             return list(s.scalars(select(User).order_by(User.id)))
 
     def update_user(self, user_id: int, *, active: bool | None = None, password: str | None = None,
-                    unit: str | None = None, departments: list[str] | None = None) -> User:
+                    unit: str | None = None, departments: list[str] | None = None, role: str | None = None) -> User:
+        """Change a user's role, unit, departments, state or password; any such change ends the
+        user's sessions (`users.end_sessions`)."""
         with self.Session.begin() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise NotFound(f"没有编号为 {user_id} 的用户")
-            new_unit = unit.strip() or None if unit is not None else u.unit
-            new_deps = [d.strip() for d in departments if d.strip()] if departments is not None else u.departments
-            validate(u.username, password, u.role, new_unit, new_deps)
-            u.unit, u.departments = new_unit, new_deps
-            if active is not None:
-                u.active = active
-            if password is not None:
-                u.password_hash = hash_password(password)
-            return u
+            return update_user(s, u, role=role, unit=unit, departments=departments, active=active, password=password)
 
     def _user_id(self, user: User | str | None) -> int | None:
         if user is None:

@@ -44,6 +44,7 @@ class SaveBody(BaseModel):
 class StatusBody(BaseModel):
     version: int | None = None
     comment: str | None = None
+    confirm: bool = Field(False, description="submit or approve although errors are open (else 409 listing them)")
 
 
 class FindingReviewBody(BaseModel):
@@ -60,6 +61,7 @@ class UserBody(BaseModel):
 
 
 class UserPatch(BaseModel):
+    role: Literal["填报", "审核", "管理员"] | None = None
     active: bool | None = None
     password: str | None = None
     unit: str | None = None
@@ -98,6 +100,7 @@ def finding_json(f: FindingRow) -> dict:
     return {"id": f.id, "rule": f.rule, "severity": f.severity, "message": f.message, "indicator": f.indicator,
             "index": f.indicator_index, "field": f.field, "expected": f.expected, "printed": f.printed,
             "difference": f.difference, "location": loc_text(f.location) or None,
+            "decision": f.review_decision, "comment": f.review_comment,
             "review": {"decision": f.review_decision, "comment": f.review_comment,
                        "at": f.reviewed_at.isoformat() if f.reviewed_at else None} if f.review_decision else None}
 
@@ -110,6 +113,20 @@ def form_json(r: FormRow, user: User) -> dict:
                findings=[finding_json(f) for f in r.findings], assessment=r.assessment,
                source_file={"id": r.source_file.id, "filename": r.source_file.filename} if r.source_file else None,
                permissions=access.permissions(user, r))
+    return out
+
+
+def review_json(review: dict | None) -> dict | None:
+    if review is None:
+        return None
+    return {"status": review["status"], "comment": review["comment"], "reviewer": review["reviewer"],
+            "at": review["at"].isoformat() if review["at"] else None}
+
+
+def form_full_json(store, r: FormRow, user: User) -> dict:
+    """A form as the API gives it, with the latest review (approval or return) of it."""
+    out = form_json(r, user)
+    out["review"] = review_json(store.last_review(r.id, user))
     return out
 
 
@@ -171,12 +188,13 @@ def api_export_list(request: Request, user: Annotated[User, Depends(api_user)],
 def api_create(request: Request, user: Annotated[User, Depends(api_user)], body: SaveBody) -> dict:
     store = store_of(request)
     row = store.create_form(_form(body.form), user)
-    return form_json(store.get_form(row.id, user), user)
+    return form_full_json(store, store.get_form(row.id, user), user)
 
 
 @router.get("/forms/{form_id}", summary="一张自评表：表内容、重新评分与全部问题")
 def api_form(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> dict:
-    return form_json(store_of(request).get_form(form_id, user), user)
+    store = store_of(request)
+    return form_full_json(store, store.get_form(form_id, user), user)
 
 
 @router.put("/forms/{form_id}", summary="保存修改（需给出开始编辑时的版本号）")
@@ -186,15 +204,17 @@ def api_save(request: Request, form_id: int, user: Annotated[User, Depends(api_u
     form_dict = dict(body.form)
     form_dict.setdefault("source", current.data.get("source"))
     row = store.save_form(form_id, _form(form_dict), version=body.version, user=user)
-    return form_json(row, user)
+    return form_full_json(store, row, user)
 
 
 @router.post("/forms/{form_id}/{action}", summary="提交（submit）、审核通过（approve）或退回（return）")
 def api_status(request: Request, form_id: int, action: Literal["submit", "approve", "return"],
                user: Annotated[User, Depends(api_user)], body: StatusBody | None = None) -> dict:
     body = body or StatusBody()
-    row = store_of(request).change_status(form_id, action, version=body.version, user=user, comment=body.comment)
-    return form_json(row, user)
+    store = store_of(request)
+    row = store.change_status(form_id, action, version=body.version, user=user, comment=body.comment,
+                              confirm=body.confirm)
+    return form_full_json(store, row, user)
 
 
 @router.post("/forms/{form_id}/findings/{finding_id}/review", summary="审核人员对一个问题的复核意见")
@@ -238,12 +258,14 @@ def api_add_user(request: Request, user: Annotated[User, Depends(api_admin)], bo
     return user_json(store_of(request).add_user(body.username, body.password, body.role, body.unit, body.departments))
 
 
-@router.patch("/users/{user_id}", summary="停用/启用用户、重设密码（管理员）")
+@router.patch("/users/{user_id}", summary="修改用户的角色、实施单位、主管部门，停用/启用，重设密码（管理员）；其会话随即失效")
 def api_patch_user(request: Request, user_id: int, user: Annotated[User, Depends(api_admin)], body: UserPatch) -> dict:
     if user_id == user.id and body.active is False:
         raise Invalid("不能停用自己的账号")
+    if user_id == user.id and body.role not in (None, user.role):
+        raise Invalid("不能更改自己的角色")
     return user_json(store_of(request).update_user(user_id, active=body.active, password=body.password,
-                                                   unit=body.unit, departments=body.departments))
+                                                   unit=body.unit, departments=body.departments, role=body.role))
 
 
 @router.get("/rulesets", summary="规则集（管理员）")

@@ -16,15 +16,15 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..store import Conflict, Forbidden, Invalid, NotFound, Store, open_store
-from . import api, upload
+from ..store import Conflict, Forbidden, Invalid, NeedsConfirmation, NotFound, Store, open_store
+from . import api, api_round, upload
 from .auth import LoginRequired, login_redirect_url, session_user
-from .pages import admin, dashboard, forms, login, uploads
+from .pages import admin, dashboard, forms, login, review, uploads
 from .render import HERE, render
 
 SESSION_HOURS = 8
 
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, NeedsConfirmation: 409, Invalid: 422}
 
 # Pages load scripts and styles only from this site; inline style attributes are allowed for the
 # SVG charts. /docs is the exception: Swagger UI starts itself with an inline script.
@@ -136,8 +136,9 @@ def create_app(db_url: str | None = None, store: Store | None = None) -> FastAPI
         return get_swagger_ui_html(openapi_url="/openapi.json", title="jixiao API", **kw)
 
     app.include_router(api.login_router)
+    app.include_router(api_round.router)
     app.include_router(api.router)
-    for module in (login, forms, uploads, dashboard, admin):
+    for module in (login, review, forms, uploads, dashboard, admin):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)
@@ -157,6 +158,8 @@ def create_app(db_url: str | None = None, store: Store | None = None) -> FastAPI
     for exc_type, status in STATUS.items():
         def handler(request: Request, exc, status=status):
             extra = {"current_version": exc.current_version} if isinstance(exc, Conflict) else None
+            if isinstance(exc, NeedsConfirmation):
+                extra = {"open_errors": exc.open_errors}
             return _error(request, status, exc.message, extra)
 
         app.add_exception_handler(exc_type, handler)

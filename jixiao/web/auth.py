@@ -49,6 +49,7 @@ def login(request: Request, user: User) -> str:
     """Start a fresh session for the user (a new CSRF token too: no fixation from before log-in)."""
     request.session.clear()
     request.session["uid"] = user.id
+    request.session["sv"] = user.session_version or 0
     return csrf_token(request)
 
 
@@ -61,7 +62,8 @@ def session_user(request: Request) -> User | None:
         return request.state.user
     uid = request.session.get("uid")
     user = store_of(request).user(uid) if isinstance(uid, int) else None
-    if user is not None and not user.active:
+    # A session ends when the account is deactivated or changed (`store.users.end_sessions`).
+    if user is not None and (not user.active or request.session.get("sv", 0) != (user.session_version or 0)):
         user = None
     request.state.user = user
     return user

@@ -30,7 +30,9 @@ def _legend(x: int, y: int) -> list[str]:
 
 def paired_bars(groups: list[tuple[str, int, int]], label: str, width: int = 520, height: int = 240) -> Markup:
     """Two bars per group (self, re-score): the score histogram and the grade counts."""
-    left, bottom, top = 36, 34, 24
+    # The legend sits in its own band above the plot (y 5–14); the tallest bar's count is drawn
+    # at top - 3 = 33, so the two never overlap.
+    left, bottom, top = 36, 34, 36
     plot_h = height - bottom - top
     peak = max([max(a, b) for _, a, b in groups] + [1])
     slot = (width - left - 10) / max(len(groups), 1)

@@ -33,7 +33,7 @@ def cell_id(key: str) -> str:
 
 
 def field_label(key: str | None, data: dict | None = None) -> str:
-    """A cell key in words: 'indicators[3].actual' → '第4行指标“电力保障及时率” 实际完成值'."""
+    """A cell key as people read it: 'indicators[3].actual' → '第4行指标“电力保障及时率”的实际完成值'."""
     if not key:
         return "整张表"
     if key in TOP_NAMES:
@@ -46,22 +46,27 @@ def field_label(key: str | None, data: dict | None = None) -> str:
             inds = (data or {}).get("indicators") or []
             if k < len(inds) and inds[k].get("name"):
                 name = f"“{inds[k]['name']}”"
-            return f"第{k + 1}行指标{name}" + (f" {COL_NAMES.get(col, col)}" if col else "")
+            return f"第{k + 1}行指标{name}" + _of(col)
         rows = ((data or {}).get("funds") or {}).get("rows") or []
         label = rows[k].get("label") if k < len(rows) else None
-        return f"资金“{label or f'其中第{k + 1}行'}”" + (f" {COL_NAMES.get(col, col)}" if col else "")
+        return f"资金“{label or f'其中第{k + 1}行'}”" + _of(col)
     head, _, col = key.partition(".")
     if head == "funds":
-        return "年度资金总额" + (f" {COL_NAMES.get(col, col)}" if col else "")
+        return "年度资金总额" + _of(col)
     if head == "goals":
-        return "年度总体目标" + (f" {COL_NAMES.get(col, col)}" if col else "")
+        return "年度总体目标" + _of(col)
     if head == "total":
-        return "总分" + (f" {COL_NAMES.get(col, col)}" if col else "")
+        return "总分栏" + _of(col)
     if head == "status":
         return "状态"
     if head == "findings":
         return "问题复核"
     return key
+
+
+def _of(col: str | None) -> str:
+    """'的得分': a column of a row, as a person says it; nothing for the row itself or its label."""
+    return f"的{COL_NAMES.get(col, col)}" if col and col != "label" else ""
 
 
 def known_cells(data: dict) -> set[str]:

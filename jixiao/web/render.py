@@ -62,9 +62,14 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
     request.session["flash"] = [kind, message]
 
 
+STATUS_CLASS = {"草稿": "draft", "已提交": "submitted", "退回": "returned", "已审核": "approved"}
+templates.env.filters["status_class"] = lambda status: "st-" + STATUS_CLASS.get(status, "other")
+
+
 def render(request: Request, name: str, user: User | None = None, status_code: int = 200, **context):
     context.update(
         user=user,
+        todo_count=request.app.state.store.todo_count(user) if user is not None else 0,
         csrf=csrf_token(request),
         flash=request.session.pop("flash", None),
         path=request.url.path,

@@ -135,7 +135,7 @@ def test_upload_review_edit_submit_approve_export(server, browser, seed_path, tm
     expect(page.locator("#findings")).to_contain_text("S004")
     expect(page.locator("#findings")).not_to_contain_text("S003")
     expect(page.locator("#audit")).to_contain_text("基本完善")
-    expect(page.locator("#audit")).to_contain_text("第13行指标“管理人员责任制度” 实际完成值")
+    expect(page.locator("#audit")).to_contain_text("第13行指标“管理人员责任制度”的实际完成值")
 
     # Submit for review, then export the form to Excel.
     page.click("#submit-form")
@@ -152,19 +152,20 @@ def test_upload_review_edit_submit_approve_export(server, browser, seed_path, tm
     log_in(page, server, "reviewer")
     open_car_form(page, server)
     row = page.locator("#findings tr", has_text="S004")
-    row.locator("select[name=decision]").select_option("说明已接受")
-    row.locator("input[name=comment]").fill("制度尚在完善，扣分合理")
-    row.locator("button").click()
-    expect(page.locator(".flash")).to_contain_text("已记录对 S004 的复核意见")
-    expect(page.locator("#findings tr", has_text="S004")).to_contain_text("制度尚在完善，扣分合理")
+    row.locator("select[name^=decision-]").select_option("说明已接受")
+    row.locator("input[name^=comment-]").fill("制度尚在完善，扣分合理")
+    page.click("#save-decisions")
+    expect(page.locator(".flash")).to_contain_text("已保存复核意见")
+    expect(page.locator("#findings tr", has_text="S004").locator("input[name^=comment-]")).to_have_value("制度尚在完善，扣分合理")
     page.fill("#review-comment", "同意")
     page.click("#approve-form")
     expect(page.locator("#form-status")).to_have_text("已审核")
     expect(page.locator("#audit")).to_contain_text("审核通过")
 
-    # The dashboard draws its charts from the same forms.
+    # The dashboard draws its charts from the same forms: for a reviewer, those submitted (the
+    # other nine are still the unit's drafts).
     page.goto(server + "/dashboard")
-    expect(page.locator("#card-forms")).to_have_text("10")
+    expect(page.locator("#card-forms")).to_have_text("1")
     expect(page.locator("svg.chart")).to_have_count(4)
     page.close()
 

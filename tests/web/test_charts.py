@@ -21,3 +21,12 @@ def test_paired_bars_draw_self_and_rescored_counts():
 
 def test_an_empty_rule_chart_says_so():
     assert "没有问题" in str(charts.hbars([], "最常见的问题"))
+
+
+def test_a_bar_count_never_reaches_the_legend():
+    import re
+
+    svg = str(charts.paired_bars([("优", 30, 29), ("良", 1, 0)], "等级", width=360))
+    legend_bottom = 14 + 1  # the legend's text baseline and its swatches end here
+    counts = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="10">', svg)]
+    assert counts and min(counts) - 10 > legend_bottom  # a 10px label above the tallest bar clears the legend

@@ -33,6 +33,9 @@ def test_a_capped_scatter_says_how_many_it_shows(client_for, seeded, monkeypatch
 
 
 def test_the_dashboard_counts_only_what_the_user_may_see(client_for, seeded):
+    # A reviewer sees forms from submission on: the other unit submits its form first.
+    assert client_for("other_reviewer").get("/api/dashboard").json()["total"]["forms"] == 0
+    assert client_for("other_unit").post(f"/api/forms/{seeded['other']}/submit", json={"confirm": True}).status_code == 200
     unit = client_for("unit").get("/api/dashboard").json()
     other = client_for("other_reviewer").get("/api/dashboard").json()
     admin = client_for("admin").get("/api/dashboard").json()

@@ -53,7 +53,7 @@ def test_every_change_is_in_the_audit_log(client_for, seeded):
     assert changes == [("unit", "修改", f"indicators[{ROW}].score", "2", "4"),
                        ("unit", "修改", "total.score", "98", "100")]
     page = unit.get(f"/forms/{form['id']}").text
-    assert "第13行指标“管理人员责任制度” 得分" in page
+    assert "第13行指标“管理人员责任制度”的得分" in page
 
 
 def test_two_people_saving_the_same_version_cannot_overwrite_each_other(client_for, seeded, store):
@@ -96,8 +96,10 @@ def test_review_workflow_draft_submitted_returned_submitted_approved(client_for,
     unit, reviewer = client_for("unit"), client_for("reviewer")
     form_id = car(seeded)
 
-    assert reviewer.post(f"/api/forms/{form_id}/approve", json={"version": 1}).status_code == 403  # still a draft
-    submitted = unit.post(f"/api/forms/{form_id}/submit", json={"version": 1}).json()
+    assert reviewer.post(f"/api/forms/{form_id}/approve", json={"version": 1}).status_code == 404  # a draft: unseen
+    asked = unit.post(f"/api/forms/{form_id}/submit", json={"version": 1})
+    assert asked.status_code == 409 and [e["rule"] for e in asked.json()["open_errors"]] == ["S003"]
+    submitted = unit.post(f"/api/forms/{form_id}/submit", json={"version": 1, "confirm": True}).json()
     assert submitted["status"] == "已提交"
     edited = copy.deepcopy(submitted)
     assert unit.put(f"/api/forms/{form_id}", json={"version": 2, "form": edited}).status_code == 403  # locked
@@ -116,8 +118,9 @@ def test_review_workflow_draft_submitted_returned_submitted_approved(client_for,
     fixed = unit.put(f"/api/forms/{form_id}", json={"version": returned["version"], "form": edited}).json()
     kept = next(f for f in fixed["findings"] if f["rule"] == "S003")
     assert kept["review"]["comment"] == "完善即达成，应得满分"  # the review survives the re-check
-    again = unit.post(f"/api/forms/{form_id}/submit", json={"version": fixed["version"]}).json()
-    approved = reviewer.post(f"/api/forms/{form_id}/approve", json={"version": again["version"]}).json()
+    again = unit.post(f"/api/forms/{form_id}/submit", json={"version": fixed["version"], "confirm": True}).json()
+    assert reviewer.post(f"/api/forms/{form_id}/approve", json={"version": again["version"]}).status_code == 409
+    approved = reviewer.post(f"/api/forms/{form_id}/approve", json={"version": again["version"], "confirm": True}).json()
     assert approved["status"] == "已审核"
 
     steps = [(e["username"], e["action"], e["new"]) for e in reviewer.get(f"/api/forms/{form_id}/audit").json()

@@ -104,4 +104,4 @@ def test_a_form_export_has_the_standard_layout_and_the_reviews(client_for, seede
     values = [c.value for c in xlsx_cells(data)]
     assert "项目名称" in values and "2021年(社保卡中心)公务车辆购置费" in values
     issues = [[c.value for c in row] for row in wb["问题与复核意见"].iter_rows(min_row=2)]
-    assert any(r[2] == "S003" and r[4] == "第13行指标“管理人员责任制度” 得分" for r in issues)
+    assert any(r[2] == "S003" and r[4] == "第13行指标“管理人员责任制度”的得分" for r in issues)

@@ -45,7 +45,7 @@ def test_repeated_level_labels_merge_like_on_paper():
 
 
 def test_cells_are_named_in_words_and_have_html_ids():
-    assert field_label("indicators[1].actual", DATA) == "第2行指标“乙” 实际完成值"
-    assert field_label("funds.rows[0].executed", DATA) == "资金“其中：当年财政拨款” 全年执行数"
-    assert field_label("total.score", DATA) == "总分 得分"
+    assert field_label("indicators[1].actual", DATA) == "第2行指标“乙”的实际完成值"
+    assert field_label("funds.rows[0].executed", DATA) == "资金“其中：当年财政拨款”的全年执行数"
+    assert field_label("total.score", DATA) == "总分栏的得分"
     assert cell_id("indicators[12].score") == "cell-indicators-12-score"

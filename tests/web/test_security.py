@@ -54,14 +54,20 @@ def test_a_unit_user_cannot_move_its_form_to_another_unit(client_for, seeded, st
     assert store.get_form(own).unit == "上海市社会保障卡服务中心"
 
 
-def test_a_reviewer_sees_only_its_departments_and_cannot_edit(client_for, seeded):
+def test_a_reviewer_sees_only_its_departments_and_cannot_edit(client_for, seeded, store):
     reviewer, other_reviewer = client_for("reviewer"), client_for("other_reviewer")
+    # Reviewers see forms from submission on, never drafts.
+    assert reviewer.get("/api/forms").json() == [] and other_reviewer.get("/api/forms").json() == []
+    assert reviewer.get(f"/api/forms/{seeded['own'][0]}").status_code == 404
+    for name, ids in (("unit", seeded["own"]), ("other_unit", [seeded["other"]])):
+        for i in ids:
+            store.change_status(i, "submit", version=None, user=store.user_by_name(name), confirm=True)
 
     assert {f["id"] for f in reviewer.get("/api/forms").json()} == set(seeded["own"])
     assert {f["id"] for f in other_reviewer.get("/api/forms").json()} == {seeded["other"]}
     assert other_reviewer.get(f"/api/forms/{seeded['own'][0]}").status_code == 404
     form = reviewer.get(f"/api/forms/{seeded['own'][0]}").json()
-    assert form["permissions"] == {"edit": False, "submit": False, "review": False}
+    assert form["permissions"] == {"edit": False, "submit": False, "review": True, "attach": False}
     r = reviewer.put(f"/api/forms/{form['id']}", json={"version": 1, "form": form})
     assert r.status_code == 403
 

@@ -24,35 +24,57 @@ def _departments(text: str | None) -> list[str]:
     return [d for d in re.split(r"[,，;；\n]+", text or "") if d.strip()]
 
 
+def _users_page(request: Request, user: User, **extra):
+    store = store_of(request)
+    return render(request, "admin_users.html", user, users=store.users(), roles=ROLES, units=store.units(),
+                  departments=store.departments(), **extra)
+
+
+async def _all_fields(request: Request) -> tuple[dict[str, str], list[str]]:
+    """The text fields, and the departments (a multiple select, or one text with commas)."""
+    form = await request.form()
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    deps = _departments("\n".join(v for v in form.getlist("departments") if isinstance(v, str)))
+    return values, deps
+
+
 @router.get("/admin/users")
 def users_page(request: Request, user: Admin):
-    return render(request, "admin_users.html", user, users=store_of(request).users(), roles=ROLES)
+    return _users_page(request, user)
 
 
 @router.post("/admin/users")
-def add_user(request: Request, user: Admin, form: Fields):
+async def add_user(request: Request, user: Admin):
+    form, deps = await _all_fields(request)
     try:
         u = store_of(request).add_user(form.get("username", ""), form.get("password", ""), form.get("role", ""),
-                                       form.get("unit") or None, _departments(form.get("departments")))
+                                       form.get("unit") or None, deps)
     except UserError as e:
-        return render(request, "admin_users.html", user, users=store_of(request).users(), roles=ROLES,
-                      error=e.message, values=form, status_code=422)
+        return _users_page(request, user, error=e.message, values=form, status_code=422)
     flash(request, f"已创建用户“{u.username}”（{u.role}）。")
     return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/users/{user_id}")
-def change_user(request: Request, user_id: int, user: Admin, form: Fields):
+async def change_user(request: Request, user_id: int, user: Admin):
+    form, deps = await _all_fields(request)
     active = {"1": True, "0": False}.get(form.get("active", ""))
-    if user_id == user.id and active is False:
-        raise Invalid("不能停用自己的账号")
     password = form.get("password") or None
+    edit = form.get("edit") == "1"
     try:
-        u = store_of(request).update_user(user_id, active=active, password=password)
-    except UserError as e:
-        raise Invalid(e.message) from e
-    flash(request, f"已更新用户“{u.username}”。")
-    return RedirectResponse("/admin/users", status_code=303)
+        if user_id == user.id and active is False:
+            raise Invalid("不能停用自己的账号")
+        if user_id == user.id and edit and form.get("role") != user.role:
+            raise Invalid("不能更改自己的角色")
+        u = store_of(request).update_user(
+            user_id, active=active, password=password, role=form.get("role") if edit else None,
+            unit=form.get("unit", "") if edit else None, departments=deps if edit else None)
+    except Invalid as e:
+        flash(request, e.message, "error")
+        return RedirectResponse(f"/admin/users#user-{user_id}", status_code=303)
+    flash(request, f"已更新用户“{u.username}”（{u.role}{'，' + u.unit if u.unit else ''}"
+                   f"{'，' + '、'.join(u.departments) if u.departments else ''}）；该用户需重新登录。")
+    return RedirectResponse(f"/admin/users#user-{user_id}", status_code=303)
 
 
 @router.get("/admin/rulesets")

@@ -9,8 +9,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ...store import Conflict, FormFilter, Invalid
+from ...store import Conflict, Forbidden, FormFilter, Invalid, NeedsConfirmation, evidence
 from ...store import access
+from ...store.editing import ACTION_WORDS
 from ...readers.jsonio import assessment_to_dict, form_to_dict
 from ...store.assess import report_one
 from ...store.queries import SORTS
@@ -63,7 +64,7 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
                   export_link="/forms/export.xlsx?" + urlencode({**base, "sort": sort, "order": order}),
                   total=total, page=page, pages=pages,
                   page_link=lambda n: "/forms?" + urlencode({**base, "sort": sort, "order": order, "page": n}),
-                  can_create=access.can_create(user))
+                  can_create=access.can_create(user), can_batch=user.role in ("审核", "管理员"))
 
 
 @router.get("/forms/export.xlsx")
@@ -96,12 +97,19 @@ def create_form(request: Request, user: PageUser, form: Fields):
 
 @router.get("/forms/{form_id}")
 def view_form(request: Request, form_id: int, user: PageUser):
+    return _form_page(request, user, form_id)
+
+
+def _form_page(request: Request, user: User, form_id: int, status_code: int = 200, **extra):
     store = store_of(request)
     row = store.get_form(form_id, user)
     view = formview.build(row.data, row.assessment, row.findings)
     can_file = user.role == ROLE_ADMIN or (row.source_file is not None and row.source_file.imported_by == user.id)
-    return render(request, "form.html", user, row=row, view=view, audit=store.audit(form_id, user),
-                  perms=access.permissions(user, row), decisions=DECISIONS, can_file=can_file)
+    return render(request, "form.html", user, status_code=status_code, row=row, view=view,
+                  audit=store.audit(form_id, user), perms=access.permissions(user, row), decisions=DECISIONS,
+                  can_file=can_file, review=store.last_review(form_id, user),
+                  attachments=store.attachments(form_id, user),
+                  max_attachment_mb=evidence.MAX_BYTES // (1024 * 1024), **extra)
 
 
 @router.get("/forms/{form_id}/edit")
@@ -169,18 +177,19 @@ def change_status(request: Request, form_id: int, user: PageUser, form: Fields):
     action = form.get("action", "")
     if action not in ("submit", "approve", "return"):
         raise Invalid("未知的操作")
-    row = store_of(request).change_status(form_id, action, version=int_or_none(form.get("version")), user=user,
-                                          comment=form.get("comment"))
+    try:
+        row = store_of(request).change_status(form_id, action, version=int_or_none(form.get("version")), user=user,
+                                              comment=form.get("comment"), confirm=form.get("confirm") == "1")
+    except NeedsConfirmation as e:
+        # Ask on the form itself, with the open errors linked to their cells.
+        return _form_page(request, user, form_id, status_code=409,
+                          confirm={"action": action, "word": ACTION_WORDS[action], "message": e.message,
+                                   "errors": e.open_errors, "comment": form.get("comment") or ""})
+    except (Invalid, Forbidden, Conflict) as e:
+        flash(request, e.message, "error")  # stay on the form, with the message
+        return RedirectResponse(f"/forms/{form_id}", status_code=303)
     flash(request, f"状态已改为“{row.status}”。")
     return RedirectResponse(f"/forms/{form_id}", status_code=303)
-
-
-@router.post("/forms/{form_id}/findings/{finding_id}")
-def review_finding(request: Request, form_id: int, finding_id: int, user: PageUser, form: Fields):
-    f = store_of(request).review_finding(form_id, finding_id, user=user, decision=form.get("decision", ""),
-                                         comment=form.get("comment"))
-    flash(request, f"已记录对 {f.rule} 的复核意见：{f.review_decision}。")
-    return RedirectResponse(f"/forms/{form_id}#finding-{f.position + 1}", status_code=303)
 
 
 @router.get("/forms/{form_id}/export.xlsx")

@@ -58,3 +58,37 @@ document.addEventListener("DOMContentLoaded", () => {
     if (head) head.rowSpan = head.rowSpan + 1;
   });
 });
+
+// Every page: the Chinese file picker shows the chosen names; the return comment is required
+// (with a Chinese message) before a return is sent; deviation boxes grow with their text where the
+// browser lacks `field-sizing`; the list's "select all" box.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".filepick-input").forEach((input) => {
+    const names = document.querySelector(`.filepick-names[data-for="${input.id}"]`);
+    if (!names) return;
+    input.addEventListener("change", () => {
+      const files = Array.from(input.files || []).map((f) => f.name);
+      names.textContent = files.length ? files.join("、") : names.dataset.empty;
+    });
+  });
+
+  document.querySelectorAll("textarea[data-required-message]").forEach((area) => {
+    const message = area.dataset.requiredMessage;
+    const check = () => area.setCustomValidity(area.value.trim() ? "" : message);
+    area.addEventListener("input", check);
+    check();
+  });
+
+  if (!CSS.supports("field-sizing", "content")) {
+    const grow = (area) => { area.style.height = "auto"; area.style.height = area.scrollHeight + 2 + "px"; };
+    document.querySelectorAll("table.paper.edit textarea").forEach((area) => {
+      grow(area);
+      area.addEventListener("input", () => grow(area));
+    });
+  }
+
+  const all = document.getElementById("batch-all");
+  if (all) all.addEventListener("change", () => {
+    document.querySelectorAll("input.batch-id").forEach((box) => { box.checked = all.checked; });
+  });
+});
