@@ -36,10 +36,6 @@ READERS: dict[str, str] = {
     "text": "jixiao.readers.text:read_text",
 }
 
-# Kept for callers that ask which endings are plain text.
-TEXT_ENDINGS = {e for e, f in ENDINGS.items() if f == "text"}
-
-
 def reader_for(kind: str) -> Callable[[Path], list[Grid]]:
     module, attr = READERS[kind].split(":")
     return getattr(importlib.import_module(module), attr)

@@ -6,7 +6,7 @@ a page break — Word splits it into two tables, the second without a header —
 table, and that several forms, each in its own table or all in one, are split by the recogniser
 the same way as in any other format.
 
-python-docx opens the package (after `safety.checked_zip`'s checks) and parses its parts; the
+python-docx opens the package (after `safety.check_zip`'s checks) and parses its parts; the
 body is then read from python-docx's elements, because its `row.cells` repeats a merged cell's
 object across the merge where a reader needs to know which position is the origin. A cell
 spanning columns (`gridSpan`) keeps its text in its first grid column, and a cell continuing a
@@ -22,7 +22,7 @@ from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
 from .cells import covered_cell
-from .safety import checked_zip
+from .safety import check_zip
 
 MAX_ROWS = 50_000  # table rows in one document
 
@@ -33,7 +33,7 @@ T, TAB, BR, CR, R = W + "t", W + "tab", W + "br", W + "cr", W + "r"
 
 def read_docx(path: Path) -> list[Grid]:
     name = str(path)
-    checked_zip(path, "Word ")[0].close()  # the size, zip-bomb and entity checks, before any parser
+    check_zip(path, "Word ")  # the size, zip-bomb and entity checks, before any parser
     import docx  # imported here: reading text files should not pay for it
 
     try:

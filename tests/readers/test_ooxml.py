@@ -5,6 +5,7 @@ formulas without stored results, Word tables of every shape, and files the reade
 from __future__ import annotations
 
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def test_merged_ranges_and_formulas_in_prefixed_xml(tmp_path):
         return re.sub(rb"<(/?)(?=[a-zA-Z])", rb"<\1x:", data)
 
     odd = build.rewrite(path, tmp_path / "prefixed.xlsx", "xl/worksheets/sheet1.xml", prefixed)
-    with __import__("zipfile").ZipFile(odd) as zf:
+    with zipfile.ZipFile(odd) as zf:
         assert b"<x:mergeCell " in zf.read("xl/worksheets/sheet1.xml")
     assert shown(read_xlsx(odd)) == shown(read_xlsx(path))
     forms, errors = read_forms(odd)
