@@ -12,6 +12,7 @@ The file is decoded as text files are (`text.read_decoded`: UTF-8, else GB18030)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -29,6 +30,7 @@ _BLOCKS = {
 }
 _SKIP = {"script", "style", "head"}
 _SECTIONS = {"thead", "tbody", "tfoot"}
+_HTML_END = re.compile(r"</html\s*>", re.I)
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -200,6 +202,10 @@ def rows_from_html(text: str, name: str, line_offset: int = 0) -> list[Row]:
     (a fragment taken from line N+1 of a markdown file has line_offset N)."""
     if not text.strip():
         return []
+    # libxml2 stops at `</html>`; an export of several forms may be several documents in one
+    # file. Without those end tags each document's head and body follow the last (line breaks
+    # inside a tag are kept, so source lines stay right).
+    text = _HTML_END.sub(lambda m: "\n" * m.group().count("\n"), text)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
     except etree.ParserError:  # nothing but comments or whitespace: no rows

@@ -132,6 +132,29 @@ def test_html_spans_and_sloppy_markup():
     assert [r.loc.line for r in rows] == [2, 3, 4, 5, 7]
 
 
+def test_html_file_of_several_documents(tmp_path):
+    """Some systems export several forms as whole HTML documents one after the other in one file."""
+    path = tmp_path / "forms.html"
+    path.write_text(build.to_html(BASE) + "\n" + build.to_html(other_form()), encoding="utf-8")
+    forms, errors = read_forms(path)
+    assert errors == []
+    assert [f.project.text for f in forms] == ["社区养老服务补贴", "老年助餐点建设"]
+    check_base(forms[0])
+    assert forms[1].project.loc.line > BASE.strip().count("\n") + 2
+
+
+def test_html_text_outside_tables_and_tables_inside_cells():
+    rows = rows_from_html("""<html><head><title>不读</title><style>td {}</style></head><body>
+项目名称：<b>社区
+养老</b>服务<br>
+主管部门：某局<script>var x = "<td>";</script>
+<table><tr><th>指标<td>说明<table><tr><td>a<td>b<tr><td>c</table></td></tr></table>
+填报人：张三</body></html>""", "t.html")
+    assert [([c.text for c in r.cells], r.loc.line) for r in rows] == [
+        (["项目名称：社区 养老服务"], 2), (["主管部门：某局"], 4), (["指标", "说明a b\nc"], 5), (["填报人：张三"], 6),
+    ]
+
+
 def test_markdown_tables_html_tables_and_text_lines(tmp_path):
     md = """# 财政项目支出绩效自评表
 
