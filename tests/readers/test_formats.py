@@ -151,7 +151,7 @@ def test_html_text_outside_tables_and_tables_inside_cells():
 <table><tr><th>指标<td>说明<table><tr><td>a<td>b<tr><td>c</table></td></tr></table>
 填报人：张三</body></html>""", "t.html")
     assert [([c.text for c in r.cells], r.loc.line) for r in rows] == [
-        (["项目名称：社区 养老服务"], 2), (["主管部门：某局"], 4), (["指标", "说明a b\nc"], 5), (["填报人：张三"], 6),
+        (["项目名称：社区 养老服务"], 2), (["主管部门：某局"], 4), (["指标", "说明\n a b\n c"], 5), (["填报人：张三"], 6),
     ]
 
 
