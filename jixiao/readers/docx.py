@@ -41,14 +41,16 @@ def read_docx(path: Path) -> list[Grid]:
             body = docx.Document(fh).element.body
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
         raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{library_error(e)}）", Loc(file=name)) from None
+    if body is None:
+        raise ReadError("Word 文件已损坏：文档部件中没有正文（w:body）", Loc(file=name))
     reader = _BodyReader(name)
     try:
         reader.block(body)
     except ReadError:
         raise
     except Exception as e:  # malformed table XML: a grid span that is not a number, say
-        raise ReadError(f"Word 文件中的表格结构损坏（{library_error(e)}）",
-                        Loc(file=name, sheet=f"表{reader.n_tables}", line=reader.table_row or None)) from None
+        where = Loc(file=name, sheet=f"表{reader.n_tables}", line=reader.table_row) if reader.table_row else Loc(file=name)
+        raise ReadError(f"Word 文件中的表格结构损坏（{library_error(e)}）", where) from None
     return [reader.grid]
 
 

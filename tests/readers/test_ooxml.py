@@ -245,6 +245,7 @@ def test_odd_workbooks_read(tmp_path):
      "Word 文件中的表格结构损坏（InvalidXmlError"),
     ("docx", "[Content_Types].xml", lambda d: d.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"),
      "Word 文件已损坏或不是有效的 .docx 文件"),
+    ("docx", "word/document.xml", lambda d: re.sub(rb"<w:body>.*</w:body>", b"", d, flags=re.S), "Word 文件已损坏：文档部件中没有正文"),
 ])
 def test_what_the_library_cannot_read_is_a_read_error(tmp_path, ending, part, change, message):
     good = tmp_path / f"good.{ending}"
