@@ -219,6 +219,19 @@ def test_html_saved_as_xls_is_read_as_html(tmp_path):
     assert forms[0].repairs[0].message == "文件扩展名为 .xls，但内容是HTML 网页，已按HTML 网页读取"
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_html_in_gbk_with_declarations(tmp_path, encoding):
+    """An XHTML export in GBK declares its encoding twice; a UTF-8 copy keeps the (now wrong)
+    declarations. Both read by their bytes, the declarations notwithstanding."""
+    head = ('<?xml version="1.0" encoding="gb2312"?>\n<html><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>')
+    path = tmp_path / "export.xls"
+    path.write_bytes((head + build.to_html(BASE).replace("<html>", "", 1)).encode(encoding))
+    forms, errors = read_forms(path)
+    assert errors == []
+    check_base(forms[0])
+
+
 def test_workbook_named_txt_is_read_as_a_workbook(tmp_path):
     path = tmp_path / "form.txt"
     build.to_xlsx(BASE, tmp_path / "form.xlsx")
