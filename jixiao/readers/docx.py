@@ -37,8 +37,7 @@ def read_docx(path: Path) -> list[Grid]:
     import docx  # imported here: reading text files should not pay for it
 
     try:
-        with path.open("rb") as fh:
-            body = docx.Document(fh).element.body
+        body = docx.Document(name).element.body  # (a path: its errors name the file, whatever its ending)
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors… on broken files
         raise ReadError(f"Word 文件已损坏或不是有效的 .docx 文件（{library_error(e)}）", Loc(file=name)) from None
     if body is None:
