@@ -49,7 +49,7 @@ def read_xlsx(path: Path) -> list[Grid]:
 
         with path.open("rb") as fh:  # a file object: openpyxl refuses a path whose ending is not .xlsx
             try:
-                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
             except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, ParseError…) on broken files
                 raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{library_error(e)}）", Loc(file=name)) from None
             try:
