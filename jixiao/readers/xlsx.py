@@ -25,7 +25,7 @@ from lxml import etree
 from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
-from .cells import covered_cell
+from .cells import covered_cell, merge_maps
 from .formula import evaluate
 from .numfmt import printed, to_decimal
 from .safety import checked_zip
@@ -97,14 +97,7 @@ def _sheet_grid(name: str, ws, data: bytes) -> Grid:
             f"工作表“{title}”中超出读取范围（前 {MAX_ROWS} 行、前 {MAX_COLS} 列）的 {beyond} 个单元格未读取",
             Loc(file=name, sheet=title)))
 
-    spans: dict[int, dict[int, tuple[int, int]]] = {}  # row → column → span of a merged range's top-left
-    covered: dict[int, set[int]] = {}  # row → columns covered by a merged range (not its top-left)
-    for r0, c0, r1, c1 in ranges:
-        if r0 > MAX_ROWS or c0 > MAX_COLS:
-            continue
-        spans.setdefault(r0, {})[c0] = (r1 - r0 + 1, c1 - c0 + 1)
-        for r in range(r0, min(r1, MAX_ROWS) + 1):
-            covered.setdefault(r, set()).update(c for c in range(c0, min(c1, MAX_COLS) + 1) if (r, c) != (r0, c0))
+    spans, covered = merge_maps(ranges, MAX_ROWS, MAX_COLS)
     for r, cols in covered.items():  # a value in a covered cell is hidden under the merge
         for c in cols:
             cells.pop((r, c), None)
