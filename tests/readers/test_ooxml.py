@@ -1,4 +1,4 @@
-""".xlsx through openpyxl and .docx through python-docx: what a cell can hold, merged cells,
+""".xlsx through openpyxl and .docx read from its body's XML: what a cell can hold, merged cells,
 formulas without stored results, Word tables of every shape, and files the readers cannot read
 (a read error naming the file and the sheet or table, never a silent fallback)."""
 
@@ -212,6 +212,8 @@ W = b"<w:tr>"
         b"</w:tr>", b"</w:tr></w:sdtContent></w:sdt>", 1), SHAPES),
     ("tc-in-sdt", lambda x: x.replace(b"<w:tc>", b"<w:sdt><w:sdtContent><w:tc>", 1).replace(
         b"</w:tc>", b"</w:tc></w:sdtContent></w:sdt>", 1), SHAPES),
+    ("comment-in-text", lambda x: x.replace(b"<w:t>", b"<w:t>a<!--c-->b", 1),
+     [(1, False, [(1, "ab财政项目支出绩效自评表")])] + SHAPES[1:]),
     ("sdt-paragraph", lambda x: x.replace(b"<w:body>", b"<w:body><w:sdt><w:sdtContent><w:p><w:r><w:t>in a control</w:t></w:r></w:p></w:sdtContent></w:sdt>", 1),
      [(1, False, [(1, "in a control")])] + [((n + 1, b, c) if k < 2 else (n, b, c)) for k, (n, b, c) in enumerate(SHAPES)]),
     ("grid-before", lambda x: x.replace(W, b'<w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr>', 1),
@@ -222,6 +224,17 @@ W = b"<w:tr>"
 def test_word_table_markup(tmp_path, name, change, expected):
     path = build.rewrite(word_shapes(tmp_path / "shapes.docx"), tmp_path / f"{name}.docx", "word/document.xml", change)
     assert shown(read_docx(path)) == [(None, [], expected)]
+
+
+def test_a_macro_enabled_document_reads(tmp_path):
+    """The package says .docm; its body is a Word body like any other."""
+    good = tmp_path / "good.docx"
+    build.to_docx(BASE, good)
+    path = build.rewrite(good, tmp_path / "macro.docx", "[Content_Types].xml",
+                         lambda d: d.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"))
+    forms, errors = read_forms(path)
+    assert errors == []
+    check_base(forms[0])
 
 
 def test_odd_workbooks_read(tmp_path):
@@ -243,12 +256,14 @@ def test_odd_workbooks_read(tmp_path):
     ("xlsx", "xl/worksheets/sheet1.xml", lambda d: d.replace(b'<mergeCell ref="', b'<mergeCell ref="1:1 ', 1),
      "Excel 文件中的工作表“Sheet1”已损坏"),
     ("docx", "word/document.xml", lambda d: d.replace(b'<w:gridSpan w:val="', b'<w:gridSpan w:x="', 1),
-     "Word 文件中的表格结构损坏（InvalidXmlError"),
-    ("docx", "[Content_Types].xml", lambda d: d.replace(b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"),
-     "Word 文件已损坏或不是有效的 .docx 文件"),
-    ("docx", "word/document.xml", lambda d: re.sub(rb"<w:body>.*</w:body>", b"", d, flags=re.S), "Word 文件已损坏：文档部件中没有正文"),
+     "Word 文件中的表格结构损坏（ValueError: gridSpan 的 w:val 不是数字（None））"),
+    ("docx", "word/document.xml", lambda d: re.sub(rb"<w:body>.*</w:body>", b"", d, flags=re.S),
+     "Word 文件已损坏：文档部件 word/document.xml 中没有正文（w:body）"),
+    ("docx", "_rels/.rels", lambda d: d.replace(b"/officeDocument", b"/somethingElse"), "Word 文件已损坏：找不到文档正文部件"),
+    ("docx", "_rels/.rels", lambda d: d.replace(b'Target="word/document.xml"', b'Target="word/gone.xml"'),
+     "Word 文件已损坏：找不到文档正文部件（KeyError"),
 ])
-def test_what_the_library_cannot_read_is_a_read_error(tmp_path, ending, part, change, message):
+def test_what_cannot_be_read_is_a_read_error(tmp_path, ending, part, change, message):
     good = tmp_path / f"good.{ending}"
     (build.to_xlsx if ending == "xlsx" else build.to_docx)(BASE, good)
     path = build.rewrite(good, tmp_path / f"odd.{ending}", part, change)
