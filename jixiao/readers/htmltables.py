@@ -1,17 +1,22 @@
-"""HTML tables (what PDF-to-text tools and many finance systems' "Excel" exports produce), with
-the standard library's html.parser.
+"""HTML tables (what PDF-to-text tools and many finance systems' "Excel" exports produce), parsed
+with lxml.html (libxml2's HTML parser, which closes a `<td>` or `<tr>` left open at the next one,
+as browsers do).
 
 `rowspan`/`colspan` are expanded into merged cells (text in the top-left cell, the rest empty
 with `merged=True`), so the recogniser sees the same grid as from a spreadsheet. Text outside
-tables (a title, `项目名称：…` in a paragraph) becomes rows of one cell each, in document order.
-Sloppy HTML is expected: a `<td>` or `<tr>` left open is closed by the next one.
+tables (a title, `项目名称：…` in a paragraph, a table's caption) becomes rows of one cell each,
+in document order; a table inside a cell joins that cell's text. Locations are source lines.
+The file is decoded as text files are (`text.read_decoded`: UTF-8, else GB18030), so a
+`<meta charset>` that does not match the bytes does not garble the text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import re
 from pathlib import Path
+
+import lxml.html
+from lxml import etree
 
 from ..grid import Cell, Grid, Row
 from ..model import Loc
@@ -24,23 +29,9 @@ _BLOCKS = {
     "footer", "blockquote", "pre", "hr", "caption", "title", "dt", "dd", "center", "body", "html",
 }
 _SKIP = {"script", "style", "head"}
-
-
-@dataclass
-class _Cell:
-    text: list[str]
-    rowspan: int
-    colspan: int
-    line: int
-
-
-@dataclass
-class _Table:
-    line: int
-    rows: list[tuple[int, list[_Cell]]] = field(default_factory=list)  # (source line, cells)
-    row: list[_Cell] | None = None
-    row_line: int = 0
-    cell: _Cell | None = None
+_SECTIONS = {"thead", "tbody", "tfoot"}
+_HTML_END = re.compile(r"</html\s*>", re.I)
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 
 
 def _span(value: str | None) -> int:
@@ -50,69 +41,121 @@ def _span(value: str | None) -> int:
         return 1
 
 
-class _Parser(HTMLParser):
-    def __init__(self, name: str, line_offset: int = 0):
-        super().__init__(convert_charrefs=True)
-        self.name = name
-        self.first_line = line_offset
-        self.rows: list[Row] = []
-        self.tables: list[_Table] = []
-        self.nested = 0  # tables inside a cell: their text joins the cell
-        self.skip = 0
-        self.caption = False
-        self.text: list[str] = []
-        self.text_line = 0
-        self.blank = False
+def _source_text(text: str | None) -> str:
+    """Text as HTML shows it: a line break in the source is a space."""
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ") if text else ""
 
-    def line(self) -> int:
-        return self.getpos()[0] + self.first_line
+
+def _end_line(el) -> int:
+    """The source line an element ends on: its last descendant's line, plus the line breaks of
+    the text that follows that descendant inside the element."""
+    last = el
+    for last in el.iter():
+        pass
+    line = (last.sourceline or 0) + (last.text or "").count("\n")
+    node = last
+    while node is not el:
+        line += (node.tail or "").count("\n")
+        node = node.getparent()
+    return line
+
+
+class _Reader:
+    def __init__(self, name: str, line_offset: int):
+        self.name = name
+        self.offset = line_offset
+        self.rows: list[Row] = []
+        self.text: list[str] = []  # text outside tables not yet made a row
+        self.text_line = 0
 
     # -- text outside tables --------------------------------------------------------------------
-    def flush_text(self) -> None:
+    def add_text(self, text: str | None, line: int) -> None:
+        """Text outside tables; `line` is the line the text starts on."""
+        if not text:
+            return
+        if not self.text and text.strip():
+            self.text_line = line + text[:len(text) - len(text.lstrip())].count("\n")
+        if self.text or text.strip():
+            self.text.append(text)
+
+    def flush(self) -> None:
         text = " ".join("".join(self.text).split())
         self.text = []
         if text:
-            line = self.text_line
+            line = self.text_line + self.offset
             self.rows.append(Row(cells=[Cell(text=text, loc=Loc(file=self.name, line=line, col=1))],
-                                 loc=Loc(file=self.name, line=line), blank_before=self.blank))
-            self.blank = False
+                                 loc=Loc(file=self.name, line=line)))
+
+    def flow(self, el) -> None:
+        """An element outside tables: its text, its children in order, tables as tables."""
+        self.add_text(el.text, el.sourceline or 0)
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _SKIP:
+                pass
+            elif tag == "table":
+                self.flush()
+                self.table(child)
+            elif tag in _BLOCKS or tag == "br":
+                self.flush()
+                self.flow(child)
+                self.flush()
+            else:
+                self.flow(child)
+            self.add_text(child.tail, _end_line(child))
 
     # -- tables ---------------------------------------------------------------------------------
-    def close_cell(self, t: _Table) -> None:
-        if t.cell is not None:
-            if t.row is None:
-                t.row, t.row_line = [], t.cell.line
-            t.row.append(t.cell)
-            t.cell = None
+    def table(self, table) -> None:
+        rows: list[tuple[int, list]] = []  # (source line, [td or th])
+        loose: list = []  # cells directly in the table or a section, outside any <tr>
 
-    def close_row(self, t: _Table) -> None:
-        self.close_cell(t)
-        if t.row is not None:
-            t.rows.append((t.row_line, t.row))
-            t.row = None
+        def close_loose() -> None:
+            if loose:
+                rows.append((loose[0].sourceline or 0, loose[:]))
+                loose.clear()
 
-    def emit_table(self, t: _Table) -> None:
-        self.close_row(t)
+        def section(parent) -> None:
+            for child in parent:
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag == "tr":
+                    close_loose()
+                    rows.append((child.sourceline or 0, [c for c in child if c.tag in ("td", "th")]))
+                elif tag in ("td", "th"):
+                    loose.append(child)
+                elif tag in _SECTIONS:
+                    close_loose()
+                    section(child)
+                elif tag == "caption":  # a table's caption (often the form's title) reads as a text row
+                    self.flow(child)
+                    self.flush()
+            close_loose()
+
+        section(table)
+        self.emit(rows)
+
+    def emit(self, rows: list[tuple[int, list]]) -> None:
         grid: dict[tuple[int, int], tuple[str, tuple[int, int]] | None] = {}  # None: covered
-        n_rows = len(t.rows)
-        for r, (_, cells) in enumerate(t.rows):
+        n_rows = len(rows)
+        for r, (_, cells) in enumerate(rows):
             c = 0
-            for cell in cells:
+            for td in cells:
                 while (r, c) in grid:
                     c += 1
-                rows = min(cell.rowspan, n_rows - r)
-                grid[(r, c)] = ("".join(cell.text).strip(), (rows, cell.colspan))
-                for dr in range(rows):
-                    for dc in range(cell.colspan):
+                height = min(_span(td.get("rowspan")), n_rows - r)
+                width = _span(td.get("colspan"))
+                grid[(r, c)] = (_cell_text(td), (height, width))
+                for dr in range(height):
+                    for dc in range(width):
                         if dr or dc:
                             grid.setdefault((r + dr, c + dc), None)
-                c += cell.colspan
-        width: dict[int, int] = {}
+                c += width
+        widths: dict[int, int] = {}
         for r, c in grid:
-            width[r] = max(width.get(r, 0), c + 1)
-        for r, (line, _) in enumerate(t.rows):
+            widths[r] = max(widths.get(r, 0), c + 1)
+        for r, (line, _) in enumerate(rows):
+            line += self.offset
             out = []
-            for c in range(width.get(r, 0)):
+            for c in range(widths.get(r, 0)):
                 loc = Loc(file=self.name, line=line, col=c + 1)
                 entry = grid.get((r, c), ("", (1, 1)))
                 if entry is None:
@@ -120,103 +163,57 @@ class _Parser(HTMLParser):
                 else:
                     out.append(Cell(text=entry[0], loc=loc, span=entry[1]))
             if any(cell.text for cell in out):
-                self.rows.append(Row(cells=out, loc=Loc(file=self.name, line=line), blank_before=self.blank or r == 0))
-                self.blank = False
+                self.rows.append(Row(cells=out, loc=Loc(file=self.name, line=line), blank_before=r == 0))
 
-    # -- parser callbacks -----------------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SKIP:
-            self.skip += 1
-            return
-        t = self.tables[-1] if self.tables else None
-        in_cell = t is not None and t.cell is not None
-        if tag == "table":
-            if in_cell:
-                self.nested += 1
-                return
-            self.flush_text()
-            self.tables.append(_Table(line=self.line()))
-            return
-        if tag == "caption" and t is not None and t.cell is None:
-            self.caption = True  # a table's caption (often the form's title) reads as a text row
-            return
-        if self.nested:
-            if tag in ("tr", "br", "p", "div"):
-                t.cell.text.append("\n")
-            elif tag in ("td", "th"):
-                t.cell.text.append(" ")
-            return
-        if t is not None and tag == "tr":
-            self.close_row(t)
-            t.row, t.row_line = [], self.line()
-        elif t is not None and tag in ("td", "th"):
-            self.close_cell(t)
-            a = dict(attrs)
-            t.cell = _Cell(text=[], rowspan=_span(a.get("rowspan")), colspan=_span(a.get("colspan")), line=self.line())
-        elif tag == "br" or tag in _BLOCKS:
-            if in_cell:
-                t.cell.text.append("\n")
-            elif t is None:
-                self.flush_text()
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if tag == "br" or tag == "hr":
-            self.handle_starttag(tag, attrs)
+def _cell_text(td) -> str:
+    """A cell's text: `<br>` and block elements are line breaks; a table inside the cell gives
+    its text with a line break between rows and a space between cells."""
+    parts: list[str] = []
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-            return
-        t = self.tables[-1] if self.tables else None
-        if tag == "caption" and self.caption:
-            self.caption = False
-            self.flush_text()
-            return
-        if tag == "table":
-            if self.nested:
-                self.nested -= 1
-                return
-            if t is not None:
-                self.tables.pop()
-                self.emit_table(t)
-            return
-        if self.nested or t is None:
-            if t is None and tag in _BLOCKS:
-                self.flush_text()
-            return
-        if tag in ("td", "th"):
-            self.close_cell(t)
-        elif tag == "tr":
-            self.close_row(t)
-        elif tag in _BLOCKS and t.cell is not None:
-            t.cell.text.append("\n")
+    def walk(el, nested: bool) -> None:
+        parts.append(_source_text(el.text))
+        for child in el:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _SKIP:
+                pass
+            elif nested or tag == "table":
+                if tag in ("tr", "br", "p", "div"):
+                    parts.append("\n")
+                elif tag in ("td", "th"):
+                    parts.append(" ")
+                walk(child, True)
+            elif tag == "br":
+                parts.append("\n")
+            elif tag in _BLOCKS:
+                parts.append("\n")
+                walk(child, False)
+                parts.append("\n")
+            else:
+                walk(child, False)
+            parts.append(_source_text(child.tail))
 
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        t = self.tables[-1] if self.tables else None
-        if t is not None and not self.caption:
-            if t.cell is not None:
-                t.cell.text.append(" ".join(data.split("\n")))  # source line breaks are spaces in HTML
-            return  # stray text between cells
-        if not self.text:
-            if not data.strip():
-                return
-            self.text_line = self.line()
-        self.text.append(data)
-
-    def finish(self) -> list[Row]:
-        self.close()
-        while self.tables:
-            self.emit_table(self.tables.pop())
-        self.flush_text()
-        return self.rows
+    walk(td, False)
+    return "".join(parts).strip()
 
 
 def rows_from_html(text: str, name: str, line_offset: int = 0) -> list[Row]:
-    parser = _Parser(name, line_offset)
-    parser.feed(text)
-    return parser.finish()
+    """The rows of an HTML document or fragment; `line_offset` is added to every source line
+    (a fragment taken from line N+1 of a markdown file has line_offset N)."""
+    if not text.strip():
+        return []
+    # libxml2 stops at `</html>`; an export of several forms may be several documents in one
+    # file. Without those end tags each document's head and body follow the last (line breaks
+    # inside a tag are kept, so source lines stay right).
+    text = _HTML_END.sub(lambda m: "\n" * m.group().count("\n"), text)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    except etree.ParserError:  # nothing but comments or whitespace: no rows
+        return []
+    reader = _Reader(name, line_offset)
+    reader.flow(root)
+    reader.flush()
+    return reader.rows
 
 
 def read_html(path: Path) -> list[Grid]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row
 from ..model import Loc
+from .cells import merge_maps
 from .numfmt import printed, to_decimal
 
 MAX_ROWS = 20_000
@@ -52,11 +53,8 @@ def _sheet_grid(book, sheet, name: str) -> Grid:
 
     title = sheet.name
     grid = Grid(source=name, sheet=title)
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    covered: set[tuple[int, int]] = set()
-    for rlo, rhi, clo, chi in sheet.merged_cells:  # 0-based, hi exclusive
-        spans[(rlo, clo)] = (rhi - rlo, chi - clo)
-        covered.update((r, c) for r in range(rlo, min(rhi, MAX_ROWS)) for c in range(clo, min(chi, MAX_COLS)) if (r, c) != (rlo, clo))
+    # xlrd's ranges are 0-based with exclusive ends
+    spans, covered = merge_maps([(rlo + 1, clo + 1, rhi, chi) for rlo, rhi, clo, chi in sheet.merged_cells], MAX_ROWS, MAX_COLS)
     if sheet.nrows > MAX_ROWS or sheet.ncols > MAX_COLS:
         grid.problems.append(ReadError(
             f"工作表“{title}”有 {sheet.nrows} 行 {sheet.ncols} 列，只读取了前 {MAX_ROWS} 行、前 {MAX_COLS} 列",
@@ -65,14 +63,15 @@ def _sheet_grid(book, sheet, name: str) -> Grid:
     for r in range(min(sheet.nrows, MAX_ROWS)):
         cells = []
         any_text = False
+        row_covered, row_spans = covered.get(r + 1, ()), spans.get(r + 1, {})
         for c in range(min(sheet.row_len(r), MAX_COLS)):
             loc = Loc(file=name, line=r + 1, col=c + 1, sheet=title)
-            if (r, c) in covered:
+            if c + 1 in row_covered:
                 cells.append(Cell(text="", loc=loc, merged=True))
                 continue
             text = _text(book, sheet.cell(r, c), xlrd).strip()
             any_text = any_text or bool(text)
-            cells.append(Cell(text=text, loc=loc, span=spans.get((r, c), (1, 1))))
+            cells.append(Cell(text=text, loc=loc, span=row_spans.get(c + 1, (1, 1))))
         if not any_text:
             blank = True
             continue

@@ -1,160 +1,149 @@
-"""Excel workbooks (.xlsx): one grid per worksheet.
+"""Excel workbooks (.xlsx) with openpyxl: one grid per worksheet.
 
+The workbook is opened read-only (openpyxl streams each sheet's cells instead of building its
+whole object model: a third of the time of a full load), after `safety.checked_zip`'s checks.
 Merged ranges keep their text in the top-left cell; the other cells of the range are empty with
 `merged=True`, as every reader hands them on. Numbers are shown through their number format
 (`numfmt.printed`), so a cell showing `446,048.00` reads as that text, not as a float.
 Formulas read as their stored result; a formula saved without one (a workbook written by a
 program, never opened in Excel) is computed by `formula.evaluate`.
 
-Two paths give the same grids. The fast one parses the parts that hold the cells (content types,
-workbook, its relationships, styles, shared strings, worksheets) with lxml and reads them as
-openpyxl would: the same cell values (openpyxl's own number, date and coordinate conversions),
-number formats, merges, sheet names and errors. A workbook with anything it does not model
-(comments, drawings, tables, hyperlinks, conditional formats, chart sheets, external links,
-duplicate or invalid sheet names, a cell openpyxl would warn about…) raises `Unsupported`, and
-openpyxl loads it as before. openpyxl spends most of its time on style objects and on the border
-bookkeeping of every merged cell, none of which a reader needs.
+A read-only worksheet gives neither its merged ranges nor the formulas behind stored results,
+so one more pass over the sheet's XML (`_sheet_extras`, lxml) takes the `<mergeCell>` elements
+and the formulas saved without a result. Whatever openpyxl or lxml cannot read is a ReadError
+naming the file and the sheet.
 """
 
 from __future__ import annotations
 
-import html
-import logging
-import posixpath
-import re
-import zipfile
-import zlib
+import io
+import warnings
 from pathlib import Path
+
+from lxml import etree
 
 from ..errors import ReadError, library_error
 from ..grid import Cell, Grid, Row, RowCell
 from ..model import Loc
-from .formula import col_index, evaluate
+from .cells import covered_cell, merge_maps
+from .formula import evaluate
 from .numfmt import printed, to_decimal
-from .ooxml import CoveredCell, Zip
+from .safety import checked_zip
 
 MAX_ROWS = 20_000  # per sheet; a sheet of 100 forms has about 4,000 rows
 MAX_COLS = 100
 
-_CELL_RE = re.compile(rb'<c\b([^>]*?)(?<!/)>(.*?)</c>', re.S)  # a cell, as the formulas are found
-_OPEN_RE = re.compile(rb'<c\b([^>]*?)(?<!/)>')  # its opening tag
-_REF_RE = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_FORMULA_RE = re.compile(rb"<f(?:\s[^>]*)?>([^<]*)</f>")
-_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _FORMULA, _VALUE, _MERGE = MAIN + "row", MAIN + "c", MAIN + "f", MAIN + "v", MAIN + "mergeCell"
 
-log = logging.getLogger(__name__)
+# openpyxl warns about what it leaves out (data validation extensions, a missing default style…):
+# nothing a reader of the cells needs, and not for the person reading the report.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\.")
 
 
 def read_xlsx(path: Path) -> list[Grid]:
     name = str(path)
-    with Zip.checked(path, "Excel ") as z:  # safety.check_zip's checks
-        try:
-            return _read_fast(z, name)
-        except Exception as e:  # Unsupported, or anything unexpected: openpyxl reads it, as before
-            log.debug("%s: read with openpyxl (%s)", name, library_error(e))
-    return _read_with_openpyxl(path, name)
+    zf, inflated = checked_zip(path, "Excel ")  # the size, zip-bomb and entity checks, before any parser
+    try:
+        import openpyxl  # imported here: `jixiao parse x.txt` should not pay for it
+
+        with path.open("rb") as fh:  # a file object: openpyxl refuses a path whose ending is not .xlsx
+            try:
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+            except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, ParseError…) on broken files
+                raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{library_error(e)}）", Loc(file=name)) from None
+            try:
+                grids = []
+                for ws in wb.worksheets:
+                    try:
+                        part = ws._worksheet_path  # the sheet's zip member (openpyxl has no public name for it)
+                        data = inflated.pop(part, None)
+                        grids.append(_sheet_grid(name, ws, zf.read(part) if data is None else data))
+                    except ReadError:
+                        raise
+                    except Exception as e:  # the sheet's XML or a value in it
+                        raise ReadError(f"Excel 文件中的工作表“{ws.title}”已损坏（{library_error(e)}）",
+                                        Loc(file=name, sheet=ws.title)) from None
+                return grids
+            finally:
+                wb.close()
+    finally:
+        zf.close()
 
 
-def _read_fast(z, name: str) -> list[Grid]:
-    from .ooxml_xlsx import read_cells
+def _sheet_grid(name: str, ws, data: bytes) -> Grid:
+    """One worksheet's grid, from openpyxl's cells and the merged ranges and uncached formulas
+    of the sheet's XML. Only the cells the file has are kept, never the used range: a stray cell
+    at XFD1048576 costs openpyxl's walk over the empty rows before it (a third of a second)."""
+    from openpyxl.cell.read_only import EMPTY_CELL
 
-    return [_build_grid(name, title, cells, fmt, ranges, _formulas_in(data, well_formed=True))
-            for title, cells, fmt, ranges, data in read_cells(z)]
-
-
-# -- the grid, from either path --------------------------------------------------------------------
-def _build_grid(name: str, title: str, cells: dict, fmt, ranges: list[tuple[int, int, int, int]],
-                formulas: dict[tuple[int, int], str]) -> Grid:
-    """One sheet's grid from its cells {(row, col): value} (every cell the file has; a cell inside
-    a merged range other than its top-left reads as None, as openpyxl leaves it), fmt(row, col) →
-    the number format of a cell the file has, the merged ranges (min_row, min_col, max_row,
-    max_col) and the formulas saved without a result."""
-    grid = Grid(source=name, sheet=title)
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    covered: dict[int, set[int]] = {}  # row → columns covered by a merged range (not its top-left)
-    for r0, c0, r1, c1 in ranges:
-        if r0 > MAX_ROWS or c0 > MAX_COLS:
-            continue
-        spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
-        for r in range(r0, min(r1, MAX_ROWS) + 1):
-            cols = covered.setdefault(r, set())
-            cols.update(c for c in range(c0, min(c1, MAX_COLS) + 1) if (r, c) != (r0, c0))
-
-    def is_covered(r: int, c: int) -> bool:
-        if r <= MAX_ROWS and c <= MAX_COLS:
-            return c in covered.get(r, ())
-        return any(r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0) for r0, c0, r1, c1 in ranges)
-
-    # Only the cells the file has are visited (never the used range), so one stray formatted
-    # cell at row 1,048,576 costs nothing.
-    by_row: dict[int, dict[int, object]] = {r: {} for r in covered}
+    title = ws.title
+    ranges, formulas = _sheet_extras(data)
+    ws.reset_dimensions()  # every row and cell the file holds, whatever its <dimension> says
+    cells: dict[tuple[int, int], object] = {}  # (row, col) → openpyxl's cell, for the cells with a value or formula
     beyond = 0
-    for (r, c), value in cells.items():
-        if r > MAX_ROWS or c > MAX_COLS:
-            beyond += value is not None and not is_covered(r, c)
-        else:
-            if value is not None and c in covered.get(r, ()):
-                value = None
-            if value is not None or (r, c) in formulas:
-                by_row.setdefault(r, {})[c] = value
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell is EMPTY_CELL:  # openpyxl's filler for a position the file has no cell at
+                continue
+            r, c = cell.row, cell.column
+            if r > MAX_ROWS or c > MAX_COLS:
+                beyond += cell.value is not None and not _covered_by(ranges, r, c)
+            elif cell.value is not None or (r, c) in formulas:
+                cells[(r, c)] = cell
+    grid = Grid(source=name, sheet=title)
     if beyond:
         grid.problems.append(ReadError(
             f"工作表“{title}”中超出读取范围（前 {MAX_ROWS} 行、前 {MAX_COLS} 列）的 {beyond} 个单元格未读取",
             Loc(file=name, sheet=title)))
 
+    spans, covered = merge_maps(ranges, MAX_ROWS, MAX_COLS)
+    for r, cols in covered.items():  # a value in a covered cell is hidden under the merge
+        for c in cols:
+            cells.pop((r, c), None)
+
     computed: dict[tuple[int, int], object] = {}
 
     def value_at(r: int, c: int):
         """A cell's value for formula evaluation: numbers as Decimal, formulas computed once."""
-        if (r, c) in formulas:
+        cell = cells.get((r, c))
+        v = None if cell is None else cell.value
+        if v is None and (r, c) in formulas:
             if (r, c) not in computed:
                 computed[(r, c)] = None  # a reference cycle reads as blank
                 computed[(r, c)] = evaluate(formulas[(r, c)], value_at)
             return computed[(r, c)]
-        v = cells.get((r, c))
-        if v is not None and is_covered(r, c):
-            v = None
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             return to_decimal(v)
         return v
 
-    row_spans: dict[int, dict[int, tuple[int, int]]] = {}
-    for (r, c), span in spans.items():
-        row_spans.setdefault(r, {})[c] = span
-    no_cols: frozenset[int] = frozenset()
+    by_row: dict[int, list[int]] = {r: [] for r in covered}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
     blank = False
     for r in sorted(by_row):
         present = by_row[r]
-        merged_cols = covered.get(r, no_cols)
-        last = max(present) if present else 0
-        if merged_cols:
-            last = max(last, max(merged_cols))
+        merged_cols = covered.get(r, ())
+        last = max(max(present, default=0), max(merged_cols, default=0))
         row_loc = Loc(name, r, None, title)
-        spans_r = row_spans.get(r)
+        row_spans = spans.get(r, {})
         out: list[Cell] = []
-        append = out.append
         any_text = False
         for c in range(1, last + 1):
             if c in merged_cols:
-                append(CoveredCell(row_loc, c))
+                out.append(covered_cell(row_loc, c))
                 continue
-            if c in present:
-                value = present[c]
-                if value is None and (r, c) in formulas:
+            text = ""
+            cell = cells.get((r, c))
+            if cell is not None:
+                value = cell.value
+                if value is None:
                     value = value_at(r, c)
-                number_format = fmt(r, c)
-                if value.__class__ is str:
-                    text = value.strip()  # what printed() gives a text
-                else:
-                    text = printed(value, number_format).strip()
-                if text:
-                    any_text = True
-            else:
-                text = ""
-            cell = RowCell(text, row_loc, c)  # its location made on first use
-            if spans_r is not None and c in spans_r:
-                cell.span = spans_r[c]
-            append(cell)
+                text = value.strip() if isinstance(value, str) else printed(value, cell.number_format).strip()
+                any_text = any_text or bool(text)
+            out.append(RowCell(text, row_loc, c))  # its location made on first use
+            if c in row_spans:
+                out[-1].span = row_spans[c]
         if not any_text:
             blank = True
             continue
@@ -163,118 +152,33 @@ def _build_grid(name: str, title: str, cells: dict, fmt, ranges: list[tuple[int,
     return grid
 
 
-def _formulas_in(data: bytes, well_formed: bool = False) -> dict[tuple[int, int], str]:
-    """Formulas saved without a result in one worksheet part: {(row, col): formula}.
+def _covered_by(ranges: list[tuple[int, int, int, int]], r: int, c: int) -> bool:
+    return any(r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0) for r0, c0, r1, c1 in ranges)
 
-    A formula's cell is a match of `_CELL_RE` (`<c …>…</c>`), the matches taken one after the
-    other from the start of the part. Its body ends at the first `</c>` after its opening tag,
-    which bytes.find gives at a fraction of the cost of the regex's lazy `(.*?)</c>`.
 
-    When the part is well-formed XML (lxml parsed it) with no comment, CDATA section or
-    processing instruction, every `<` starts a tag and no tag holds another `<`. A match can
-    then never contain the `</c>` last before a `<f`, and the scan may start right after it:
-    only the cells around each `<f` are looked at, with the same result as scanning them all."""
+def _sheet_extras(data: bytes) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
+    """What a read-only worksheet does not give, from the sheet's XML: the merged ranges
+    (min_row, min_col, max_row, max_col) and the formulas saved without a result
+    {(row, col): formula}. The XML is read row by row, each row let go once read."""
+    from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+
+    ranges: list[tuple[int, int, int, int]] = []
     formulas: dict[tuple[int, int], str] = {}
-    if b"<f" not in data:
-        return formulas
-    search, find = _OPEN_RE.search, data.find
-    jump = well_formed and b"<!" not in data and data.count(b"<?") <= data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml")
-    pos = 0
-    while True:
-        if jump:
-            f = find(b"<f", pos)
-            if f < 0:
-                break
-            close = data.rfind(b"</c>", pos, f)
-            if close >= 0:
-                pos = close + 4
-        m = search(data, pos)
-        if m is None:
-            break
-        end = find(b"</c>", m.end())
-        if end < 0:
-            break
-        pos = end + 4
-        body = data[m.end():end]
-        if b"<f" not in body:
+    events = etree.iterparse(io.BytesIO(data), tag=(_ROW, _MERGE), resolve_entities=False, no_network=True)
+    for _, el in events:
+        if el.tag == _MERGE:
+            c0, r0, c1, r1 = range_boundaries(el.get("ref") or "")
+            if None in (c0, r0, c1, r1):
+                raise ValueError(f"合并单元格范围 {el.get('ref')} 不是单元格区域")
+            ranges.append((r0, c0, r1, c1))
             continue
-        fm = _FORMULA_RE.search(body)
-        vm = _VALUE_RE.search(body)
-        if fm is None or not fm.group(1) or (vm is not None and vm.group(1)):
-            continue
-        ref = _REF_RE.search(m.group(1))
-        if ref is None:
-            continue
-        key = (int(ref.group(2)), col_index(ref.group(1).decode()))
-        formulas[key] = html.unescape(fm.group(1).decode("utf-8", "replace"))
-    return formulas
-
-
-# -- the openpyxl path -----------------------------------------------------------------------------
-def _read_with_openpyxl(path: Path, name: str) -> list[Grid]:
-    import openpyxl  # imported here: `jixiao parse x.txt` should not pay for it
-
-    try:
-        with path.open("rb") as fh:  # a file object: openpyxl refuses a path whose ending is not .xlsx
-            wb = openpyxl.load_workbook(fh, data_only=True)
-    except ReadError:
-        raise
-    except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, ParseError…) on broken files
-        raise ReadError(f"Excel 文件已损坏或不是有效的 .xlsx 文件（{library_error(e)}）", Loc(file=name)) from None
-    try:
-        uncached = _uncached_formulas(path)
-    except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as e:
-        raise ReadError(f"Excel 文件已损坏（{library_error(e)}）", Loc(file=name)) from None
-    grids = []
-    for ws in wb.worksheets:
-        cells = ws._cells  # the cells the file has
-        ranges = [(rng.min_row, rng.min_col, rng.max_row, rng.max_col) for rng in ws.merged_cells.ranges]
-        grids.append(_build_grid(name, ws.title, {k: cell.value for k, cell in cells.items()},
-                                 lambda r, c, cells=cells: cells[(r, c)].number_format, ranges,
-                                 uncached.get(ws.title, {})))
-    return grids
-
-
-def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Formulas saved without a result, per sheet title: {(row, col): formula}.
-
-    Found in the sheet XML itself, because openpyxl returns either the stored results or the
-    formulas, not both, and loading the workbook twice would double the reading time.
-    """
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        per_part: dict[str, dict[tuple[int, int], str]] = {}
-        for part in parts:
-            formulas = _formulas_in(zf.read(part))
-            if formulas:
-                per_part[part] = formulas
-        if not per_part:
-            return found
-        titles = _sheet_parts(zf)
-    for part, formulas in per_part.items():
-        title = titles.get(part)
-        if title is not None:
-            found[title] = formulas
-    return found
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet part name → sheet title, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree as ET
-
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {}
-    for rel in rels:
-        targets[rel.get("Id")] = _old_target(rel.get("Target", ""))
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    out = {}
-    for sheet in wb.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"):
-        target = targets.get(sheet.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"))
-        if target:
-            out[target] = sheet.get("name", "")
-    return out
-
-
-def _old_target(target: str) -> str:
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        for f in el.iter(_FORMULA):
+            cell = f.getparent()
+            value = cell.findtext(_VALUE)
+            ref = cell.get("r")
+            if cell.tag == _CELL and f.text and not value and ref:
+                formulas[coordinate_to_tuple(ref)] = f.text
+        el.clear()
+        while el.getprevious() is not None:  # the rows already read
+            del el.getparent()[0]
+    return ranges, formulas

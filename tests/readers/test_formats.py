@@ -132,6 +132,29 @@ def test_html_spans_and_sloppy_markup():
     assert [r.loc.line for r in rows] == [2, 3, 4, 5, 7]
 
 
+def test_html_file_of_several_documents(tmp_path):
+    """Some systems export several forms as whole HTML documents one after the other in one file."""
+    path = tmp_path / "forms.html"
+    path.write_text(build.to_html(BASE) + "\n" + build.to_html(other_form()), encoding="utf-8")
+    forms, errors = read_forms(path)
+    assert errors == []
+    assert [f.project.text for f in forms] == ["社区养老服务补贴", "老年助餐点建设"]
+    check_base(forms[0])
+    assert forms[1].project.loc.line > BASE.strip().count("\n") + 2
+
+
+def test_html_text_outside_tables_and_tables_inside_cells():
+    rows = rows_from_html("""<html><head><title>不读</title><style>td {}</style></head><body>
+项目名称：<b>社区
+养老</b>服务<br>
+主管部门：某局<script>var x = "<td>";</script>
+<table><tr><th>指标<td>说明<table><tr><td>a<td>b<tr><td>c</table></td></tr></table>
+填报人：张三</body></html>""", "t.html")
+    assert [([c.text for c in r.cells], r.loc.line) for r in rows] == [
+        (["项目名称：社区 养老服务"], 2), (["主管部门：某局"], 4), (["指标", "说明\n a b\n c"], 5), (["填报人：张三"], 6),
+    ]
+
+
 def test_markdown_tables_html_tables_and_text_lines(tmp_path):
     md = """# 财政项目支出绩效自评表
 
@@ -194,6 +217,19 @@ def test_html_saved_as_xls_is_read_as_html(tmp_path):
     assert errors == []
     check_base(forms[0])
     assert forms[0].repairs[0].message == "文件扩展名为 .xls，但内容是HTML 网页，已按HTML 网页读取"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+def test_html_in_gbk_with_declarations(tmp_path, encoding):
+    """An XHTML export in GBK declares its encoding twice; a UTF-8 copy keeps the (now wrong)
+    declarations. Both read by their bytes, the declarations notwithstanding."""
+    head = ('<?xml version="1.0" encoding="gb2312"?>\n<html><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head>')
+    path = tmp_path / "export.xls"
+    path.write_bytes((head + build.to_html(BASE).replace("<html>", "", 1)).encode(encoding))
+    forms, errors = read_forms(path)
+    assert errors == []
+    check_base(forms[0])
 
 
 def test_workbook_named_txt_is_read_as_a_workbook(tmp_path):
