@@ -18,10 +18,9 @@ from ..grid import Grid
 from ..model import Form
 from ..values import clean_text
 from .form import FormReader, Section
-from .header import label_value
-from .vocab import starts_form
+from .vocab import PROJECT_LABEL, starts_form
 
-__all__ = ["recognize", "label_value"]
+__all__ = ["recognize"]
 
 
 def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
@@ -48,7 +47,7 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
             if reader is None or reader.section is not Section.HEADER or reader.form.project.text:
                 close()
                 reader = FormReader(grid.source, row)
-        elif first.replace(" ", "").startswith("项目名称") and (reader is None or reader.form.project.text):
+        elif first.replace(" ", "").startswith(PROJECT_LABEL) and (reader is None or reader.form.project.text):
             close()
             reader = FormReader(grid.source, row)
         if reader is None:

@@ -19,8 +19,8 @@ from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
 from .indicators import IndicatorTable
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, TITLE_WORD, TOTAL_LABELS, WAN_YUAN, is_goals_header,
-                    is_indicator_header)
+from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS, UNIT_LABELS, WAN_YUAN,
+                    is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -34,7 +34,7 @@ class Section(Enum):
 
 
 def _names_unit_labels(joined: str) -> bool:
-    return "主管部门" in joined or "实施单位" in joined
+    return any(w in joined for w in UNIT_LABELS)
 
 
 class FormReader:
@@ -78,12 +78,12 @@ class FormReader:
         early = section in (Section.HEADER, Section.FUNDS)
         if early and WAN_YUAN.search(joined):
             form.amount_unit = "万元"
-        if label.startswith("项目名称"):
-            read_labelled(form, row, "项目名称")
+        if label.startswith(PROJECT_LABEL):
+            read_labelled(form, row, PROJECT_LABEL)
             return
         if _names_unit_labels(joined) and (section is Section.HEADER or not (form.department or form.unit)):
-            read_labelled(form, row, "主管部门")
-            read_labelled(form, row, "实施单位")
+            for unit_label in UNIT_LABELS:
+                read_labelled(form, row, unit_label)
             return
         if label.startswith(FUNDS_BLOCK) or (early and all(w in joined for w in FUNDS_HEADER_WORDS)):
             self.funds_hdr = read_funds_header(row)

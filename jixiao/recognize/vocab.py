@@ -96,7 +96,9 @@ FORM_TITLE = "绩效自评表"
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")  # amounts in 万元
 # Header labels and the form field each fills; a value stops at the next label in its cell.
-HEADER_LABELS = (("项目名称", "project"), ("主管部门", "department"), ("实施单位", "unit"))
+PROJECT_LABEL = "项目名称"  # also starts a form when the form being read has its own already
+UNIT_LABELS = ("主管部门", "实施单位")
+HEADER_LABELS = ((PROJECT_LABEL, "project"), ("主管部门", "department"), ("实施单位", "unit"))
 OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
 FUNDS_BLOCK = "项目资金"  # the funds block's label, heading its header row
 FUNDS_HEADER_WORDS = ("年初预算", "执行")  # a funds header row without the block label has both
@@ -190,7 +192,7 @@ def header_map(cells: tuple[tuple[str, int], ...], vocab: Vocabulary) -> HeaderM
 
 def is_indicator_header(clean: list[str]) -> bool:
     """Whether a row (its cleaned cell texts) is the 一级指标 | 二级指标 | … header."""
-    if not any("一" in t for t in clean):  # the common case, a data row: no cell can match
+    if "一" not in "".join(clean):  # the common case, a data row: no cell can match
         return False
     texts = [t.replace(" ", "") for t in clean]
     return (any(t.startswith(INDICATOR_HEADER_FIRST) for t in texts)
@@ -199,12 +201,6 @@ def is_indicator_header(clean: list[str]) -> bool:
 
 def is_goals_header(joined: str) -> bool:
     return any(w in joined for w in GOALS_PLANNED) and GOALS_ACHIEVED in joined
-
-
-def is_funds_header(label: str, joined: str) -> bool:
-    """Whether a row (its first label without spaces, its joined text) is the funds header: led
-    by 项目资金, or naming both 年初预算 and 执行 (the caller allows that only before the goals)."""
-    return label.startswith(FUNDS_BLOCK) or all(w in joined for w in FUNDS_HEADER_WORDS)
 
 
 def starts_form(first: str) -> bool:
