@@ -16,7 +16,7 @@ FundsHeader = tuple[tuple[str, int], ...]  # (field, column) of each field the h
 
 
 def read_funds_header(row: Row) -> FundsHeader:
-    fields, _ = header_map(tuple(zip(row.texts(), (c.span[1] for c in row.cells))), FUNDS)
+    fields, _ = header_map(row, FUNDS)
     return tuple(fields.items())
 
 

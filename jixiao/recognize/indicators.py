@@ -65,7 +65,7 @@ class IndicatorTable:
     def header(self, row: Row) -> None:
         """The header row (again after a page break: the rows read so far and the current
         labels stay)."""
-        self.hdr = header_map(tuple(zip(row.texts(), (c.span[1] for c in row.cells))), INDICATORS)
+        self.hdr = header_map(row, INDICATORS)
         self.geom = geometry(self.hdr)
         self.rows_seen = 0  # rows read since the header (a second header row comes first)
 

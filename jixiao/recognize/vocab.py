@@ -14,6 +14,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..grid import Row
 from ..values import clean_text
 
 
@@ -183,10 +184,10 @@ def _header_map(cells: tuple[tuple[str, int], ...], vocab: Vocabulary) -> Header
     return HeaderMap(found, cols)
 
 
-def header_map(cells: tuple[tuple[str, int], ...], vocab: Vocabulary) -> HeaderMap:
-    """The map of a header row given as (text, columns spanned) per cell (a merged header cell
-    names every column it spans): a copy, free to change. The same header heads form after form."""
-    found, cols = _header_map(cells, vocab)
+def header_map(row: Row, vocab: Vocabulary) -> HeaderMap:
+    """The map of a header row (a merged header cell names every column it spans): a copy, free
+    to change. The same header heads form after form, so the map of its texts is kept."""
+    found, cols = _header_map(tuple(zip(row.texts(), (c.span[1] for c in row.cells))), vocab)
     return HeaderMap(dict(found), dict(cols))
 
 
