@@ -19,8 +19,8 @@ from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
 from .indicators import IndicatorTable
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS, UNIT_LABELS, WAN_YUAN,
-                    is_goals_header, is_indicator_header)
+from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS, UNIT_LABELS, WAN,
+                    WAN_YUAN, is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -77,7 +77,7 @@ class FormReader:
         label = first.replace(" ", "")
         early = section in (Section.HEADER, Section.FUNDS)
         if early and WAN_YUAN.search(joined):
-            form.amount_unit = "万元"
+            form.amount_unit = WAN
         if label.startswith(PROJECT_LABEL):
             read_labelled(form, row, PROJECT_LABEL)
             return
@@ -88,15 +88,15 @@ class FormReader:
         if label.startswith(FUNDS_BLOCK) or (early and all(w in joined for w in FUNDS_HEADER_WORDS)):
             self.funds_hdr = read_funds_header(row)
             self.section = Section.FUNDS
-            if "万元" in joined:
-                form.amount_unit = "万元"
+            if WAN in joined:
+                form.amount_unit = WAN
             return
         if (section is Section.FUNDS or (section is Section.HEADER and self.funds_hdr is not None)) \
                 and read_funds(form, self.funds_hdr, row, clean):
             return
         if is_goals_header(joined):
             self.section = Section.GOALS
-            self.goals_col = goals_column(clean)
+            self.goals_col = goals_column(clean, self.goals_col)
             return
         if is_indicator_header(clean):
             if self.table is None:

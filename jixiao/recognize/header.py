@@ -53,9 +53,8 @@ def is_year_row(joined: str) -> bool:
     return "年度" in joined and len(joined) <= 12 and YEAR.search(joined) is not None
 
 
-def goals_column(clean: list[str]) -> int | None:
-    """The column of the 实际完成情况 header in the goals header row."""
-    col = None
+def goals_column(clean: list[str], col: int | None) -> int | None:
+    """The column of the 实际完成情况 header in the goals header row (`col` when no cell has it)."""
     for i, t in enumerate(clean):
         if GOALS_ACHIEVED in t:
             col = i

@@ -95,6 +95,7 @@ _HEADER_NOISE = re.compile(r"[（(](?:[A-Za-z]|分|%|％|元|万元|个|项)[)�
 TITLE_WORD = "自评表"  # in the title row: 财政项目支出绩效自评表
 FORM_TITLE = "绩效自评表"
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+WAN = "万元"  # the amount unit a funds header or a 单位： note may name
 WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")  # amounts in 万元
 # Header labels and the form field each fills; a value stops at the next label in its cell.
 PROJECT_LABEL = "项目名称"  # also starts a form when the form being read has its own already
