@@ -12,12 +12,13 @@ from .cells import kinds_of
 from .repairs import record
 from .vocab import FUNDS, FUNDS_BLOCK, FundsRowKind, funds_label, funds_row_kind, header_map
 
-FundsHeader = tuple[tuple[str, int], ...]  # (field, column) of each field the header names
+class FundsHeader(NamedTuple):
+    columns: tuple[tuple[str, int], ...]  # (field, column) of each field the header names
 
 
 def read_funds_header(row: Row) -> FundsHeader:
     fields, _ = header_map(row, FUNDS)
-    return tuple(fields.items())
+    return FundsHeader(tuple(fields.items()))
 
 
 class FundsRead(NamedTuple):
@@ -45,10 +46,11 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc
     kind = funds_row_kind(label_ns)
     if kind is None:
         return None
-    shift = funds_shift(hdr, label_i, kinds_of(texts)) if hdr else 0
+    columns = hdr.columns
+    shift = funds_shift(columns, label_i, kinds_of(texts)) if columns else 0
     n = len(texts)
     values: dict[str, Amount | Rate] = {}
-    for fname, col in hdr:
+    for fname, col in columns:
         j = col + shift
         make = Rate if fname == "rate" else Amount
         if 0 <= j < n:
