@@ -101,6 +101,7 @@ class IndicatorTable:
         return True
 
     def _place(self, row: Row, shift: int, clean: list[str]) -> Placed:
+        """The row's cells by meaning, each under the column `shift` puts it in."""
         values: dict[str, tuple[str, Loc | None]] = {}
         extras: dict[str, str] = {}
         left: list[tuple[int, str]] = []
