@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .cells import BLANK, LABEL, NUMBER, PERCENT, QUANTITY
+from .vocab import VALUE_FIELDS, HeaderMap
 
 SHIFTS = (0, -1, 1, -2, 2)  # in order of preference: between fits as good, the first wins
 
@@ -27,6 +28,16 @@ class Geometry(NamedTuple):
     score: int | None
     target: int | None
     actual: int | None
+
+
+def geometry(hdr: HeaderMap) -> Geometry:
+    """The geometry of an indicator header."""
+    fields, cols = hdr
+    value_cols = [c for f, c in fields.items() if f in VALUE_FIELDS]
+    first = min(value_cols) if value_cols else 0
+    last = max(cols) if cols else max(value_cols, default=0)
+    return Geometry(first, last, fields.get("weight"), fields.get("score"), fields.get("target"),
+                    fields.get("actual"))
 
 
 class Fit(NamedTuple):

@@ -17,12 +17,11 @@ from ..errors import ReadError
 from ..grid import Row
 from ..model import Form, Indicator, Loc, Text
 from ..values import amount
-from .align import Geometry, indicator_fit
+from .align import geometry, indicator_fit
 from .cells import Role, is_number, kinds_of, left_cell, measure_at
 from .labels import Labels, RowLabel
 from .repairs import record
-from .vocab import (INDICATORS, LABEL_FIELDS, TARGET_OPS, TEXT_FIELDS, VALUE_FIELDS, HeaderMap, HeadingKind,
-                    header_map, match_header)
+from .vocab import INDICATORS, LABEL_FIELDS, TARGET_OPS, TEXT_FIELDS, HeadingKind, header_map, match_header
 
 _TERMINAL = tuple("。．.!！?？;；")  # a deviation text that ends so is complete
 
@@ -40,15 +39,6 @@ class Placed(NamedTuple):
     values: dict[str, tuple[str, Loc | None]]  # field → (text, its first cell's location)
     extras: dict[str, str]  # extra column → text
     left: list[tuple[int, str]]  # (cell, text) left of the value columns: labels and the name
-
-
-def geometry(hdr: HeaderMap) -> Geometry:
-    fields, cols = hdr
-    value_cols = [c for f, c in fields.items() if f in VALUE_FIELDS]
-    first = min(value_cols) if value_cols else 0
-    last = max(cols) if cols else max(value_cols, default=0)
-    return Geometry(first, last, fields.get("weight"), fields.get("score"), fields.get("target"),
-                    fields.get("actual"))
 
 
 class IndicatorTable:
