@@ -33,6 +33,11 @@ class Section(Enum):
     DONE = 5
 
 
+# Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
+# the section is tested on every row.
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = Section
+
+
 def _names_unit_labels(joined: str) -> bool:
     return any(w in joined for w in UNIT_LABELS)
 
@@ -40,7 +45,7 @@ def _names_unit_labels(joined: str) -> bool:
 class FormReader:
     def __init__(self, source: str, start: Row):
         self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
-        self.section = Section.HEADER
+        self.section = _HEADER
         self.funds_hdr: FundsHeader | None = None  # None until the funds header is read
         self.goals_col: int | None = None
         self.table: IndicatorTable | None = None
@@ -50,10 +55,10 @@ class FormReader:
     def feed(self, row: Row, clean: list[str], first: str) -> None:
         """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
         self.last_row = row
-        if not first or self.section is Section.DONE:
+        if not first or self.section is _DONE:
             return
         joined = "".join(clean)
-        if self.section is Section.INDICATORS:
+        if self.section is _INDICATORS:
             # inside the table nearly every row is an indicator row: only a new header or a row
             # naming the header labels goes through the section tests below
             if first.replace(" ", "").startswith(TOTAL_LABELS):
@@ -66,7 +71,7 @@ class FormReader:
 
     def _by_section(self, row: Row, clean: list[str], first: str, joined: str) -> None:
         form, section = self.form, self.section
-        if section is Section.HEADER:
+        if section is _HEADER:
             if TITLE_WORD in first:
                 form.title = first
                 read_year(form, joined)
@@ -75,27 +80,27 @@ class FormReader:
                 read_year(form, joined)
                 return
         label = first.replace(" ", "")
-        early = section in (Section.HEADER, Section.FUNDS)
+        early = section in (_HEADER, _FUNDS)
         if early and WAN_YUAN.search(joined):
             form.amount_unit = WAN
         if label.startswith(PROJECT_LABEL):
             read_labelled(form, row, PROJECT_LABEL)
             return
-        if _names_unit_labels(joined) and (section is Section.HEADER or not (form.department or form.unit)):
+        if _names_unit_labels(joined) and (section is _HEADER or not (form.department or form.unit)):
             for unit_label in UNIT_LABELS:
                 read_labelled(form, row, unit_label)
             return
         if label.startswith(FUNDS_BLOCK) or (early and all(w in joined for w in FUNDS_HEADER_WORDS)):
             self.funds_hdr = read_funds_header(row)
-            self.section = Section.FUNDS
+            self.section = _FUNDS
             if WAN in joined:
                 form.amount_unit = WAN
             return
-        if (section is Section.FUNDS or (section is Section.HEADER and self.funds_hdr is not None)) \
+        if (section is _FUNDS or (section is _HEADER and self.funds_hdr is not None)) \
                 and read_funds(form, self.funds_hdr, row, clean):
             return
         if is_goals_header(joined):
-            self.section = Section.GOALS
+            self.section = _GOALS
             self.goals_col = goals_column(clean, self.goals_col)
             return
         if is_indicator_header(clean):
@@ -103,11 +108,11 @@ class FormReader:
                 self.table = IndicatorTable(form, row)
             else:
                 self.table.header(row)
-            self.section = Section.INDICATORS
+            self.section = _INDICATORS
             return
-        if section is Section.GOALS:
+        if section is _GOALS:
             read_goal_row(form.goals, clean, self.goals_col, row.cell_loc)
-        elif section is Section.INDICATORS:
+        elif section is _INDICATORS:
             self.table.read(row, clean)
 
     def _total(self, row: Row) -> None:
@@ -116,7 +121,7 @@ class FormReader:
         fields = self.table.hdr.fields
         self.form.total = totals.read_total(row.texts(), fields.get("weight"), fields.get("score"), row.loc,
                                             row.cell_loc)
-        self.section = Section.DONE
+        self.section = _DONE
 
     def finish(self) -> Form:
         f = self.form

@@ -24,6 +24,10 @@ from .repairs import record
 from .vocab import INDICATORS, LABEL_FIELDS, TARGET_OPS, TEXT_FIELDS, HeadingKind, header_map, match_header
 
 _TERMINAL = tuple("。．.!！?？;；")  # a deviation text that ends so is complete
+# Enum members bound once: in Python 3.11 `HeadingKind.FIELD` costs several times a global's
+# lookup, and these are tested for every cell.
+_FIELD, _EXTRA, _IGNORED = HeadingKind.FIELD, HeadingKind.EXTRA, HeadingKind.IGNORED
+_NAME, _LABEL = Role.NAME, Role.LABEL
 
 
 class Carry(NamedTuple):
@@ -82,7 +86,7 @@ class IndicatorTable:
         cells = row.cells  # the spans of merged header cells
         fields, cols = self.hdr
         for (i, _), h in zip(texts, matched):
-            if h.kind is HeadingKind.FIELD:
+            if h.kind is _FIELD:
                 fields[h.name] = i
             for k in range(i, i + max(cells[i].span[1], 1)):
                 cols[k] = h
@@ -104,9 +108,9 @@ class IndicatorTable:
             h = cols.get(col)
             f = None
             if h is not None:
-                if h.kind is HeadingKind.IGNORED:
+                if h.kind is _IGNORED:
                     continue
-                if h.kind is HeadingKind.EXTRA:
+                if h.kind is _EXTRA:
                     extras[h.name] = extras.get(h.name, "") + t
                     continue
                 f = h.name
@@ -120,7 +124,7 @@ class IndicatorTable:
                     # an unheaded column inside the value columns (a target printed over the
                     # cells of a merged header): it continues the text field on its left
                     before = next((cols[c] for c in range(col - 1, first - 1, -1) if c in cols), None)
-                    f = before.name if before is not None and before.kind is HeadingKind.FIELD \
+                    f = before.name if before is not None and before.kind is _FIELD \
                         and before.name in TEXT_FIELDS else None
                 if f is None:
                     continue
@@ -149,9 +153,9 @@ class IndicatorTable:
         names: list[tuple[int, str]] = []
         for j, t in left:
             c = left_cell(t)
-            if c.role is Role.NAME:
+            if c.role is _NAME:
                 names.append((j, t))
-            elif c.role is Role.LABEL:
+            elif c.role is _LABEL:
                 labels.append(RowLabel(j, c.level, c.canonical, c.points))
         if fit <= 0:
             self._row_without_values(row, labels, names, dev, clean, shift)
@@ -195,7 +199,7 @@ class IndicatorTable:
 
     def _field_at(self, col: int) -> str | None:
         h = self.hdr.cols.get(col)
-        return h.name if h is not None and h.kind is HeadingKind.FIELD else None
+        return h.name if h is not None and h.kind is _FIELD else None
 
     def _apply(self, row: Row, labels: list[RowLabel], shift: int) -> bool:
         return self.labels.apply(row, labels, shift, self.hdr.fields.get("level1"))
@@ -219,10 +223,10 @@ class IndicatorTable:
             h = cols.get(j)
             return h.kind if h is not None else None
 
-        nonempty = [(j, t) for j, t in enumerate(clean) if t and kind_at(j) is not HeadingKind.IGNORED]
+        nonempty = [(j, t) for j, t in enumerate(clean) if t and kind_at(j) is not _IGNORED]
         if not nonempty:
             return
-        if all(kind_at(j) is HeadingKind.EXTRA for j, _ in nonempty):
+        if all(kind_at(j) is _EXTRA for j, _ in nonempty):
             # the wrapped end of an extra column's text (佐证资料…): it belongs to the row above
             if self.extras:
                 for j, t in nonempty:
@@ -232,7 +236,7 @@ class IndicatorTable:
         inds = self.form.indicators
         prev = inds[-1] if inds else None
         # text standing in the deviation column (or right of the score) is a deviation fragment
-        if dev_col is not None and all(j >= dev_col and kind_at(j) is not HeadingKind.EXTRA for j, _ in nonempty):
+        if dev_col is not None and all(j >= dev_col and kind_at(j) is not _EXTRA for j, _ in nonempty):
             frag = "".join(t for _, t in nonempty)
             if prev is not None and prev.deviation.text and not prev.deviation.text.endswith(_TERMINAL):
                 prev.deviation.text += frag
