@@ -59,7 +59,7 @@ def _measure_parts(text: str) -> tuple:
 def measure_at(text: str, loc: Loc | None) -> Measure:
     """values.measure of a target or actual, read once per distinct text."""
     text_, norm, kind, op, number, unit = _measure_parts(text)
-    return Measure(text=text_, norm=norm, kind=kind, op=op, number=number, unit=unit, loc=loc)
+    return Measure(text_, norm, kind, op, number, unit, loc)  # positional: a form makes many
 
 
 class Role(Enum):

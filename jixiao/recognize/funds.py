@@ -55,9 +55,9 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc
         make = Rate if fname == "rate" else Amount
         if 0 <= j < n:
             t = texts[j].strip()
-            values[fname] = make(text=t, value=parse_rate(t) if fname == "rate" else parse_decimal(t), loc=loc(j))
+            values[fname] = make(t, parse_rate(t) if fname == "rate" else parse_decimal(t), loc(j))
         else:
-            values[fname] = make(text="", value=None, loc=row_loc)
+            values[fname] = make("", None, row_loc)
     fr = FundsRow(label=label_ns, loc=row_loc, **values)  # the vocabulary's fields are FundsRow's
     return FundsRead(kind, fr, shift)
 

@@ -28,6 +28,10 @@ _TERMINAL = tuple("。．.!！?？;；")  # a deviation text that ends so is com
 # lookup, and these are tested for every cell.
 _FIELD, _EXTRA, _IGNORED = HeadingKind.FIELD, HeadingKind.EXTRA, HeadingKind.IGNORED
 _NAME, _LABEL = Role.NAME, Role.LABEL
+# What a cell does in `IndicatorTable._place`, by the column it stands under.
+_LEFT, _VALUE, _EXTRA_TEXT, _SKIP = "left", "value", "extra", "skip"
+_TO_LEFT = (_LEFT, "")
+_DROP = (_SKIP, "")
 
 
 class Carry(NamedTuple):
@@ -61,6 +65,7 @@ class IndicatorTable:
         labels stay)."""
         self.hdr = header_map(row, INDICATORS)
         self.geom = geometry(self.hdr)
+        self._plan()
         self.rows_seen = 0  # rows read since the header (a second header row comes first)
 
     def read(self, row: Row, clean: list[str]) -> None:
@@ -91,45 +96,56 @@ class IndicatorTable:
             for k in range(i, i + max(cells[i].span[1], 1)):
                 cols[k] = h
         self.geom = geometry(self.hdr)
+        self._plan()
         record(self.form, "join-header", "绩效指标表头分两行，已合并为一行表头", row.loc)
         return True
+
+    def _plan(self) -> None:
+        """What a cell does under each column of the header (`self.actions`, by column; a cell
+        left of column 0 is a label or the name), and right of the last one (`self.beyond`)."""
+        fields, cols = self.hdr
+        first, last = self.geom.first, self.geom.last
+        actions = []
+        for col in range(last + 1):
+            h = cols.get(col)
+            if h is None:
+                if col < first:
+                    actions.append(_TO_LEFT)
+                    continue
+                # an unheaded column inside the value columns (a target printed over the cells
+                # of a merged header): it continues the text field on its left
+                before = next((cols[c] for c in range(col - 1, first - 1, -1) if c in cols), None)
+                keep = before is not None and before.kind is _FIELD and before.name in TEXT_FIELDS
+                actions.append((_VALUE, before.name) if keep else _DROP)
+            elif h.kind is _IGNORED:
+                actions.append(_DROP)
+            elif h.kind is _EXTRA:
+                actions.append((_EXTRA_TEXT, h.name))
+            else:
+                actions.append(_TO_LEFT if h.name in LABEL_FIELDS else (_VALUE, h.name))
+        self.actions = tuple(actions)
+        # text run over the last column continues the 偏差原因
+        self.beyond = (_VALUE, "deviation") if "deviation" in fields else _DROP
 
     def _place(self, row: Row, shift: int, clean: list[str]) -> Placed:
         """The row's cells by meaning, each under the column `shift` puts it in."""
         values: dict[str, tuple[str, Loc | None]] = {}
         extras: dict[str, str] = {}
         left: list[tuple[int, str]] = []
-        fields, cols = self.hdr
-        first, last = self.geom.first, self.geom.last
+        actions, beyond = self.actions, self.beyond
+        last = len(actions) - 1
         for j, t in enumerate(clean):
             if not t:
                 continue
             col = j - shift
-            h = cols.get(col)
-            f = None
-            if h is not None:
-                if h.kind is _IGNORED:
-                    continue
-                if h.kind is _EXTRA:
-                    extras[h.name] = extras.get(h.name, "") + t
-                    continue
-                f = h.name
-            if f in LABEL_FIELDS or (f is None and col < first):
+            action, name = _TO_LEFT if col < 0 else beyond if col > last else actions[col]
+            if action == _VALUE:
+                prev = values.get(name)
+                values[name] = (t, row.cell_loc(j)) if prev is None else (prev[0] + t, prev[1])
+            elif action == _LEFT:
                 left.append((j, t))
-                continue
-            if f is None:
-                if col > last:
-                    f = "deviation" if "deviation" in fields else None  # text run over the last column
-                else:
-                    # an unheaded column inside the value columns (a target printed over the
-                    # cells of a merged header): it continues the text field on its left
-                    before = next((cols[c] for c in range(col - 1, first - 1, -1) if c in cols), None)
-                    f = before.name if before is not None and before.kind is _FIELD \
-                        and before.name in TEXT_FIELDS else None
-                if f is None:
-                    continue
-            prev = values.get(f)
-            values[f] = (t, row.cell_loc(j)) if prev is None else (prev[0] + t, prev[1])
+            elif action == _EXTRA_TEXT:
+                extras[name] = extras.get(name, "") + t
         return Placed(values, extras, left)
 
     def _row(self, row: Row, clean: list[str], shift: int, fit: int) -> None:
@@ -179,10 +195,9 @@ class IndicatorTable:
                 record(self.form, "move-cell", f"指标名称“{name_text}”不在三级指标列（第{j + 1}格），已按内容识别",
                        row.loc)
         level1, level2 = self.labels.current()
-        ind = Indicator(level1=level1, level2=level2, name=Text(text=name_text, loc=name_loc),
-                        target=measure_at(tgt, tgt_loc), actual=measure_at(act, act_loc),
-                        weight=amount(wgt, wgt_loc), score=amount(scr, scr_loc),
-                        deviation=Text(text=dev, loc=dev_loc if dev else None), loc=row.loc)
+        # positional, in the order of Indicator's fields: a form makes many
+        ind = Indicator(level1, level2, Text(name_text, name_loc), measure_at(tgt, tgt_loc), measure_at(act, act_loc),
+                        amount(wgt, wgt_loc), amount(scr, scr_loc), Text(dev, dev_loc if dev else None), row.loc)
         if not name_text and self.name_row is not None:
             pname, prow = self.name_row
             ind.name = Text(text=pname, loc=prow.loc)

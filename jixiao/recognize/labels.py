@@ -41,8 +41,7 @@ class Labels:
     def current(self) -> tuple[Text, Text]:
         """Copies of the current 一级 and 二级 for a new indicator (empty when there is none)."""
         l1, l2 = self.l1, self.l2
-        return (Text(text=l1.text, loc=l1.loc) if l1 else Text(),
-                Text(text=l2.text, loc=l2.loc) if l2 else Text())
+        return Text(l1.text, l1.loc) if l1 else Text(), Text(l2.text, l2.loc) if l2 else Text()
 
     def apply(self, row: Row, labels: list[RowLabel], shift: int, level1_col: int | None) -> bool:
         """Update the current 一级/二级 from the labels on a row (aligned by `shift`; the header's
