@@ -19,8 +19,8 @@ from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
 from .indicators import IndicatorTable
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS, UNIT_LABELS, WAN,
-                    WAN_YUAN, is_goals_header, is_indicator_header)
+from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS,
+                    UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -36,10 +36,6 @@ class Section(Enum):
 # Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
 # the section is tested on every row.
 _HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = Section
-
-
-def _names_unit_labels(joined: str) -> bool:
-    return any(w in joined for w in UNIT_LABELS)
 
 
 class FormReader:
@@ -64,7 +60,7 @@ class FormReader:
             if first.replace(" ", "").startswith(TOTAL_LABELS):
                 self._total(row)
                 return
-            if not is_indicator_header(clean) and not _names_unit_labels(joined):
+            if not is_indicator_header(clean) and not NAMES_UNIT.search(joined):
                 self.table.read(row, clean)
                 return
         self._by_section(row, clean, first, joined)
@@ -86,7 +82,7 @@ class FormReader:
         if label.startswith(PROJECT_LABEL):
             read_labelled(form, row, PROJECT_LABEL)
             return
-        if _names_unit_labels(joined) and (section is _HEADER or not (form.department or form.unit)):
+        if NAMES_UNIT.search(joined) and (section is _HEADER or not (form.department or form.unit)):
             for unit_label in UNIT_LABELS:
                 read_labelled(form, row, unit_label)
             return

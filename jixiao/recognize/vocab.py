@@ -101,6 +101,7 @@ WAN_YUAN = re.compile(r"单位[:：]\s*万元|[（(]\s*万元\s*[)）]")  # amou
 PROJECT_LABEL = "项目名称"  # also starts a form when the form being read has its own already
 UNIT_LABELS = ("主管部门", "实施单位")
 HEADER_LABELS = ((PROJECT_LABEL, "project"), ("主管部门", "department"), ("实施单位", "unit"))
+NAMES_UNIT = re.compile("|".join(UNIT_LABELS))  # a row naming the unit labels (tested on every row)
 OTHER_LABELS = ("项目名称", "主管部门", "实施单位", "项目负责人", "联系电话", "预算单位", "填报单位")
 FUNDS_BLOCK = "项目资金"  # the funds block's label, heading its header row
 FUNDS_HEADER_WORDS = ("年初预算", "执行")  # a funds header row without the block label has both
@@ -201,8 +202,11 @@ def is_indicator_header(clean: list[str]) -> bool:
             and any(t.startswith(INDICATOR_HEADER_NEXT) for t in texts))
 
 
+_GOALS_PLANNED = re.compile("|".join(GOALS_PLANNED))
+
+
 def is_goals_header(joined: str) -> bool:
-    return any(w in joined for w in GOALS_PLANNED) and GOALS_ACHIEVED in joined
+    return GOALS_ACHIEVED in joined and _GOALS_PLANNED.search(joined) is not None
 
 
 def starts_form(first: str) -> bool:
