@@ -19,7 +19,6 @@ from ..errors import ReadError
 from ..grid import Grid
 from ..model import Form, Loc, Repair
 from ..recognize import recognize
-from ..recognize_plain import read_plain
 from .sniff import ENDINGS, HEAD_BYTES, NAMES, TEXT_FORMATS, refuse, sniff_head
 from .text import OPEN_FLAGS, decode, grid_from_text, read_head, read_rest
 
@@ -62,7 +61,6 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             return [], [ReadError("文件不存在", Loc(file=name))]
         suffix = p.suffix.lower()
         grids: list[Grid] | None = None
-        plain: list[Form] | None = None
         try:
             if suffix == ".json":
                 kind = "json"
@@ -74,25 +72,21 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     return [], [refused]
                 if kind == "text":
                     # the commonest input, read from the handle already open: one open per file;
-                    # a file in the standard layout is read line by line (recognize_plain), any
-                    # other by the general recogniser
                     # a short first read was the whole file (read_head stops short only at its
                     # end): no size check and no second read to make
                     text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fd, name), name)
-                    plain = read_plain(text, name)
-                    if plain is None:
-                        grids = [grid_from_text(text, name)]
+                    grids = [grid_from_text(text, name)]
         finally:
             os.close(fd)
         if kind == "json":
             from .jsonio import read_json
 
             return read_json(p)
-        if grids is None and plain is None:
+        if grids is None:
             grids = reader_for(kind)(p)
-        forms: list[Form] = plain if plain is not None else []
+        forms: list[Form] = []
         errors: list[ReadError] = []
-        for grid in grids or ():
+        for grid in grids:
             errors.extend(grid.problems)
             f, e = recognize(grid)
             forms.extend(f)
@@ -104,7 +98,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                 form.repairs.insert(0, Repair(kind="format-by-content", message=note, locs=[Loc(file=name)]))
         if not forms and not errors:
             errors.append(ReadError(
-                "文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）" + _where(grids or [], kind),
+                "文件中没有找到自评表（没有“项目名称”行或“财政项目支出绩效自评表”标题）" + _where(grids, kind),
                 Loc(file=name),
             ))
         return forms, errors

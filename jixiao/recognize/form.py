@@ -1,0 +1,168 @@
+"""One form being read: the rows of a grid from its title to its 总分, dispatched by section.
+
+Sections come in order (header → funds → goals → indicators → done); a row is recognised by its
+text (vocab.py), and each section's rows are read by that section's module. At the end the form
+is checked for its essential parts (a form cut short is an error that says what is missing and
+where it stops), pending pieces are settled, parent rows removed and a missing total inferred.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from ..errors import ReadError
+from ..grid import Row
+from ..model import Form, Loc
+from . import totals
+from .funds import FundsHeader, read_funds, read_funds_header
+from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
+from .indicators import IndicatorTable
+from .repairs import record
+from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS,
+                    UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
+
+_CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
+
+
+class Section(Enum):
+    HEADER = 1
+    FUNDS = 2
+    GOALS = 3
+    INDICATORS = 4
+    DONE = 5
+
+
+# Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
+# the section is tested on every row.
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = Section
+
+
+class FormReader:
+    def __init__(self, source: str, start: Row):
+        self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
+        self.section = _HEADER
+        self.funds_hdr: FundsHeader | None = None  # None until the funds header is read
+        self.goals_col: int | None = None
+        self.table: IndicatorTable | None = None
+        self.last_row = start
+        self.saw_total = False
+
+    def feed(self, row: Row, clean: list[str], first: str) -> None:
+        """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
+        self.last_row = row
+        if not first or self.section is _DONE:
+            return
+        joined = "".join(clean)
+        if self.section is _INDICATORS:
+            # inside the table nearly every row is an indicator row: only a new header or a row
+            # naming the header labels goes through the section tests below
+            if first.replace(" ", "").startswith(TOTAL_LABELS):
+                self._total(row)
+                return
+            if not is_indicator_header(clean) and not NAMES_UNIT.search(joined):
+                self.table.read(row, clean)
+                return
+        self._by_section(row, clean, first, joined)
+
+    def _by_section(self, row: Row, clean: list[str], first: str, joined: str) -> None:
+        form, section = self.form, self.section
+        if section is _HEADER:
+            if TITLE_WORD in first:
+                form.title = first
+                read_year(form, joined)
+                return
+            if form.year is None and is_year_row(joined):
+                read_year(form, joined)
+                return
+        label = first.replace(" ", "")
+        early = section in (_HEADER, _FUNDS)
+        if early and WAN_YUAN.search(joined):
+            form.amount_unit = WAN
+        if label.startswith(PROJECT_LABEL):
+            read_labelled(form, row, PROJECT_LABEL)
+            return
+        if NAMES_UNIT.search(joined) and (section is _HEADER or not (form.department or form.unit)):
+            for unit_label in UNIT_LABELS:
+                read_labelled(form, row, unit_label)
+            return
+        if label.startswith(FUNDS_BLOCK) or (early and all(w in joined for w in FUNDS_HEADER_WORDS)):
+            self.funds_hdr = read_funds_header(row)
+            self.section = _FUNDS
+            if WAN in joined:
+                form.amount_unit = WAN
+            return
+        if (section is _FUNDS or (section is _HEADER and self.funds_hdr is not None)) \
+                and read_funds(form, self.funds_hdr, row, clean):
+            return
+        if is_goals_header(joined):
+            self.section = _GOALS
+            self.goals_col = goals_column(clean, self.goals_col)
+            return
+        if is_indicator_header(clean):
+            if self.table is None:
+                self.table = IndicatorTable(form, row)
+            else:
+                self.table.header(row)
+            self.section = _INDICATORS
+            return
+        if section is _GOALS:
+            read_goal_row(form.goals, clean, self.goals_col, row.cell_loc)
+        elif section is _INDICATORS:
+            self.table.read(row, clean)
+
+    def _total(self, row: Row) -> None:
+        """总分 | … | 100 | 97.5 (totals.read_total)."""
+        self.saw_total = True
+        fields = self.table.hdr.fields
+        self.form.total = totals.read_total(row.texts(), fields.get("weight"), fields.get("score"), row.loc,
+                                            row.cell_loc)
+        self.section = _DONE
+
+    def finish(self) -> Form:
+        f = self.form
+        where = self.last_row.loc
+        missing = []
+        if not f.project.text:
+            missing.append("项目名称")
+        if self.funds_hdr is None:
+            missing.append("项目资金表头（年初预算数/全年预算数/全年执行数…）")
+        elif f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
+            missing.append("年度资金总额行")
+        if self.table is None or not self.table.hdr.fields:
+            missing.append("绩效指标表头（一级指标/二级指标/三级指标…）")
+        elif not f.indicators:
+            missing.append("绩效指标行")
+        if missing:
+            start = f.source.line if f.source else None
+            raise ReadError(
+                f"自评表“{f.project.text or '（无项目名称）'}”（自第{start}行起）不完整，读到第{where.line}行为止，缺少："
+                + "、".join(missing),
+                Loc(file=where.file, line=where.line, sheet=where.sheet),
+            )
+        table = self.table
+        table.finish(where)
+        self._drop_parent_rows()
+        if any(table.extras):
+            f.extra["indicator_columns"] = [dict(x) for x in table.extras]
+        for ind in f.indicators:
+            if not ind.name.text:
+                record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
+        if not self.saw_total:
+            totals.infer_total(f, self.last_row.loc)
+        return f
+
+    def _drop_parent_rows(self) -> None:
+        inds = self.form.indicators
+        for k, children in totals.parent_rows(inds):
+            parent = inds.pop(k)
+            self.table.drop(k)
+            first = inds[k]
+            stripped = _CHILD_PREFIX.sub("", first.name.text)
+            if stripped and stripped != first.name.text:
+                first.name.text = stripped
+            self.form.extra.setdefault("parent_rows", []).append(
+                {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text})
+            record(self.form, "parent-row",
+                   f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标",
+                   parent.loc or self.last_row.loc)

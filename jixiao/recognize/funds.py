@@ -1,0 +1,76 @@
+"""The 项目资金 block: its header, and the 年度资金总额 row and its 其中 rows under it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..grid import Row
+from ..model import Amount, Form, FundsRow, Loc, Rate
+from ..values import parse_decimal, parse_rate
+from .align import funds_shift
+from .cells import kinds_of
+from .repairs import record
+from .vocab import FUNDS, FUNDS_BLOCK, FundsRowKind, funds_label, funds_row_kind, header_map
+
+class FundsHeader(NamedTuple):
+    columns: tuple[tuple[str, int], ...]  # (field, column) of each field the header names
+
+
+def read_funds_header(row: Row) -> FundsHeader:
+    fields, _ = header_map(row, FUNDS)
+    return FundsHeader(tuple(fields.items()))
+
+
+class FundsRead(NamedTuple):
+    kind: FundsRowKind
+    row: FundsRow
+    shift: int  # the shift that aligned it to the header
+
+
+def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc: Loc, loc) -> FundsRead | None:
+    """A row of the funds block (年度资金总额 or a 其中 row) under the funds header `hdr`, or None
+    for any other row. `loc(j)` is the location of cell j."""
+    cells = [(i, c) for i, c in enumerate(clean) if c]
+    if not cells:
+        return None
+    label_i, label = cells[0]
+    label_ns = funds_label(label)
+    if label_ns.startswith(FUNDS_BLOCK) and len(cells) > 1:
+        # the block label and the row label share a row: 项目资金 | 年度资金总额 | …
+        label_i, label = cells[1]
+        label_ns = funds_label(label)
+    if not label_ns and len(cells) > 1:
+        # 其中： | 当年财政拨款 | … : the word 其中 in a cell of its own
+        label_i, label = cells[1]
+        label_ns = label.replace(" ", "")
+    kind = funds_row_kind(label_ns)
+    if kind is None:
+        return None
+    columns = hdr.columns
+    shift = funds_shift(columns, label_i, kinds_of(texts)) if columns else 0
+    n = len(texts)
+    values: dict[str, Amount | Rate] = {}
+    for fname, col in columns:
+        j = col + shift
+        make = Rate if fname == "rate" else Amount
+        if 0 <= j < n:
+            t = texts[j].strip()
+            values[fname] = make(t, parse_rate(t) if fname == "rate" else parse_decimal(t), loc(j))
+        else:
+            values[fname] = make("", None, row_loc)
+    fr = FundsRow(label=label_ns, loc=row_loc, **values)  # the vocabulary's fields are FundsRow's
+    return FundsRead(kind, fr, shift)
+
+
+def read_funds(form: Form, hdr: FundsHeader, row: Row, clean: list[str]) -> bool:
+    """A row of the funds block added to the form: True; False (nothing changed) for any other row."""
+    got = read_funds_row(row.texts(), clean, hdr, row.loc, row.cell_loc)
+    if got is None:
+        return False
+    if got.shift:
+        record(form, "shift-row", f"资金行整体错位 {got.shift:+d} 列，已按表头对齐", row.loc)
+    if got.kind is FundsRowKind.TOTAL:
+        form.funds.total = got.row
+    else:
+        form.funds.rows.append(got.row)
+    return True

@@ -1,0 +1,104 @@
+"""The 总分 row (or, when a form has none, the total inferred from its parts), and parent rows:
+rows whose points are the sum of the rows under them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..model import Amount, Form, Indicator, Loc, Total
+from ..values import amount, round2
+from .align import SHIFTS
+from .cells import child_marked, is_number, numbering
+from .repairs import record
+
+
+def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: Loc, loc) -> Total:
+    """The 总分 row: the numbers under 分值 and 得分 (allowing the row to be shifted as data rows
+    are), else the last two numbers of the row. `loc(j)` is the location of cell j."""
+    tot = Total(loc=row_loc)
+    n = len(texts)
+    if w_col is not None and s_col is not None:
+        for shift in SHIFTS:
+            jw, js = w_col + shift, s_col + shift
+            if 0 <= jw < n and 0 <= js < n and is_number(texts[jw]) and is_number(texts[js]):
+                tot.weight = amount(texts[jw], loc(jw))
+                tot.score = amount(texts[js], loc(js))
+                return tot
+    nums = [j for j, c in enumerate(texts) if is_number(c)]
+    if len(nums) >= 2:
+        jw, js = nums[-2], nums[-1]
+        tot.weight = amount(texts[jw], loc(jw))
+        tot.score = amount(texts[js], loc(js))
+    elif len(nums) == 1:
+        j = nums[0]
+        if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
+            tot.score = amount(texts[j], loc(j))
+        else:
+            tot.weight = amount(texts[j], loc(j))
+    return tot
+
+
+def infer_total(form: Form, end: Loc) -> None:
+    """A form without a 总分 row: its total is the funds score plus the indicators' scores when
+    all are printed (a repair), else the missing row is recorded. `end`: the table's last row."""
+    scores = [i.score.value for i in form.indicators]
+    weights = [i.weight.value for i in form.indicators]
+    funds = form.funds.total
+    if all(s is not None for s in scores) and funds.score.value is not None:
+        total_score = funds.score.value + sum([s for s in scores if s is not None], Decimal(0))
+        total_weight = (funds.weight.value or Decimal(0)) + sum([w for w in weights if w is not None], Decimal(0))
+        form.total = Total(
+            weight=Amount(text=str(total_weight), value=total_weight),
+            score=Amount(text=str(round2(total_score).normalize()), value=total_score),
+            inferred=True,
+        )
+        record(form, "infer-total",
+               f"缺少“总分”行（表格在第{end.line}行结束），总分按执行得分与各指标得分之和推算为 {total_score}", end)
+    else:
+        record(form, "missing-total", f"缺少“总分”行（表格在第{end.line}行结束）", end)
+
+
+def parent_rows(inds: list[Indicator]):
+    """The parent rows of a table, bottom up, as (index, number of children): rows whose weight
+    is the sum of the rows under them (一、/1、/★ parents, 其中 children) are headings with
+    subtotals, not indicators. Bottom up, so that a parent of parents sees its direct children
+    only after the children's own parents are gone: the caller removes each before the next."""
+    k = len(inds) - 2
+    while k >= 0:
+        children = _children_of(inds, k)
+        if children:
+            yield k, children
+        k -= 1
+
+
+def _children_of(inds: list[Indicator], k: int) -> int:
+    """How many rows after row k make up row k's weight (and score), when row k is marked as a
+    parent or the row after it as a child; 0 when row k is an ordinary indicator."""
+    parent = inds[k]
+    w = parent.weight.value
+    if w is None or w <= 0 or k + 1 >= len(inds):
+        return 0
+    style = numbering(parent.name.text)
+    marked = child_marked(inds[k + 1].name.text)
+    if not marked:
+        # 一、 or 1、 before rows numbered another way; ★ alone marks a core indicator, and
+        # 1、 followed by 2、 is a numbered list of siblings
+        if style is None or style == "star" or numbering(inds[k + 1].name.text) == style:
+            return 0
+    total = Decimal(0)
+    scores = Decimal(0)
+    for j in range(k + 1, len(inds)):
+        child = inds[j]
+        if child.weight.value is None or child.level1.text != parent.level1.text:
+            return 0
+        total += child.weight.value
+        if child.score.value is not None:
+            scores += child.score.value
+        if total == w:
+            n = j - k
+            if (n >= 2 or marked) and (parent.score.value is None or parent.score.value == scores):
+                return n
+            return 0
+        if total > w:
+            return 0
+    return 0
