@@ -66,9 +66,6 @@ class Amount:
     loc: Loc | None = None
 
 
-Rate = Amount  # TODO(merge): for jixiao/recognize.py, which still imports Rate
-
-
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).
 QUANT = "quant"  # [op] number [unit]
 QUAL = "qual"  # a word or sentence (健全, 提升, 与…实现共享)

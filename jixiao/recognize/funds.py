@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..grid import Row
-from ..model import Amount, Form, FundsRow, Loc, Rate
+from ..model import Amount, Form, FundsRow, Loc
 from ..values import parse_decimal, parse_rate
 from .align import funds_shift
 from .cells import kinds_of
@@ -49,15 +49,14 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc
     columns = hdr.columns
     shift = funds_shift(columns, label_i, kinds_of(texts)) if columns else 0
     n = len(texts)
-    values: dict[str, Amount | Rate] = {}
+    values: dict[str, Amount] = {}
     for fname, col in columns:
         j = col + shift
-        make = Rate if fname == "rate" else Amount
         if 0 <= j < n:
             t = texts[j].strip()
-            values[fname] = make(t, parse_rate(t) if fname == "rate" else parse_decimal(t), loc(j))
+            values[fname] = Amount(t, parse_rate(t) if fname == "rate" else parse_decimal(t), loc(j))
         else:
-            values[fname] = make("", None, row_loc)
+            values[fname] = Amount("", None, row_loc)
     fr = FundsRow(label=label_ns, loc=row_loc, **values)  # the vocabulary's fields are FundsRow's
     return FundsRead(kind, fr, shift)
 
