@@ -18,6 +18,7 @@ from typing import Callable
 from ..errors import ReadError
 from ..grid import Grid
 from ..model import Form, Loc, Repair
+from ..normalize import Change, normalize_grid, normalize_text, note_changes
 from ..recognize import recognize
 from ..recognize_plain import read_plain
 from .sniff import ENDINGS, HEAD_BYTES, NAMES, TEXT_FORMATS, refuse, sniff_head
@@ -66,6 +67,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         suffix = p.suffix.lower()
         grids: list[Grid] | None = None
         plain: list[Form] | None = None
+        changed: list[Change] = []  # what text normalisation changed in a text file
         try:
             if suffix == ".json":
                 kind = "json"
@@ -82,6 +84,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     # a short first read was the whole file (read_head stops short only at its
                     # end): no size check and no second read to make
                     text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fd, name), name)
+                    text, changed = normalize_text(text, name)
                     plain = read_plain(text, name)
                     if plain is None:
                         grids = [grid_from_text(text, name)]
@@ -95,9 +98,16 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             grids = reader_for(kind)(p)
         forms: list[Form] = plain if plain is not None else []
         errors: list[ReadError] = []
+        if plain is not None:
+            note_changes(plain, changed)
         for grid in grids or ():
             errors.extend(grid.problems)
+            # labels are matched on normalised text (radicals, Traditional characters…); a text
+            # file's grid was made from its normalised text
+            changes = [] if kind == "text" else normalize_grid(grid)
             f, e = recognize(grid)
+            note_changes(f, changed, None)
+            note_changes(f, changes, grid)
             forms.extend(f)
             errors.extend(e)
         expected = ENDINGS.get(suffix)
