@@ -30,6 +30,9 @@ READERS: dict[str, str] = {
     "xlsx": "jixiao.readers.xlsx:read_xlsx",
     "xls": "jixiao.readers.xls:read_xls",
     "docx": "jixiao.readers.docx:read_docx",
+    "doc": "jixiao.readers.convert:read_doc",  # .doc and WPS .wps, through LibreOffice
+    "odt": "jixiao.readers.convert:read_odt",
+    "ods": "jixiao.readers.convert:read_ods",
     "pdf": "jixiao.readers.pdf:read_pdf",
     "markdown": "jixiao.readers.markdown:read_markdown",
     "html": "jixiao.readers.htmltables:read_html",
