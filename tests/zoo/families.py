@@ -26,7 +26,7 @@ class Family:
     about: str  # the quirk, in a few words (docs/formats.md's table)
     table: str
     expected: list[dict]  # facts of each form in the file, in order
-    break_before: str | None = None  # a cell text of the row before which the PDFs break the page
+    break_before: str | None = None  # a cell text of the (first) row before which the PDFs break the page
     sheet: str = "Sheet1"
     # format (or "*" for every format) → what the reader is missing to read this family there;
     # the zoo's tests are strict xfails for these, and turn into failures when support lands
@@ -548,6 +548,43 @@ family(
     "traditional", "a Traditional-character mirror of the standard form (項目名稱, 產出指標, 滿意度)",
     _traditional(STANDARD), [expected()], break_before=_traditional("服务合格率"),
     missing={"pdf-chromium": CHROMIUM_SPLIT},
+)
+
+
+family(
+    "rate-as-fraction", "the execution rate typed as a fraction (0.95) and an actual as one cut short (0.9)",
+    STANDARD.replace("| 95.00% | 9.5", "| 0.95 | 9.5").replace("| ≥90% | 93% |", "| ≥0.9 | 0.93 |"),
+    [expected(indicators=INDICATORS[:6] + [INDICATORS[6][:3] + [">=0.9", "0.93"] + INDICATORS[6][5:]])],
+    break_before="服务合格率",
+    missing={"pdf-chromium": CHROMIUM_SPLIT},
+)
+
+family(
+    "funds-arrival", "funds as 预算数 / 到位数 / 执行数 / 执行进度",
+    TITLE9 + HEAD9 + """
+项目资金（元） | | < | 预算数 | 到位数 | 执行数 | 执行进度 | 分值 | 得分
+^ | 年度资金总额 | < | 1,000,000.00 | 1,000,000.00 | 950,000.00 | 95.00% | 10 | 9.5
+^ | 其中：财政资金 | < | 1,000,000.00 | 1,000,000.00 | 950,000.00 | 95.00% | |
+""" + GOALS9 + INDICATORS9,
+    [expected(funds=[None, "1000000", "950000", "10", "95", "9.5"], funds_rows=[["财政资金", None, "1000000", "950000"]])],
+    break_before="服务合格率",
+    missing={"*": "funds headed 预算数 / 到位数 / 执行数 / 执行进度 (预算数 the annual budget, 执行进度 the rate)"},
+)
+
+family(
+    "tail-before-title", "two forms in one page run: the first form's last rows printed at the top of the next "
+                         "page, before the second form's title",
+    STANDARD + SECOND,
+    [expected(), expected(project="老年助餐点建设")],
+    break_before="老人满意度",  # the first one: the first form's tail goes to the next page
+    missing={"pdf-writer": WRITER_SPLIT},
+)
+
+family(
+    "cut-off", "published without its indicator table (the page cut off after the goals): kept, marked incomplete",
+    TITLE9 + HEAD9 + FUNDS9 + GOALS9,
+    [expected(indicators=[], total=[None, None])],
+    missing={"*": "a form without its indicator table kept, marked incomplete, instead of refused"},
 )
 
 

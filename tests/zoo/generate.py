@@ -55,13 +55,14 @@ def path_of(root: Path, family: Family, fmt: str) -> Path:
 
 
 def _break_row(family: Family) -> int | None:
-    """The 0-based table row before which the printed forms break the page."""
+    """The 0-based table row before which the printed forms break the page: the first with
+    the cell `break_before`."""
     if family.break_before is None:
         return None
     rows, _ = build.parse(family.table)
     hits = [k for k, row in enumerate(rows) if family.break_before in row]
-    if len(hits) != 1:
-        raise ValueError(f"{family.name}: break_before {family.break_before!r} is in {len(hits)} rows, not one")
+    if not hits:
+        raise ValueError(f"{family.name}: no row has the cell {family.break_before!r} (break_before)")
     return hits[0]
 
 
