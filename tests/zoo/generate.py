@@ -12,8 +12,9 @@ merged with the cell on the left, `^` with the cell above). From it:
   empty, as PDF-to-text tools write the seed;
 - pdf-calc / pdf-writer: the workbook / the document printed by LibreOffice
   (`soffice --headless --convert-to pdf`);
-- pdf-chromium: the web page printed by headless Chromium (`--print-to-pdf`), whose text layer
-  has the radical code points of layouts.md "Text-layer damage".
+- pdf-chromium: the web page printed by headless Chromium (Debian's, driven by Playwright as
+  the browser tests drive it: the print path of `--print-to-pdf`, one browser for every file),
+  whose text layer has the radical code points of layouts.md "Text-layer damage".
 
 The heavy files (the PDFs) are made once per generator content: `build_all(root)` writes every
 format of every family under `root/<hash of this package and build.py>/`, and a later run with
@@ -30,11 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..readers import build
-from .families import FAMILIES, Family
+from .families import FAMILIES, Family, title_rows
 
 FORMATS = ("xlsx", "docx", "html", "md", "txt", "pdf-calc", "pdf-writer", "pdf-chromium")
 ENDING = {"pdf-calc": ".calc.pdf", "pdf-writer": ".writer.pdf", "pdf-chromium": ".chromium.pdf"}
@@ -69,6 +69,11 @@ def _break_row(family: Family) -> int | None:
 def to_xlsx(family: Family, path: Path) -> None:
     from openpyxl.worksheet.pagebreak import Break
 
+    if family.sheets:
+        wb = None
+        for name, table in family.sheets:
+            wb = build.to_xlsx(table, path, sheet=name, workbook=wb, unbordered=title_rows(table))
+        return
     wb = build.to_xlsx(family.table, path, sheet=family.sheet, unbordered=family.title_rows)
     ws = wb.active
     at = _break_row(family)
@@ -143,13 +148,21 @@ def _soffice(sources: list[Path], outdir: Path, profile: Path) -> None:
                     "--outdir", str(outdir), *map(str, sources)], check=True, capture_output=True, timeout=600)
 
 
-def _chromium(source: Path, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="zoo-chromium-") as profile:
-        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
-                        "--no-pdf-header-footer", f"--print-to-pdf={out}", source.as_uri()],
-                       check=True, capture_output=True, timeout=120)
-    if not out.exists():
-        raise RuntimeError(f"Chromium did not print {source}")
+def _chromium(pairs: list[tuple[Path, Path]]) -> None:
+    """Print each (html, pdf) pair with headless Chromium (Debian's, as the browser tests use),
+    one browser for all: what Chromium's "Save as PDF" and `--print-to-pdf` write."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            for source, out in pairs:
+                page.goto(source.as_uri())
+                page.pdf(path=str(out), format="A4", print_background=True,
+                         margin={"top": "1cm", "bottom": "1cm", "left": "1cm", "right": "1cm"})
+        finally:
+            browser.close()
 
 
 def write_family(family: Family, root: Path) -> None:
@@ -179,8 +192,7 @@ def build_all(cache: Path) -> Path:
             for f in FAMILIES:
                 (out / f"{f.name}.pdf").replace(path_of(work, f, fmt))
     office = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda f: _chromium(path_of(work, f, "html"), path_of(work, f, "pdf-chromium")), FAMILIES))
+    _chromium([(path_of(work, f, "html"), path_of(work, f, "pdf-chromium")) for f in FAMILIES])
     print(f"zoo: LibreOffice printed {2 * len(FAMILIES)} PDFs in {office - started:.0f} s, Chromium "
           f"{len(FAMILIES)} in {time.perf_counter() - office:.0f} s", file=sys.stderr)
     (work / "DONE").write_text("\n".join(f.name for f in FAMILIES) + "\n", encoding="utf-8")
