@@ -14,8 +14,9 @@ Three kinds of damage make a label look different from the vocabulary while read
 
 NFKC is applied to those characters only, not to whole cells: it would also turn the CJK
 full-width punctuation every form uses (`，` `：` `（元）`) into ASCII and change the text the
-user wrote. The normalised text is what the recogniser matches and the model keeps; the
-original of every changed cell is kept, with its location, in a `normalize-text` repair.
+user wrote. The normalised text is what the recogniser matches and the model keeps; each form
+gets a `normalize-text` repair that quotes the first changed cells, original and normalised,
+with their locations, and lists every row that had a change.
 
 Cost: a cell with none of these characters (nearly every cell of nearly every form) is passed
 through after one regular-expression search, and a changed cell is converted once per distinct
@@ -181,8 +182,18 @@ def note_changes(forms: list[Form], changes: list[Change], grid: Grid | None = N
         forms[k].repairs.append(Repair(
             kind="normalize-text",
             message=f"文字含部首字符、兼容字符或繁体字，已按规范简体字识别：{quoted}{more}",
-            locs=[ch.loc for ch in mine],
+            locs=_rows(mine),
         ))
+
+
+def _rows(changes: list[Change]) -> list[Loc]:
+    """The rows the changes are in, each once, in order (the message quotes cells and columns)."""
+    seen: dict[tuple[str | None, int | None], Loc] = {}
+    for ch in changes:
+        key = (ch.loc.sheet, ch.loc.line)
+        if key not in seen:
+            seen[key] = Loc(ch.loc.file, ch.loc.line, None, ch.loc.sheet)
+    return list(seen.values())
 
 
 def _where(loc: Loc) -> str:
