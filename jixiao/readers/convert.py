@@ -56,6 +56,13 @@ def _profile_dir() -> Path:
     return _profile
 
 
+def _drop_profile() -> None:
+    global _profile
+    if _profile is not None:
+        shutil.rmtree(_profile, ignore_errors=True)
+        _profile = None
+
+
 def convert(path: Path, target: str, outdir: Path, what: str) -> Path:
     """`path` converted by LibreOffice to `target` ('docx' or 'xlsx') in `outdir`; a ReadError
     in Chinese when LibreOffice is missing, runs over the time limit or writes nothing."""
@@ -79,6 +86,7 @@ def convert(path: Path, target: str, outdir: Path, what: str) -> Path:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
+            _drop_profile()  # a killed LibreOffice leaves its profile locked: the next run makes a new one
             raise ReadError(f"用 LibreOffice 转换{what}文件超过 {TIMEOUT:g} 秒仍未完成，已停止；"
                             f"请用 Word/WPS 另存为 .{target} 后再读取", Loc(file=name)) from None
     out = outdir / f"input.{target}"
