@@ -18,6 +18,7 @@ from typing import Callable
 from ..errors import ReadError
 from ..grid import Grid
 from ..model import Form, Loc, Repair
+from ..normalize import Change, normalize_grid, normalize_text, note_changes
 from ..recognize import recognize
 from .sniff import ENDINGS, HEAD_BYTES, NAMES, TEXT_FORMATS, refuse, sniff_head
 from .text import OPEN_FLAGS, decode, grid_from_text, read_head, read_rest
@@ -28,6 +29,9 @@ READERS: dict[str, str] = {
     "xlsx": "jixiao.readers.xlsx:read_xlsx",
     "xls": "jixiao.readers.xls:read_xls",
     "docx": "jixiao.readers.docx:read_docx",
+    "doc": "jixiao.readers.convert:read_doc",  # .doc and WPS .wps, through LibreOffice
+    "odt": "jixiao.readers.convert:read_odt",
+    "ods": "jixiao.readers.convert:read_ods",
     "pdf": "jixiao.readers.pdf:read_pdf",
     "markdown": "jixiao.readers.markdown:read_markdown",
     "html": "jixiao.readers.htmltables:read_html",
@@ -61,6 +65,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             return [], [ReadError("文件不存在", Loc(file=name))]
         suffix = p.suffix.lower()
         grids: list[Grid] | None = None
+        changed: list[Change] = []  # what text normalisation changed in a text file
         try:
             if suffix == ".json":
                 kind = "json"
@@ -75,6 +80,7 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
                     # a short first read was the whole file (read_head stops short only at its
                     # end): no size check and no second read to make
                     text = decode(head if len(head) < HEAD_BYTES else head + read_rest(fd, name), name)
+                    text, changed = normalize_text(text, name)
                     grids = [grid_from_text(text, name)]
         finally:
             os.close(fd)
@@ -88,7 +94,12 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         errors: list[ReadError] = []
         for grid in grids:
             errors.extend(grid.problems)
+            # labels are matched on normalised text (radicals, Traditional characters…); a text
+            # file's grid was made from its normalised text
+            changes = [] if kind == "text" else normalize_grid(grid)
             f, e = recognize(grid)
+            note_changes(f, changed, None)
+            note_changes(f, changes, grid)
             forms.extend(f)
             errors.extend(e)
         expected = ENDINGS.get(suffix)

@@ -23,6 +23,7 @@ reading it as empty.
 
 from __future__ import annotations
 
+import logging
 import re
 from bisect import bisect_right
 from pathlib import Path
@@ -351,6 +352,10 @@ def _page_count(pdf) -> int | None:
 
 def read_pdf(path: Path) -> list[Grid]:
     name = str(path)
+    # pdfminer logs a warning per font it finds odd (`Could not get FontBBox from font
+    # descriptor…` dozens of times for a Chromium PDF) although the text reads fine; what the
+    # user needs to know about a PDF it cannot read comes back as a ReadError
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 

@@ -34,7 +34,7 @@ ENDINGS: dict[str, str] = {
 NAMES: dict[str, str] = {
     "xlsx": "Excel（.xlsx）", "xls": "旧版 Excel（.xls）", "docx": "Word（.docx）", "pdf": "PDF",
     "markdown": "Markdown 文本", "html": "HTML 网页", "csv": "CSV 文本", "text": "纯文本",
-    "json": "JSON", "doc": "旧版 Word（.doc）", "ods": "OpenDocument 表格（.ods）",
+    "json": "JSON", "doc": "旧版 Word（.doc）或 WPS 文字（.wps）", "ods": "OpenDocument 表格（.ods）",
     "odt": "OpenDocument 文档（.odt）",
 }
 
@@ -113,7 +113,7 @@ def sniff_head(head: bytes, path: Path) -> str:
     return ending if ending in TEXT_FORMATS else "text"
 
 
-_REFUSED = {"empty", "encrypted", "badzip", "zip", "doc", "ods", "odt", "ole", "binary"}
+_REFUSED = {"empty", "encrypted", "badzip", "zip", "ole", "binary"}
 
 
 def refuse(kind: str, path: Path) -> ReadError | None:
@@ -131,9 +131,6 @@ def refuse(kind: str, path: Path) -> ReadError | None:
         return ReadError(f"文件已损坏：看起来是 ZIP 格式（.xlsx/.docx），但无法解压{named}", loc)
     if kind == "zip":
         return ReadError(f"这是一个 ZIP 压缩包，不是 Excel（.xlsx）或 Word（.docx）文件{named}", loc)
-    if kind in ("doc", "ods", "odt"):
-        target = "docx" if kind in ("doc", "odt") else "xlsx"
-        return ReadError(f"暂不支持{NAMES[kind]}格式{named}；请另存为 .{target} 后再读取", loc)
     if kind == "ole":
         return ReadError(f"无法识别的 Office 文件{named}：既不是 Excel 也不是 Word", loc)
     if kind == "binary":

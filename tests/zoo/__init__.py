@@ -1,0 +1,1 @@
+"""The layout zoo: every family of project form of layouts.md, in every format jixiao reads."""

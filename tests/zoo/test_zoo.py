@@ -1,0 +1,61 @@
+"""Each family of layouts.md in each format reads back to the family's facts.
+
+A family × format the recogniser cannot read yet is a strict xfail naming what is missing
+(`Family.missing`): when support lands the test passes, which fails the run until the mark is
+removed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .families import FAMILIES
+from .generate import FORMATS, path_of
+from .read import reading
+
+CASES = []
+for _family in FAMILIES:
+    for _fmt in FORMATS:
+        _reason = _family.missing.get(_fmt) or _family.missing.get("*")
+        marks = [pytest.mark.xfail(strict=True, reason=_reason)] if _reason else []
+        CASES.append(pytest.param(_family, _fmt, marks=marks, id=f"{_family.name}-{_fmt}"))
+
+
+@pytest.mark.parametrize("family,fmt", CASES)
+def test_reads_back_to_the_same_facts(zoo, family, fmt):
+    r = reading(family, path_of(zoo, family, fmt))
+    assert r.errors == []
+    assert r.got == family.expected
+
+
+def test_chromium_text_layer_damage_is_normalised_and_quiet(zoo, capfd):
+    """Chromium writes radical code points into the text layer (⽬ for 目, ⻓ for 长) and fonts
+    pdfminer complains about: the form reads as Simplified text, the originals are kept in the
+    repair with their locations, and nothing is printed on standard error."""
+    from jixiao.readers import read_forms
+
+    from .families import by_name
+
+    path = path_of(zoo, by_name("weight-first"), "pdf-chromium")
+    forms, errors = read_forms(path)
+    assert errors == [] and len(forms) == 1
+    (note,) = [r for r in forms[0].repairs if r.kind == "normalize-text"]
+    assert "“项⽬名称”→“项目名称”" in note.message
+    assert all(loc.file == str(path) and loc.sheet for loc in note.locs)
+    assert forms[0].project.text == "社区养老服务补贴"
+    assert capfd.readouterr().err == ""
+
+
+def test_the_generator_writes_each_family_in_its_own_layout(zoo):
+    """Not jixiao's export: the files carry the family's own header texts and merges."""
+    import openpyxl
+
+    from .families import by_name
+
+    ws = openpyxl.load_workbook(path_of(zoo, by_name("split-target"), "xlsx")).active
+    texts = {c.value for row in ws.iter_rows() for c in row if c.value}
+    assert {"指标性质", "计量单位", "≧", "═"} <= texts
+    (header,) = [c for row in ws.iter_rows() for c in row if c.value == "年度指标值"]
+    assert f"{header.coordinate}:{header.offset(column=2).coordinate}" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.max_column == 11
+    assert ws.row_breaks.brk  # the page break inside the indicator table
