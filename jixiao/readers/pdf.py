@@ -350,6 +350,22 @@ def _page_count(pdf) -> int | None:
         return None
 
 
+def _note_unmapped(grid: Grid, name: str) -> None:
+    """One clear line for text pdfminer could not map to characters: a font without a usable
+    ToUnicode map comes out as `(cid:123)` residue, which no label matches."""
+    pages: dict[str, int] = {}
+    for row in grid.rows:
+        n = sum(c.text.count("(cid:") for c in row.cells)
+        if n:
+            pages[row.loc.sheet or ""] = pages.get(row.loc.sheet or "", 0) + n
+    if pages:
+        where = "、".join(list(pages)[:10]) + ("…" if len(pages) > 10 else "")
+        grid.problems.append(ReadError(
+            f"PDF {where}有 {sum(pages.values())} 处文字的字体缺少字符映射（ToUnicode），无法识别为文字"
+            "（显示为 (cid:…)），这些文字未能读取；请索取可复制文字的版本，或先做文字识别（OCR）",
+            Loc(file=name, sheet=next(iter(pages)) or None)))
+
+
 def read_pdf(path: Path) -> list[Grid]:
     name = str(path)
     # pdfminer logs a warning per font it finds odd (`Could not get FontBBox from font
@@ -394,6 +410,7 @@ def read_pdf(path: Path) -> list[Grid]:
             raise
         except Exception as e:  # pdfminer errors in a page's content stream
             raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{library_error(e)}）", Loc(file=name)) from None
+    _note_unmapped(grid, name)
     if no_text:
         pages_text = "、".join(map(str, no_text[:20])) + ("…" if len(no_text) > 20 else "")
         message = f"PDF 第{pages_text}页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"

@@ -338,8 +338,8 @@ family(
                      "row, a non-integer weight, the 一级 label repeated after the page break",
     TITLE9 + HEAD9 + FUNDS9 + GOALS9 + """
 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
-^ | 产出指标(50分) | 数量指标(30分) | 服务人次 | ≥10000人次 | 12000人次 | 20 | 20 |
-^ | ^ | ^ | 覆盖社区数 | ≥20个 | 18个 | 10 | 9 | 两个社区场地未落实，明年补齐。
+^ | 产出指标(50分) | 数量指标(30分) | 服务人次 | ≥10000人次 | 12000人次 | 17.5 | 17.5 |
+^ | ^ | ^ | 覆盖社区数 | ≥20个 | 18个 | 12.5 | 11.5 | 两个社区场地未落实，明年补齐。
 ^ | ^ | ^ | 指标2 | …… | | | |
 ^ | ^ | 质量指标(10分) | 服务合格率 | ≥95% | 98% | 10 | 10 |
 ^ | ^ | 成本指标 | | | | | |
@@ -349,7 +349,8 @@ family(
 ^ | 满意度指标(10分) | 服务对象满意度指标 | 老人满意度 | ≥90% | 93% | 10 | 10 |
 总分 | < | < | < | < | < | 100 | 95.5 |
 """,
-    [expected()],
+    [expected(indicators=[INDICATORS[0][:5] + ["17.5", "17.5", ""], INDICATORS[1][:5] + ["12.5", "11.5", INDICATORS[1][7]]]
+              + INDICATORS[2:])],
     break_before="时效指标(10分)",
 )
 
@@ -373,7 +374,8 @@ family(
 )
 
 family(
-    "funds-sub-rows", "a 合计 row of zeros above filled sub-rows, each with its own budget, execution and rate",
+    "funds-sub-rows", "funds sub-rows 本年财政拨款 / 上年结转资金 / 财政专户管理资金 / 单位资金, each with its own "
+                      "budget, execution and rate",
     TITLE9 + HEAD9 + """
 项目资金（元） | | < | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
 ^ | 年度资金总额 | < | 1,200,000.00 | 1,000,000.00 | 950,000.00 | 10 | 95.00% | 9.5
@@ -592,6 +594,28 @@ family(
     missing={"*": "a form without its indicator table kept, marked incomplete, instead of refused"},
 )
 
+
+family(
+    "funds-zero-total", "a funds 合计 row of zeros above filled sub-rows: the total is the sub-rows' sum",
+    TITLE9 + HEAD9 + """
+项目资金（元） | | < | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分
+^ | 年度资金总额 | < | 0 | 0 | 0 | 10 | 95.00% | 9.5
+^ | 其中：当年财政拨款 | < | 1,000,000.00 | 800,000.00 | 780,000.00 | — | |
+^ | 上年结转资金 | < | 200,000.00 | 200,000.00 | 170,000.00 | — | |
+""" + GOALS9 + INDICATORS9,
+    [expected(funds_rows=[["当年财政拨款", "1000000", "800000", "780000"], ["上年结转资金", "200000", "200000", "170000"]])],
+    break_before="服务合格率",
+    missing={"*": "a funds 合计 row of zeros above filled sub-rows: the total taken from the sub-rows"},
+)
+
+family(
+    "total-in-funds-row", "the form's total typed into the funds row's 分值/得分 cells, no 总分 row",
+    TITLE9 + HEAD9 + FUNDS9.replace("| 10 | 95.00% | 9.5", "| 100 | 95.00% | 95.5") + GOALS9 + INDICATORS9.split("总分")[0],
+    [expected(funds=["1200000", "1000000", "950000", None, "95", None])],
+    break_before="服务合格率",
+    missing={"*": "the form's total typed into the funds row's 分值/得分: read as the total, not as the funds' "
+                  "weight and score"},
+)
 
 COVER = """
 2022年度项目支出绩效自评报告 | < | <

@@ -59,3 +59,24 @@ def test_the_generator_writes_each_family_in_its_own_layout(zoo):
     assert f"{header.coordinate}:{header.offset(column=2).coordinate}" in {str(r) for r in ws.merged_cells.ranges}
     assert ws.max_column == 11
     assert ws.row_breaks.brk  # the page break inside the indicator table
+
+
+def test_a_pdf_without_character_maps_says_so_in_one_line(zoo, tmp_path, capfd):
+    """Fonts without a usable ToUnicode map come out of pdfminer as `(cid:123)`: one clear error
+    naming the pages, not library noise or "no form found". (The Chromium PDF with its
+    ToUnicode entries renamed, bytes of the same length so the cross-reference stays valid.)"""
+    from jixiao.readers import read_forms
+
+    from .families import by_name
+
+    data = path_of(zoo, by_name("standard"), "pdf-chromium").read_bytes()
+    assert b"/ToUnicode" in data
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    forms, errors = read_forms(path)
+    assert forms == []
+    assert len(errors) == 1
+    assert errors[0].message.startswith("PDF 第1页、第2页有 ")
+    assert "字体缺少字符映射（ToUnicode）" in errors[0].message
+    assert (errors[0].loc.file, errors[0].loc.sheet) == (str(path), "第1页")
+    assert capfd.readouterr().err == ""
