@@ -15,7 +15,8 @@ from ..store.imports import safe_filename
 from ..store.schema import User
 
 # The endings the readers know (jixiao.readers.sniff); anything else is refused before it is
-# read. Known but unreadable kinds (.doc, .ods …) pass, so the reader can say what to do instead.
+# read. Kinds read through a LibreOffice conversion (.doc, .wps, .odt, .ods) pass like the others;
+# a kind the readers know but refuse passes too, so the reader can say what to do instead.
 ALLOWED_ENDINGS = {e for e in ENDINGS if e}
 MAX_FILE_BYTES = int(float(os.environ.get("JIXIAO_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
 MAX_FILES = int(os.environ.get("JIXIAO_MAX_UPLOAD_FILES", "100"))
