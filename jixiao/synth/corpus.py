@@ -24,10 +24,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Form
+from ..model import PROJECT, Form
+from . import kinds
 from . import text as textfmt
 from .generate import FormMaker, retotal
 from .inject import LAYOUT_DAMAGE_FORMATS, RULES, Injected, State, plan
+
+# Department-wide and transfer-payment forms (kinds.py) are written as text: the Excel and Word
+# writers lay out the project form. This share of the clean .txt forms is of another kind.
+OTHER_KIND_SHARE = 0.2
 
 FORMATS = ("txt", "xlsx", "docx", "pdf")
 MANIFEST = "manifest.csv"
@@ -40,6 +45,7 @@ class Drawn:
     fmt: str
     form: Form
     injected: Injected | None
+    variant: str = ""  # the layout variant of a form of another kind (kinds.VARIANTS)
 
 
 @dataclass
@@ -52,6 +58,8 @@ class CorpusInfo:
 
 
 def injectable(rule: str, fmt: str) -> bool:
+    if rule in kinds.KIND_RULES:
+        return fmt == "txt"
     return rule != "P002" or fmt in LAYOUT_DAMAGE_FORMATS
 
 
@@ -76,6 +84,10 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
                     rule = candidate
                     break
             partner_due = rule == "D002"
+        if rule in kinds.KIND_RULES or (rule is None and fmt == "txt" and rng.random() < OTHER_KIND_SHARE):
+            form, variant, carries, detail = kinds.draw_kind(rng, maker, rule)
+            yield Drawn(i, fmt, form, Injected(rule, carries, detail) if rule else None, variant)
+            continue
         p = plan(rule, rng)
         form = maker.make(p.params)
         injected = p.mutate(rng, form, state) if p.mutate else None
@@ -90,6 +102,8 @@ def relpath(index: int, fmt: str) -> str:
 
 def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
     """The .txt of one drawn form, with layout damage or truncation when its rule asks."""
+    if d.form.kind != PROJECT:
+        return textfmt.render(kinds.layout(d.form, d.variant)), ""
     rows = textfmt.form_rows(d.form)
     note = ""
     if d.injected and d.injected.rule == "P002":

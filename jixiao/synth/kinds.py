@@ -114,7 +114,7 @@ def department_form(rng: random.Random, variant: str = "levels", gen: FormMaker 
     form = gen.make(Params(shortfalls=0) if flat else None)
     form.kind = DEPARTMENT
     form.title = KIND_TITLES[DEPARTMENT]
-    form.project = Text(form.department.text)  # 部门（单位）名称
+    form.project = Text(gen.namer.unique(form.department.text))  # 部门（单位）名称
     form.unit = Text()
     form.department = Text()
     initial, annual, executed = _execution(rng, form, True, 10)
@@ -144,13 +144,14 @@ def _flat(rng: random.Random, ind: Indicator) -> Indicator:
                      adjusted=adjusted, coefficient=rate("100"), core=Text(rng.choice(("是", "否"))))
 
 
-def transfer_form(rng: random.Random, variant: str = "points", gen: FormMaker | None = None) -> Form:
+def transfer_form(rng: random.Random, variant: str = "points", gen: FormMaker | None = None,
+                  params: Params | None = None) -> Form:
     gen = gen or FormMaker(rng)
     points = variant == "points"
-    form = gen.make()
+    form = gen.make(params)
     form.kind = TRANSFER
     form.title = KIND_TITLES[TRANSFER]
-    form.project = Text(form.project.text.replace("项目", "") + "转移支付")
+    form.project = Text(gen.namer.unique(form.project.text.replace("项目", "") + "转移支付"))
     central = form.department.text
     form.local_department = Text(central)
     form.department = Text(rng.choice(("财政部", "农业农村部", "教育部", "国家卫生健康委员会", "生态环境部")))
@@ -260,3 +261,98 @@ def _transfer_layout(form: Form, variant: str) -> list[list[str]]:
     else:
         rows += _level_rows(form, w, lambda i: (i.target.text, i.actual.text, i.deviation.text))
     return rows
+
+
+# -- injected inconsistencies (the checks of issue 14) ------------------------------------------
+KIND_RULES = ("F007", "K001", "K002", "K003", "K004", "K005", "K006")
+
+
+def _set_rate(r: FundsRow) -> None:
+    r.rate = rate(_rate_text(r.executed.value, r.annual_budget.value))
+
+
+def _f007(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    r = next(r for r in form.funds.rows if r.rate.value is not None)
+    wrong = r.rate.value + Decimal(rng.randint(50, 300)) / HUNDRED
+    r.rate = rate(f"{decimal_text(wrong)}%")
+    return ("F007",), f"“{r.label}”的执行率改为 {r.rate.text}"
+
+
+def _flat_pick(rng: random.Random, form: Form) -> Indicator:
+    """A met quantitative indicator (its achievement is a plain comparison)."""
+    return rng.choice([i for i in form.indicators if i.target.kind == QUANT] or form.indicators)
+
+
+def _k001(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    ind = _flat_pick(rng, form)
+    ind.coefficient = rate("90")
+    return ("K001", "K002"), f"“{ind.name.text}”已完成，得分系数改为 90 而得分仍为满分"
+
+
+def _k002(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    ind = _flat_pick(rng, form)
+    ind.coefficient = rate("90")
+    ind.score = amount(decimal_text(round2(ind.weight.value * Decimal("0.9"))))
+    # a met indicator not scored full, with no 偏差原因: S003 and S005 as well
+    return ("K002", "S003", "S005"), f"“{ind.name.text}”已完成，得分系数与得分按 90% 计"
+
+
+def _k003(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    ind = rng.choice([i for i in form.indicators if i.core.text == "是"] or form.indicators)
+    ind.core = Text("是")
+    ind.score = Amount()
+    return ("K003",), f"核心指标“{ind.name.text}”的指标得分留空"
+
+
+def _k004(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    central = form.funds.rows[0]
+    other = form.funds.rows[1]
+    moved = central.executed.value
+    central.executed = amount("0")
+    other.executed = amount(decimal_text(other.executed.value + moved))
+    _set_rate(central)
+    _set_rate(other)
+    return ("K004",), f"中央财政资金执行数改为 0（{decimal_text(moved)} 万元记在地方资金），未说明原因"
+
+
+def _k005(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    m = rng.choice(form.management)
+    m.text = Text("")
+    return ("K005",), f"资金管理情况“{m.name.text}”的自评情况留空"
+
+
+def _k006(rng: random.Random, form: Form) -> tuple[tuple[str, ...], str]:
+    ind = next(i for i in form.indicators if i.deviation.text)
+    ind.deviation = Text("")
+    return ("K006",), f"未完成的指标“{ind.name.text}”的未完成原因留空"
+
+
+# rule → (kind, variant, how the form is drawn: shortfalls, the injector)
+INJECTORS = {
+    "F007": (TRANSFER, "points", None, _f007),
+    "K001": (DEPARTMENT, "flat", None, _k001),
+    "K002": (DEPARTMENT, "flat", None, _k002),
+    "K003": (DEPARTMENT, "flat", None, _k003),
+    "K004": (TRANSFER, "plain", None, _k004),
+    "K005": (TRANSFER, "points", None, _k005),
+    "K006": (TRANSFER, "plain", 1, _k006),
+}
+
+
+def draw_kind(rng: random.Random, gen: FormMaker, rule: str | None) -> tuple[Form, str, tuple[str, ...], str]:
+    """A form of another kind: clean (rule None; kind and variant at random) or carrying `rule`
+    (one of KIND_RULES). Returns the form, its layout variant, the rules it carries and what was done."""
+    if rule is None:
+        kind = rng.choice((DEPARTMENT, TRANSFER))
+        variant = rng.choice(VARIANTS[kind])
+        maker = department_form if kind == DEPARTMENT else transfer_form
+        return maker(rng, variant, gen), variant, (), ""
+    kind, variant, shortfalls, inject = INJECTORS[rule]
+    if kind == DEPARTMENT:
+        form = department_form(rng, variant, gen)
+    else:
+        form = transfer_form(rng, variant, gen, Params(shortfalls=shortfalls))
+    carries, detail = inject(rng, form)
+    if form.total.weight.value is not None:
+        retotal(form)
+    return form, variant, carries, detail

@@ -65,7 +65,7 @@ def test_a_truncated_form_cannot_be_read(tmp_path):
 
 def test_forms_look_like_real_ones():
     """Targets in the styles real forms print, weights 10 + 50/30/10, a total that adds up."""
-    forms = [d.form for d in draw(200, seed=3, error_share=0)]
+    forms = [d.form for d in draw(200, seed=3, error_share=0) if d.form.kind == "project"]
     targets = {i.target.text for f in forms for i in f.indicators}
     assert {"=100%", "=0次", "健全", "完善", "提升"} <= targets
     assert any(t.startswith(("≥", ">=")) and t.endswith("%") for t in targets)
@@ -101,7 +101,7 @@ def test_manifest_names_every_form_and_what_it_carries(tmp_path):
     rows = read_manifest(tmp_path / "manifest.csv")
     assert tuple(rows[0]) == MANIFEST_COLUMNS
     assert {r["rule"] for r in rows} == set(RULES)  # every rule is injected at least once
-    assert len({(r["file"], r["project"]) for r in rows}) == info.forms == 100
+    assert len({(r["file"], r["project"]) for r in rows}) == info.forms == 4 * len(RULES)
     for r in rows:
         assert (tmp_path / r["file"]).is_file()
     # a D002 form always comes with its partner: the same 偏差原因 in another file
@@ -123,3 +123,12 @@ def test_cli_writes_the_corpus_and_reports_in_chinese(tmp_path):
     assert (tmp_path / "c" / "manifest.csv").is_file()
     bad = CliRunner().invoke(main, ["synth", "--forms", "3", "--out", str(tmp_path / "d"), "--formats", "odt"])
     assert bad.exit_code != 0 and "不支持的格式" in bad.output
+
+
+def test_clean_text_corpora_hold_forms_of_every_kind():
+    """A share of the clean .txt forms are department-wide and transfer-payment forms, in every
+    layout variant (issue 14)."""
+    drawn = list(draw(200, seed=3, error_share=0))
+    assert {(d.form.kind, d.variant) for d in drawn if d.form.kind != "project"} == {
+        ("department", "levels"), ("department", "flat"), ("transfer", "points"), ("transfer", "plain")}
+    assert all(d.injected is None for d in drawn)
