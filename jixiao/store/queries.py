@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import DateTime, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from ..model import KINDS
 from ..values import round2
 from .access import scoped
 from .schema import STATUSES, SUBMITTED, FindingRow, FormRow, User
@@ -44,6 +45,7 @@ class FormFilter:
     year: int | None = None
     department: str | None = None
     unit: str | None = None
+    kind: str | None = None  # project / department / transfer
     grade: str | None = None  # the re-scored grade 优/良/中/差
     has_errors: bool | None = None
     rule: str | None = None  # forms with at least one finding of this rule
@@ -57,6 +59,8 @@ class FormFilter:
             stmt = stmt.where(FormRow.department == self.department)
         if self.unit:
             stmt = stmt.where(FormRow.unit == self.unit)
+        if self.kind:
+            stmt = stmt.where(FormRow.kind == self.kind)
         if self.grade:
             stmt = stmt.where(FormRow.rescored_grade == self.grade)
         if self.has_errors is True:
@@ -168,6 +172,7 @@ class Dashboard:
     rules: list[tuple[str, int, int]] = field(default_factory=list)  # (rule, findings, forms)
     points: list[dict] = field(default_factory=list)  # [{id, project, rate, score, self}], at most POINTS_CAP
     points_total: int = 0  # how many forms have a dot: more than len(points) when the scatter is capped
+    kinds: list[Group] = field(default_factory=list)  # the same figures per form kind (project first)
 
     @property
     def points_capped(self) -> bool:
@@ -183,6 +188,7 @@ class Dashboard:
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in self.rules],
             "points": self.points,
             "points_total": self.points_total,
+            "kinds": [g.to_dict() for g in self.kinds],
         }
 
 
@@ -311,8 +317,16 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_
     grades, hist = _distribution(s, visible)
     rules = _rules(s, visible)
     points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
+    kinds = []
+    for kind in KINDS:  # the totals of each kind: the same grouping, filtered by kind
+        def of_kind(stmt, kind=kind):
+            return visible(stmt).where(FormRow.kind == kind)
+        group = _groups(s, of_kind)[0]
+        if group.forms:
+            group.name = kind
+            kinds.append(group)
     return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
-                     rules=rules, points=points, points_total=plotted)
+                     rules=rules, points=points, points_total=plotted, kinds=kinds)
 
 
 # -- review progress ----------------------------------------------------------------------------
