@@ -228,22 +228,23 @@ def _plotted():
     return and_(FormRow.rate.is_not(None), FormRow.rescored_total.is_not(None))
 
 
-def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group]]:
-    """合计, per department, per unit: one row per (department, unit) from the database, added up
-    here; Decimal sums of the group sums are the sums of the forms, exactly."""
+def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group], list[Group]]:
+    """合计, per department, per unit, per form kind: one row per (kind, department, unit) from the
+    database, added up here; Decimal sums of the group sums are the sums of the forms, exactly."""
     money = and_(FormRow.budget.is_not(None), FormRow.executed.is_not(None))
     scored = and_(FormRow.self_total.is_not(None), FormRow.rescored_total.is_not(None))
     stmt = visible(select(
         FormRow.department, FormRow.unit, func.count(FormRow.id), func.min(FormRow.id),
         _sum_if(money, FormRow.budget), _sum_if(money, FormRow.executed), func.coalesce(func.sum(FormRow.error_count), 0),
-        _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored),
-    )).group_by(FormRow.department, FormRow.unit)
+        _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored), FormRow.kind,
+    )).group_by(FormRow.kind, FormRow.department, FormRow.unit)
     total = Group("合计")
     deps: dict[str, Group] = {}
-    units: list[Group] = []
+    units: dict[tuple[str, str], Group] = {}
+    kinds: dict[str, Group] = {}
     # In the order of each group's first form, so that groups of equal name keep the order the
     # form-by-form aggregation gave them (Python's sort below is stable).
-    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored in sorted(
+    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored, kind in sorted(
             s.execute(stmt), key=lambda r: r[3]):
         g = Group(unit or "（未填）", forms=forms, errors=int(errors), scored=int(n_scored))
         # Decimal(0) + x as the form-by-form sums started from Decimal(0): the same digits and sign.
@@ -251,10 +252,12 @@ def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group]]:
             g.budget, g.executed = Decimal(0) + budget, Decimal(0) + executed
         if self_sum is not None:
             g.self_sum, g.rescored_sum = Decimal(0) + self_sum, Decimal(0) + rescored_sum
-        units.append(g)
-        for into in (total, deps.setdefault(dep, Group(dep or "（未填）"))):
+        for into in (total, deps.setdefault(dep, Group(dep or "（未填）")),
+                     units.setdefault((dep, unit), Group(unit or "（未填）")), kinds.setdefault(kind, Group(kind))):
             into.include(g)
-    return total, sorted(deps.values(), key=lambda g: g.name), sorted(units, key=lambda g: g.name)
+    by_kind = [kinds[k] for k in KINDS if k in kinds]
+    return (total, sorted(deps.values(), key=lambda g: g.name), sorted(units.values(), key=lambda g: g.name),
+            by_kind)
 
 
 def _distribution(s: Session, visible) -> tuple[dict[str, dict[str, int]], list[dict]]:
@@ -313,18 +316,10 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_
         return flt.where(scoped(stmt, user))
 
     cap = POINTS_CAP if max_points is None else max_points
-    total, departments, units = _groups(s, visible)
+    total, departments, units, kinds = _groups(s, visible)
     grades, hist = _distribution(s, visible)
     rules = _rules(s, visible)
     points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
-    kinds = []
-    for kind in KINDS:  # the totals of each kind: the same grouping, filtered by kind
-        def of_kind(stmt, kind=kind):
-            return visible(stmt).where(FormRow.kind == kind)
-        group = _groups(s, of_kind)[0]
-        if group.forms:
-            group.name = kind
-            kinds.append(group)
     return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
                      rules=rules, points=points, points_total=plotted, kinds=kinds)
 

@@ -65,7 +65,7 @@ def test_a_truncated_form_cannot_be_read(tmp_path):
 
 def test_forms_look_like_real_ones():
     """Targets in the styles real forms print, weights 10 + 50/30/10, a total that adds up."""
-    forms = [d.form for d in draw(200, seed=3, error_share=0) if d.form.kind == "project"]
+    forms = [d.form for d in draw(200, seed=3, error_share=0)]
     targets = {i.target.text for f in forms for i in f.indicators}
     assert {"=100%", "=0次", "健全", "完善", "提升"} <= targets
     assert any(t.startswith(("≥", ">=")) and t.endswith("%") for t in targets)
@@ -97,7 +97,7 @@ def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path):
 
 
 def test_manifest_names_every_form_and_what_it_carries(tmp_path):
-    info = write_corpus(tmp_path, 2 * len(RULES) * 2, seed=1, error_share=1.0)
+    info = write_corpus(tmp_path, 2 * len(RULES) * 2, seed=1, error_share=1.0, other_kinds=True)
     rows = read_manifest(tmp_path / "manifest.csv")
     assert tuple(rows[0]) == MANIFEST_COLUMNS
     assert {r["rule"] for r in rows} == set(RULES)  # every rule is injected at least once
@@ -128,7 +128,8 @@ def test_cli_writes_the_corpus_and_reports_in_chinese(tmp_path):
 def test_clean_text_corpora_hold_forms_of_every_kind():
     """A share of the clean .txt forms are department-wide and transfer-payment forms, in every
     layout variant (issue 14)."""
-    drawn = list(draw(200, seed=3, error_share=0))
+    assert all(d.form.kind == "project" for d in draw(100, seed=3, error_share=0))  # only when asked
+    drawn = list(draw(200, seed=3, error_share=0, other_kinds=True))
     assert {(d.form.kind, d.variant) for d in drawn if d.form.kind != "project"} == {
         ("department", "levels"), ("department", "flat"), ("transfer", "points"), ("transfer", "plain")}
     assert all(d.injected is None for d in drawn)
