@@ -45,3 +45,40 @@ def test_pages_of_a_transfer_and_a_department_form(store, client_for, tmp_path):
     assert 'id="by-kind"' in board and "部门整体支出" in board and "转移支付" in board
     api = admin.get("/api/forms?kind=department").json()
     assert [f["project"] for f in (api["forms"] if isinstance(api, dict) else api)] == [dept.project.text]
+
+
+def _fields(page: str) -> dict:
+    """The named inputs and text areas of a fill-in page, with their values."""
+    import re
+    out = {m.group(1): m.group(2) for m in re.finditer(r'<input[^>]*name="([^"]+)" value="([^"]*)"', page)}
+    out.update({m.group(1): m.group(2) for m in re.finditer(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)})
+    out.update({m.group(1): "" for m in re.finditer(r'<textarea name="([^"]+)"', page)})
+    return out
+
+
+def test_filling_in_a_new_transfer_form_rescores_live_and_saves_it(store, client_for):
+    c = client_for("admin")
+    page = c.get("/forms/new?kind=transfer").text
+    assert "转移支付区域（项目）绩效自评表" in page and "地方主管部门" in page and "分配科学性" in page
+    fields = _fields(page)
+    assert fields["kind"] == "transfer"
+    fields.update({"project": "农村饮水安全转移支付", "department": "水利部", "local_department": "某市水利局",
+                   "unit": "某县水务局", "funds.annual_budget": "800", "funds.executed": "760",
+                   "funds.rows[0].annual_budget": "800", "funds.rows[0].executed": "0",
+                   "goals.planned": "解决饮水安全问题", "goals.achieved": "基本完成",
+                   "indicators[0].name": "受益人口", "indicators[0].target": "≥5000人", "indicators[0].actual": "4000人",
+                   "indicators[0].weight": "", "indicators[0].score": ""})
+    for k in range(1, 7):
+        fields[f"management[{k}].text"] = f"第{k + 1}项情况良好"
+    r = c.post("/forms/new/preview", data=fields, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 200
+    marks = r.text.split('id="preview-marks">', 1)[1]
+    for key, rule in (("management[0].text", "K005"), ("funds.rows[0].executed", "K004"),
+                      ("indicators[0].deviation", "K006")):
+        assert cell_id(key) in marks, (key, rule)
+        assert rule in r.text
+    r = c.post("/forms/new", data=fields, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 303, r.text[:500]
+    row = store.get_form(int(r.headers["location"].rsplit("/", 1)[1]))
+    assert row.kind == "transfer" and row.data["local_department"] == "某市水利局"
+    assert [f.rule for f in row.findings if f.rule.startswith("K")] == ["K006", "K004", "K005"]

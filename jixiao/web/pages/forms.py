@@ -79,11 +79,11 @@ def export_list(request: Request, user: PageUser, sort: str = "id", order: str =
 
 
 @router.get("/forms/new")
-def new_form(request: Request, user: PageUser):
+def new_form(request: Request, user: PageUser, kind: str = "project"):
     if not access.can_create(user):
         raise HTTPException(403, "只有填报用户或管理员可以新建自评表")
     store = store_of(request)
-    data = blank_dict(user, store.ruleset())
+    data = blank_dict(user, store.ruleset(), kind if kind in KINDS else "project")
     return _edit_page(request, user, data, None, None)
 
 
