@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from decimal import ROUND_DOWN, Decimal
 
-from ..model import (BY_SOURCE, BY_USE, DEPARTMENT, KIND_TITLES, QUAL, QUANT, TRANSFER, Amount, Form, FundsRow,
+from ..model import (BY_SOURCE, BY_USE, DEPARTMENT, KIND_TITLES, QUANT, TRANSFER, Amount, Form, FundsRow,
                      Indicator, ManagementItem, Measure, Text, Total)
 from ..recognize.department import group_of
 from ..recognize.transfer import MANAGEMENT_ITEMS
