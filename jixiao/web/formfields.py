@@ -61,6 +61,8 @@ def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dic
         item["level1"] = item["level1"] or None
         item["level2"] = item["level2"] or None
         item["source"] = base_inds[k].get("source") if k < len(base_inds) else None
+        if k < len(base_inds):  # a flat list's columns the page does not show stay as they were
+            item.update({c: base_inds[k][c] for c in ("adjusted", "coefficient", "core") if c in base_inds[k]})
         indicators.append(item)
     funds_rows = []
     for k in sorted(rows["funds.rows"]):

@@ -82,3 +82,19 @@ def test_filling_in_a_new_transfer_form_rescores_live_and_saves_it(store, client
     row = store.get_form(int(r.headers["location"].rsplit("/", 1)[1]))
     assert row.kind == "transfer" and row.data["local_department"] == "某市水利局"
     assert [f.rule for f in row.findings if f.rule.startswith("K")] == ["K006", "K004", "K005"]
+
+
+def test_editing_a_flat_list_keeps_its_coefficients(store, client_for, tmp_path):
+    dept, d_id = _import(store, tmp_path, "K003", 4)
+    c = client_for("admin")
+    row = store.get_form(d_id)
+    page = c.get(f"/forms/{d_id}/edit").text
+    fields = _fields(page)
+    fields["goals.achieved"] = "全部完成"
+    r = c.post(f"/forms/{d_id}/edit", data=fields, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 303, r.text[:300]
+    after = store.get_form(d_id)
+    assert after.version == row.version + 1 and after.kind == "department"
+    assert [(i.get("coefficient"), i.get("core")) for i in after.data["indicators"]] == [
+        (i.get("coefficient"), i.get("core")) for i in row.data["indicators"]]
+    assert any(f.rule == "K003" for f in after.findings)
