@@ -7,7 +7,7 @@ import sys
 import click
 
 from .errors import ReadError, print_error
-from .model import Form
+from .model import DEPARTMENT, KIND_NAMES, PROJECT, TRANSFER, Form
 from .readers import read_forms
 from .readers.jsonio import dumps
 from .values import decimal_text
@@ -28,19 +28,35 @@ def _amt(a) -> str:
     return decimal_text(a.value, exact=True) if a.value is not None else (a.text or "")
 
 
+def _header(f: Form) -> str:
+    """The form's name line: what kind of form it is and the header values that kind prints."""
+    kind = f"（{KIND_NAMES[f.kind]}）"
+    if f.kind == DEPARTMENT:
+        return f"【{f.project.text}】{kind} {f.year or ''}年度"
+    if f.kind == TRANSFER:
+        return (f"【{f.project.text}】{kind} {f.year or ''}年度  中央主管部门：{f.department.text}  "
+                f"地方主管部门：{f.local_department.text}  资金使用单位：{f.unit.text}")
+    return f"【{f.project.text}】 {f.year or ''}年度  主管部门：{f.department.text}  实施单位：{f.unit.text}"
+
+
 def summary(f: Form) -> str:
     t = f.funds.total
     lines = [
-        f"【{f.project.text}】 {f.year or ''}年度  主管部门：{f.department.text}  实施单位：{f.unit.text}",
+        _header(f),
         f"  来源：{f.source}",
         f"  资金（{f.amount_unit}）：年初预算 {_amt(t.initial_budget)}  全年预算 {_amt(t.annual_budget)}  "
         f"全年执行 {_amt(t.executed)}  分值 {_amt(t.weight)}  执行率 {t.rate.text}  得分 {_amt(t.score)}",
+        *(f"    {'其中 ' if k == 0 else '     '}{r.label}：全年预算 {_amt(r.annual_budget)}  全年执行 {_amt(r.executed)}"
+          f"  执行率 {r.rate.text or '—'}" for k, r in enumerate(f.funds.rows) if f.kind != PROJECT),
+        *(f"  资金管理情况 {m.name.text}：{m.text.text[:40]}" for m in f.management),
         f"  预算目标：{f.goals.planned.text[:60]}{'…' if len(f.goals.planned.text) > 60 else ''}",
         f"  实际完成：{f.goals.achieved.text[:60]}{'…' if len(f.goals.achieved.text) > 60 else ''}",
         "  绩效指标：",
     ]
     for i in f.indicators:
         dev = f"  偏差：{i.deviation.text[:30]}" if i.deviation.text else ""
+        if i.coefficient.text or i.core.text:
+            dev += f"  得分系数 {i.coefficient.text or '—'}  核心指标 {i.core.text or '—'}"
         lines.append(
             f"    {i.level1.text or '?'} / {i.level2.text or '?'} / {i.name.text}  "
             f"指标值 {i.target.norm or '—'}  完成值 {i.actual.norm or '—'}  分值 {_amt(i.weight)}  得分 {_amt(i.score)}{dev}"

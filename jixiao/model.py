@@ -9,6 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+# Kinds of self-evaluation form (layouts.md, "Other kinds of self-evaluation form").
+PROJECT = "project"  # 项目支出绩效自评表
+DEPARTMENT = "department"  # 部门（单位）整体支出绩效自评表
+TRANSFER = "transfer"  # 转移支付区域（项目）绩效自评表
+KINDS = (PROJECT, DEPARTMENT, TRANSFER)
+KIND_NAMES = {PROJECT: "项目支出", DEPARTMENT: "部门整体支出", TRANSFER: "转移支付"}
+KIND_TITLES = {PROJECT: "财政项目支出绩效自评表", DEPARTMENT: "部门（单位）整体支出绩效自评表",
+               TRANSFER: "转移支付区域（项目）绩效自评表"}
+# The two breakdowns of a department-wide form's funds (FundsRow.group).
+BY_SOURCE = "source"  # 按收入性质：一般公共预算、政府性基金…
+BY_USE = "use"  # 按支出性质：基本支出、项目支出
+
 @dataclass(slots=True)
 class Loc:
     """Where a value came from: a file, and a line (text) or a sheet/page row, and a cell."""
@@ -101,6 +113,7 @@ class FundsRow:
     rate: Amount = field(default_factory=Amount)  # 执行率
     score: Amount = field(default_factory=Amount)  # 得分
     loc: Loc | None = None
+    group: str = ""  # a department-wide form's breakdown: BY_SOURCE or BY_USE ("" for the one breakdown)
 
 
 @dataclass(slots=True)
@@ -124,8 +137,20 @@ class Indicator:
     actual: Measure = field(default_factory=Measure)  # 实际完成值
     weight: Amount = field(default_factory=Amount)  # 分值
     score: Amount = field(default_factory=Amount)  # 得分
-    deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
+    deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施 / 未完成原因和改进措施
     loc: Loc | None = None  # the row the values came from
+    # a department-wide form's flat list: 调整指标值, 得分系数(%) and 是否核心指标 ('是'/'否') as printed
+    adjusted: Measure = field(default_factory=Measure)
+    coefficient: Amount = field(default_factory=Amount)
+    core: Text = field(default_factory=Text)
+
+
+@dataclass(slots=True)
+class ManagementItem:
+    """One item of a transfer-payment form's 资金管理情况 block (分配科学性…) and its 自评情况."""
+
+    name: Text = field(default_factory=Text)
+    text: Text = field(default_factory=Text)
 
 
 @dataclass(slots=True)
@@ -152,9 +177,10 @@ class Repair:
 class Form:
     title: str = "财政项目支出绩效自评表"
     year: int | None = None
-    project: Text = field(default_factory=Text)  # 项目名称
-    department: Text = field(default_factory=Text)  # 主管部门
-    unit: Text = field(default_factory=Text)  # 实施单位
+    # The form's name: 项目名称, 部门（单位）名称 (department) or 转移支付（项目）名称 (transfer).
+    project: Text = field(default_factory=Text)
+    department: Text = field(default_factory=Text)  # 主管部门 (transfer: 中央主管部门)
+    unit: Text = field(default_factory=Text)  # 实施单位 (transfer: 资金使用单位)
     amount_unit: str = "元"  # 元 or 万元
     funds: Funds = field(default_factory=Funds)
     goals: Goals = field(default_factory=Goals)
@@ -163,6 +189,9 @@ class Form:
     repairs: list[Repair] = field(default_factory=list)
     source: Loc | None = None  # file and first line of the form
     extra: dict = field(default_factory=dict)  # columns a reader found but the model does not need
+    kind: str = PROJECT  # PROJECT, DEPARTMENT or TRANSFER
+    local_department: Text = field(default_factory=Text)  # transfer: 地方主管部门
+    management: list[ManagementItem] = field(default_factory=list)  # transfer: 资金管理情况
 
     @property
     def label(self) -> str:

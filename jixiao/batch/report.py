@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
 from ..rules.catalogue import RULES, SEVERITY_NAME
-from ..model import Loc
+from ..model import KIND_NAMES, KINDS, PROJECT, Loc
 from ..rules import RuleSet
 from ..store.queries import Group as Figures
 from ..values import round2
@@ -63,22 +63,24 @@ class Totals:
     all: Group = field(default_factory=lambda: Group("合计"))
     departments: dict[str, Group] = field(default_factory=dict)
     units: dict[tuple[str, str], Group] = field(default_factory=dict)
+    kinds: dict[str, Group] = field(default_factory=dict)  # form kind → its figures
     rule_forms: Counter = field(default_factory=Counter)  # rule → forms with at least one finding
 
 
 def gather(ledger: Ledger, writer: StoreWriter) -> Totals:
     t = Totals()
     cols = (FORMS.c.id, FORMS.c.department, FORMS.c.unit, FORMS.c.budget, FORMS.c.executed, FORMS.c.self_total,
-            FORMS.c.rescored_total, FORMS.c.self_grade, FORMS.c.rescored_grade)
+            FORMS.c.rescored_total, FORMS.c.self_grade, FORMS.c.rescored_grade, FORMS.c.kind)
     with writer.engine.connect() as c:
         for ids in ledger.form_ids(IN_CHUNK):
             groups: dict[int, tuple[Group, ...]] = {}
             for r in c.execute(select(*cols).where(FORMS.c.id.in_(ids))):
                 dep = t.departments.setdefault(r.department, Group(r.department or "（未填）"))
                 unit = t.units.setdefault((r.department, r.unit), Group(r.department or "（未填）", unit=r.unit or "（未填）"))
-                for g in (t.all, dep, unit):
+                kind = t.kinds.setdefault(r.kind, Group(KIND_NAMES.get(r.kind, r.kind)))
+                for g in (t.all, dep, unit, kind):
                     g.add(r)
-                groups[r.id] = (t.all, dep, unit)
+                groups[r.id] = (t.all, dep, unit, kind)
             seen: set[tuple[int, str]] = set()
             for form_id, rule, severity in c.execute(select(FINDINGS.c.form_id, FINDINGS.c.rule, FINDINGS.c.severity)
                                                      .where(FINDINGS.c.form_id.in_(ids))):
@@ -122,9 +124,10 @@ GROUP_HEAD = ["自评表数", "全年预算数（元）", "全年执行数（元
               *(f"自评{x}" for x in GRADES), *(f"重评{x}" for x in GRADES), "错误", "警告", "提示"]
 
 
-def _group_sheet(wb: Workbook, title: str, groups: list[Group], by_unit: bool, rules: list[str]) -> None:
+def _group_sheet(wb: Workbook, title: str, groups: list[Group], by_unit: bool, rules: list[str],
+                 lead: list[str] | None = None) -> None:
     ws = wb.create_sheet(title)
-    lead = ["主管部门", "实施单位"] if by_unit else ["主管部门"]
+    lead = lead or (["主管部门", "实施单位"] if by_unit else ["主管部门"])
     _header(ws, 1, lead + GROUP_HEAD + [f"{r}条数" for r in rules])
     for g in groups:
         ws.append(([g.department, g.unit] if by_unit else [g.department]) + _group_row(g, rules))
@@ -208,6 +211,8 @@ def write_workbook(path: Path, ledger: Ledger, writer: StoreWriter, ruleset: Rul
 
     _group_sheet(wb, "按部门", sorted(t.departments.values(), key=lambda g: g.department), False, rules)
     _group_sheet(wb, "按单位", sorted(t.units.values(), key=lambda g: (g.department, g.unit)), True, rules)
+    if set(t.kinds) - {PROJECT}:  # forms of other kinds in the batch: their figures apart
+        _group_sheet(wb, "按种类", [t.kinds[k] for k in KINDS if k in t.kinds], False, rules, lead=["种类"])
 
     ws = wb.create_sheet("按规则")
     _header(ws, 1, ["规则", "说明", "级别", "发现条数", "涉及自评表数"])

@@ -128,7 +128,7 @@ def process_file(root: str, rel: str, sha: str, ruleset: RuleSet) -> dict:
 
 
 # The columns of a form row that `apply_report` fills in; the writer adds the file, status and times.
-FORM_COLUMNS = ("position", "data", "report", "assessment", "ruleset", "year", "department", "unit", "project",
+FORM_COLUMNS = ("position", "data", "report", "assessment", "ruleset", "year", "kind", "department", "unit", "project",
                 "amount_unit", "budget", "executed", "rate", "self_total", "rescored_total", "self_grade",
                 "rescored_grade", "error_count", "warning_count", "info_count")
 JSON_COLUMNS = ("data", "report", "assessment")

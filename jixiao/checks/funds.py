@@ -17,33 +17,40 @@ _TOLERANCE = Decimal("0.005")  # F004 when the rule set gives none
 _Q4 = Decimal("0.0001")
 
 
+BREAKDOWNS = {"": "其中各项", "source": "按收入性质（资金来源）各项", "use": "按支出性质（基本支出、项目支出）各项"}
+
+
 @check("F001")
 def subrows_add_up(ctx: Context) -> Iterator[Finding]:
+    """The 其中 rows add up to the total in every column; a department-wide form's two breakdowns
+    (by source, by use) each on its own."""
     total = ctx.form.funds.total
-    rows = ctx.form.funds.rows
-    if not rows:
-        return  # no 其中 row: nothing claims to add up
-    for col, col_name in COLUMNS.items():
-        cell = getattr(total, col)
-        if cell.value is None:
-            continue
-        expected = None  # the sum of the filled 其中 rows, from 0 in row order as sum() adds
-        for r in rows:
-            v = getattr(r, col).value
-            if v is not None:
-                expected = (_ZERO if expected is None else expected) + v
-        # A column where no 其中 row is filled in is not a claim that they add up.
-        if expected is None:
-            continue
-        if expected != cell.value:
-            filled = [(r.label, v) for r in rows if (v := getattr(r, col).value) is not None]
-            terms = " + ".join(f"{label or '其中'} {n(v)}" for label, v in filled)
-            yield ctx.finding(
-                "F001",
-                f"年度资金总额的{col_name}应等于其中各项之和：{terms} = {n(expected)}，"
-                f"填报 {n(cell.value)}，相差 {n(cell.value - expected)}",
-                field=f"funds.{col}", expected=expected, printed=cell.value, location=cell.loc,
-            )
+    groups: dict[str, list] = {}
+    for r in ctx.form.funds.rows:
+        groups.setdefault(r.group, []).append(r)
+    for group, rows in groups.items():  # no 其中 row: nothing claims to add up
+        what = BREAKDOWNS.get(group, "其中各项")
+        for col, col_name in COLUMNS.items():
+            cell = getattr(total, col)
+            if cell.value is None:
+                continue
+            expected = None  # the sum of the filled 其中 rows, from 0 in row order as sum() adds
+            for r in rows:
+                v = getattr(r, col).value
+                if v is not None:
+                    expected = (_ZERO if expected is None else expected) + v
+            # A column where no 其中 row is filled in is not a claim that they add up.
+            if expected is None:
+                continue
+            if expected != cell.value:
+                filled = [(r.label, v) for r in rows if (v := getattr(r, col).value) is not None]
+                terms = " + ".join(f"{label or '其中'} {n(v)}" for label, v in filled)
+                yield ctx.finding(
+                    "F001",
+                    f"年度资金总额的{col_name}应等于{what}之和：{terms} = {n(expected)}，"
+                    f"填报 {n(cell.value)}，相差 {n(cell.value - expected)}",
+                    field=f"funds.{col}", expected=expected, printed=cell.value, location=cell.loc,
+                )
 
 
 @check("F002")

@@ -20,6 +20,7 @@ import click
 from rich.cells import cell_len, chop_cells
 
 from ..errors import ReadError
+from ..model import KIND_NAMES, PROJECT
 from ..values import decimal_text
 from . import FormReport
 from ..rules.catalogue import SEVERITY_NAME
@@ -87,7 +88,8 @@ def _self_total(report: FormReport) -> str:
 def _form_detail(report: FormReport, findings: list[Finding], width: int | None) -> list[str]:
     a, f = report.assessment, report.form
     rate = f"{decimal_text(a.rate, exact=True)}%" if a.rate is not None else "无法计算"
-    lines = [click.style(f"【{f.label}】", bold=True) + click.style(f"  {f.source or ''}", dim=True),
+    kind = f"（{KIND_NAMES[f.kind]}）" if f.kind != PROJECT else ""  # another kind of form says so
+    lines = [click.style(f"【{f.label}】{kind}", bold=True) + click.style(f"  {f.source or ''}", dim=True),
              f"  自评总分 {_self_total(report)}    重新评分 {_rescored(report)}"
              f"    执行率 {rate}（填报 {f.funds.total.rate.text or '—'}）"]
     lines += [click.style(f"  注：{note}", dim=True) for note in a.notes]

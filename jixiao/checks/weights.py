@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from ..model import DEPARTMENT
 from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, add_up, check
@@ -118,6 +119,8 @@ def taxonomy(ctx: Context) -> Iterator[Finding]:
 def empty_blocks(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
     present = set(_level1s(ctx))
+    if ctx.form.kind == DEPARTMENT and not any(ind.level1.text for ind in ctx.form.indicators):
+        return  # a department-wide form's flat list has no 一级指标 at all
     for l1 in rs.taxonomy:
         if l1 not in present:
             yield ctx.finding("T002", f"一级指标“{l1}”下没有任何三级指标（规则集“{rs.name}”要求设置该类指标）")

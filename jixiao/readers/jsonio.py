@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ReadError
-from ..model import Amount, Form, Funds, FundsRow, Goals, Indicator, Loc, Repair, Text, Total
+from ..model import (KINDS, PROJECT, TRANSFER, Amount, Form, Funds, FundsRow, Goals, Indicator, Loc,
+                     ManagementItem, Measure, Repair, Text, Total)
 from ..values import amount, decimal_text, measure, rate
 
 if TYPE_CHECKING:
@@ -41,13 +42,42 @@ def _funds_row(fr: FundsRow, with_label: bool) -> dict[str, Any]:
         rate=fr.rate.text or None,
         score=_num(fr.score),
     )
+    if fr.group:
+        d["group"] = fr.group
+    return d
+
+
+def _indicator(i: Indicator) -> dict[str, Any]:
+    d = {
+        "level1": i.level1.text or None,
+        "level2": i.level2.text or None,
+        "name": i.name.text,
+        "target": i.target.norm,
+        "actual": i.actual.norm,
+        "weight": _num(i.weight),
+        "score": _num(i.score),
+        "deviation": i.deviation.text,
+        "source": i.loc.to_dict() if i.loc else None,
+    }
+    # a department-wide form's flat list adds these (absent for every other form)
+    if i.adjusted.text:
+        d["adjusted"] = i.adjusted.norm
+    if i.coefficient.text:
+        d["coefficient"] = i.coefficient.text
+    if i.core.text:
+        d["core"] = i.core.text
     return d
 
 
 def form_to_dict(f: Form) -> dict[str, Any]:
     funds = _funds_row(f.funds.total, with_label=False)
     funds["rows"] = [_funds_row(r, with_label=True) for r in f.funds.rows]
+    kind_fields: dict[str, Any] = {}
+    if f.kind == TRANSFER:
+        kind_fields["local_department"] = f.local_department.text
+        kind_fields["management"] = [{"name": m.name.text, "text": m.text.text} for m in f.management]
     return {
+        "kind": f.kind,
         "title": f.title,
         "project": f.project.text,
         "year": f.year,
@@ -56,20 +86,8 @@ def form_to_dict(f: Form) -> dict[str, Any]:
         "amount_unit": f.amount_unit,
         "funds": funds,
         "goals": {"planned": f.goals.planned.text, "achieved": f.goals.achieved.text},
-        "indicators": [
-            {
-                "level1": i.level1.text or None,
-                "level2": i.level2.text or None,
-                "name": i.name.text,
-                "target": i.target.norm,
-                "actual": i.actual.norm,
-                "weight": _num(i.weight),
-                "score": _num(i.score),
-                "deviation": i.deviation.text,
-                "source": i.loc.to_dict() if i.loc else None,
-            }
-            for i in f.indicators
-        ],
+        **kind_fields,
+        "indicators": [_indicator(i) for i in f.indicators],
         "total": {"weight": _num(f.total.weight), "score": _num(f.total.score), "inferred": f.total.inferred},
         "repairs": [r.to_dict() for r in f.repairs],
         "source": f.source.to_dict() if f.source else None,
@@ -92,7 +110,12 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
     if not isinstance(d, dict):
         raise ReadError(f"第{index + 1}个元素不是对象", Loc(file=name))
     src = Loc.from_dict(d.get("source")) or Loc(file=name)
+    kind = _s(d, "kind", "") or PROJECT  # JSON written before form kinds is a project form
+    if kind not in KINDS:
+        raise ReadError(f"字段“kind”应为 {'、'.join(KINDS)} 之一，实际为“{kind}”", Loc(file=name))
     f = Form(
+        kind=kind,
+        local_department=Text(_s(d, "local_department", "")),
         title=_s(d, "title", "") or "财政项目支出绩效自评表",
         project=Text(_s(d, "project", "")),
         year=int(d["year"]) if d.get("year") not in (None, "") else None,
@@ -112,6 +135,7 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
             weight=amount(_s(r, "weight", "funds.")),
             rate=rate(_s(r, "rate", "funds.")),
             score=amount(_s(r, "score", "funds.")),
+            group=_s(r, "group", "funds."),
         )
 
     f.funds = Funds(total=frow(funds, "年度资金总额"), rows=[frow(r, "") for r in funds.get("rows") or []])
@@ -135,8 +159,16 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
                 score=amount(_s(i, "score", where)),
                 deviation=Text(dev_text),
                 loc=loc,
+                adjusted=measure(_s(i, "adjusted", where)) if i.get("adjusted") else Measure(),
+                coefficient=rate(_s(i, "coefficient", where)),
+                core=Text(_s(i, "core", where)),
             )
         )
+    for k, m in enumerate(d.get("management") or []):
+        if not isinstance(m, dict):
+            raise ReadError(f"management[{k}] 不是对象", Loc(file=name))
+        f.management.append(ManagementItem(name=Text(_s(m, "name", f"management[{k}].")),
+                                           text=Text(_s(m, "text", f"management[{k}]."))))
     tot = d.get("total") or {}
     f.total = Total(weight=amount(_s(tot, "weight", "total.")), score=amount(_s(tot, "score", "total.")),
                     inferred=bool(tot.get("inferred", False)))

@@ -18,7 +18,8 @@ from ..grid import Grid
 from ..model import Form
 from ..values import clean_text
 from .form import FormReader, Section
-from .vocab import PROJECT_LABEL, starts_form
+from .kinds import spec_of_name_label
+from .vocab import starts_form
 
 __all__ = ["recognize"]
 
@@ -47,9 +48,11 @@ def recognize(grid: Grid) -> tuple[list[Form], list[ReadError]]:
             if reader is None or reader.section is not Section.HEADER or reader.form.project.text:
                 close()
                 reader = FormReader(grid.source, row)
-        elif first.replace(" ", "").startswith(PROJECT_LABEL) and (reader is None or reader.form.project.text):
+        elif (reader is None or reader.form.project.text) \
+                and (spec := spec_of_name_label(first.replace(" ", ""))) is not None:
+            # a form printed without a title: its name label opens it and says its kind
             close()
-            reader = FormReader(grid.source, row)
+            reader = FormReader(grid.source, row, spec)
         if reader is None:
             continue
         try:

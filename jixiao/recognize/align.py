@@ -53,6 +53,7 @@ def indicator_fit(g: Geometry, kinds: tuple[int, ...]) -> Fit:
     n = len(kinds)
     filled = [j for j, k in enumerate(kinds) if k]
     best = Fit(0, 0)
+    no_points = g.weight is None and g.score is None  # a table without 分值/得分: any text anchors
     for s in SHIFTS:
         score = 0
         anchored = False
@@ -75,8 +76,9 @@ def indicator_fit(g: Geometry, kinds: tuple[int, ...]) -> Fit:
             elif k & QUANTITY:
                 score += 2
                 anchored = True
-            elif anchored:
+            elif anchored or no_points:
                 score += 1
+                anchored = True
         if not anchored:
             continue
         beyond = max(g.last + s + 1, 0)

@@ -13,14 +13,15 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Loc
+from ..model import Form, Loc, Text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
-from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
+from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
+from . import department, transfer
+from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS,
-                    UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
+from .vocab import NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN, is_goals_header
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -31,16 +32,18 @@ class Section(Enum):
     GOALS = 3
     INDICATORS = 4
     DONE = 5
+    MANAGEMENT = 6  # a transfer-payment form's 资金管理情况 block (transfer.py)
 
 
 # Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
 # the section is tested on every row.
-_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE = Section
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE, _MANAGEMENT = Section
 
 
 class FormReader:
-    def __init__(self, source: str, start: Row):
-        self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet))
+    def __init__(self, source: str, start: Row, spec: KindSpec = PROJECT_SPEC):
+        self.form = Form(source=Loc(file=source, line=start.loc.line, sheet=start.loc.sheet), kind=spec.kind)
+        self.spec = spec  # the kind's words (kinds.py); a title read later may change it
         self.section = _HEADER
         self.funds_hdr: FundsHeader | None = None  # None until the funds header is read
         self.goals_col: int | None = None
@@ -60,16 +63,18 @@ class FormReader:
             if first.replace(" ", "").startswith(TOTAL_LABELS):
                 self._total(row)
                 return
-            if not is_indicator_header(clean) and not NAMES_UNIT.search(joined):
+            if not self.spec.is_indicator_header(clean) and not NAMES_UNIT.search(joined):
                 self.table.read(row, clean)
                 return
         self._by_section(row, clean, first, joined)
 
     def _by_section(self, row: Row, clean: list[str], first: str, joined: str) -> None:
-        form, section = self.form, self.section
+        form, section, spec = self.form, self.section, self.spec
         if section is _HEADER:
             if TITLE_WORD in first:
                 form.title = first
+                self.spec = spec = spec_of_title(first)
+                form.kind = spec.kind
                 read_year(form, joined)
                 return
             if form.year is None and is_year_row(joined):
@@ -79,14 +84,19 @@ class FormReader:
         early = section in (_HEADER, _FUNDS)
         if early and WAN_YUAN.search(joined):
             form.amount_unit = WAN
-        if label.startswith(PROJECT_LABEL):
-            read_labelled(form, row, PROJECT_LABEL)
+        if label.startswith(spec.name_labels):
+            name = next((lb for lb in spec.name_labels if label.startswith(lb)), "")
+            found = label_value(row.texts(), name)
+            if found is not None:
+                form.project = Text(text=found[0], loc=row.cell_loc(found[1]))
             return
-        if NAMES_UNIT.search(joined) and (section is _HEADER or not (form.department or form.unit)):
-            for unit_label in UNIT_LABELS:
-                read_labelled(form, row, unit_label)
+        if spec.names_header(joined) and (section is _HEADER or not (form.department or form.unit)):
+            spec.read_header(form, row)
             return
-        if label.startswith(FUNDS_BLOCK) or (early and all(w in joined for w in FUNDS_HEADER_WORDS)):
+        if transfer.opens_management(form, label):
+            self.section = _MANAGEMENT
+            return
+        if label.startswith(spec.funds_blocks) or (early and all(w in joined for w in spec.funds_header_words)):
             self.funds_hdr = read_funds_header(row)
             self.section = _FUNDS
             if WAN in joined:
@@ -99,14 +109,16 @@ class FormReader:
             self.section = _GOALS
             self.goals_col = goals_column(clean, self.goals_col)
             return
-        if is_indicator_header(clean):
+        if spec.is_indicator_header(clean):
             if self.table is None:
                 self.table = IndicatorTable(form, row)
             else:
                 self.table.header(row)
             self.section = _INDICATORS
             return
-        if section is _GOALS:
+        if section is _MANAGEMENT:
+            transfer.read_management(form, row, clean)
+        elif section is _GOALS:
             read_goal_row(form.goals, clean, self.goals_col, row.cell_loc)
         elif section is _INDICATORS:
             self.table.read(row, clean)
@@ -123,10 +135,11 @@ class FormReader:
         f = self.form
         where = self.last_row.loc
         missing = []
+        name_label = self.spec.name_labels[0]
         if not f.project.text:
-            missing.append("项目名称")
+            missing.append(name_label)
         if self.funds_hdr is None:
-            missing.append("项目资金表头（年初预算数/全年预算数/全年执行数…）")
+            missing.append(f"{self.spec.funds_blocks[0]}表头（年初预算数/全年预算数/全年执行数…）")
         elif f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
             missing.append("年度资金总额行")
         if self.table is None or not self.table.hdr.fields:
@@ -136,19 +149,21 @@ class FormReader:
         if missing:
             start = f.source.line if f.source else None
             raise ReadError(
-                f"自评表“{f.project.text or '（无项目名称）'}”（自第{start}行起）不完整，读到第{where.line}行为止，缺少："
+                f"自评表“{f.project.text or f'（无{name_label}）'}”（自第{start}行起）不完整，读到第{where.line}行为止，缺少："
                 + "、".join(missing),
                 Loc(file=where.file, line=where.line, sheet=where.sheet),
             )
         table = self.table
         table.finish(where)
         self._drop_parent_rows()
+        department.take_columns(f, table.extras)  # 调整指标值, 得分系数, 是否核心指标 of a flat list
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
+        department.group_funds(f)
         for ind in f.indicators:
             if not ind.name.text:
                 record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
-        if not self.saw_total:
+        if not self.saw_total and "weight" in table.hdr.fields:  # a table without points has no 总分
             totals.infer_total(f, self.last_row.loc)
         return f
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from .. import taxonomy
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Indicator, Loc, Text
+from ..model import TRANSFER, Form, Indicator, Loc, Text
 from ..values import amount
 from .align import geometry, indicator_fit
 from .cells import Role, is_number, kinds_of, left_cell, measure_at
@@ -73,7 +73,8 @@ class IndicatorTable:
         if self.rows_seen == 0 and self._sub_header(row):
             return
         fields = self.hdr.fields
-        if "target" not in fields or "weight" not in fields:
+        # a transfer-payment form's table without points aligns its rows by 指标值 and 完成值
+        if "target" not in fields or ("weight" not in fields and (self.form.kind != TRANSFER or "actual" not in fields)):
             raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
         self.rows_seen += 1
         shift, fit = indicator_fit(self.geom, kinds_of(row.texts()))

@@ -59,6 +59,7 @@ INDICATORS = Vocabulary(
         Field("佐证资料", ("佐证资料", "佐证材料", "证明材料", "佐证")),
         Field("完成率", ("完成率", "指标完成率", "完成比例")),
         Field("得分系数", ("得分系数",)),
+        Field("调整指标值", ("调整指标值", "调整后指标值")),  # a department-wide form's flat list
         Field("是否核心指标", ("是否核心指标", "核心指标")),
         Field("序号", ("序号",)),
         Field("备注", ("备注",)),
@@ -72,7 +73,7 @@ FUNDS = Vocabulary(
         Field("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
         Field("executed", ("全年执行数", "实际执行数", "执行数")),
         Field("weight", ("分值", "权重")),
-        Field("rate", ("执行率",)),
+        Field("rate", ("执行率", "预算执行率")),
         Field("score", ("得分",)),
     ),
 )
@@ -121,7 +122,10 @@ class FundsRowKind(Enum):
 
 FUNDS_TOTAL_LABELS = ("年度资金总额", "资金总额", "合计")
 FUNDS_SUB_LABELS = ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金",
-                    "单位资金", "其他")
+                    "单位资金", "其他",
+                    # department-wide forms, by source and by use; transfer-payment forms
+                    "一般公共预算", "政府性基金", "国有资本经营预算", "财政专户", "基本支出", "项目支出",
+                    "中央财政资金", "中央资金", "地方资金", "地方财政资金")
 _QIZHONG = re.compile(r"^其中[:：]?")
 
 

@@ -47,6 +47,14 @@ _RULES = [
     Rule("D001", "info", "偏差原因", "同一张表中偏差原因重复", ("min_chars",)),
     Rule("D002", "info", "偏差原因", "多张表之间偏差原因重复", ("min_chars",)),
     Rule("G001", "error", "总体目标", "年度总体目标缺少预算目标或实际完成情况"),
+    # department-wide and transfer-payment forms (issue 14); F007 reads any form's 其中 rows
+    Rule("F007", "warning", "资金", "资金分项的执行率与计算值不符"),
+    Rule("K001", "error", "得分", "指标得分不等于指标权重×得分系数"),
+    Rule("K002", "warning", "得分", "得分系数与指标完成情况不符"),
+    Rule("K003", "error", "得分", "核心指标未填写完成值、权重或得分"),
+    Rule("K004", "warning", "资金", "中央财政资金未执行且未说明原因"),
+    Rule("K005", "warning", "资金管理", "资金管理情况未填写自评情况"),
+    Rule("K006", "error", "偏差原因", "未完成的指标未填写未完成原因"),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

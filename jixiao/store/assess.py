@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..checks import FormReport, check_form, check_forms, report_to_dict
-from ..model import Form
+from ..model import DEPARTMENT, TRANSFER, Form
 from ..readers.jsonio import assessment_to_dict, form_to_dict
 from ..rules import RuleSet, load_ruleset
 from ..score import score_form
@@ -36,6 +36,16 @@ def report_many(forms: list[Form], ruleset: RuleSet) -> list[FormReport]:
     return check_forms(forms, ruleset)
 
 
+def store_department(form: Form) -> str:
+    """The department a stored form belongs to (who may see it): the 主管部门 of a project form,
+    the department a department-wide form is about, the 地方主管部门 of a transfer payment."""
+    if form.kind == DEPARTMENT:
+        return form.department.text or form.project.text
+    if form.kind == TRANSFER:
+        return form.local_department.text or form.department.text
+    return form.department.text
+
+
 def _in_yuan(value: Decimal | None, amount_unit: str) -> Decimal | None:
     if value is None:
         return None
@@ -60,7 +70,8 @@ def apply_report(row: FormRow, report: FormReport, ruleset: RuleSet) -> None:
     row.assessment = assessment_to_dict(a)
     row.ruleset = ruleset.id
     row.year = form.year
-    row.department = form.department.text
+    row.kind = form.kind
+    row.department = store_department(form)
     row.unit = form.unit.text
     row.project = form.project.text
     row.amount_unit = form.amount_unit

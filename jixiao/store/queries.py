@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import DateTime, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from ..model import KINDS
 from ..values import round2
 from .access import scoped
 from .schema import STATUSES, SUBMITTED, FindingRow, FormRow, User
@@ -44,6 +45,7 @@ class FormFilter:
     year: int | None = None
     department: str | None = None
     unit: str | None = None
+    kind: str | None = None  # project / department / transfer
     grade: str | None = None  # the re-scored grade 优/良/中/差
     has_errors: bool | None = None
     rule: str | None = None  # forms with at least one finding of this rule
@@ -57,6 +59,8 @@ class FormFilter:
             stmt = stmt.where(FormRow.department == self.department)
         if self.unit:
             stmt = stmt.where(FormRow.unit == self.unit)
+        if self.kind:
+            stmt = stmt.where(FormRow.kind == self.kind)
         if self.grade:
             stmt = stmt.where(FormRow.rescored_grade == self.grade)
         if self.has_errors is True:
@@ -168,6 +172,7 @@ class Dashboard:
     rules: list[tuple[str, int, int]] = field(default_factory=list)  # (rule, findings, forms)
     points: list[dict] = field(default_factory=list)  # [{id, project, rate, score, self}], at most POINTS_CAP
     points_total: int = 0  # how many forms have a dot: more than len(points) when the scatter is capped
+    kinds: list[Group] = field(default_factory=list)  # the same figures per form kind (project first)
 
     @property
     def points_capped(self) -> bool:
@@ -183,6 +188,7 @@ class Dashboard:
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in self.rules],
             "points": self.points,
             "points_total": self.points_total,
+            "kinds": [g.to_dict() for g in self.kinds],
         }
 
 
@@ -222,22 +228,23 @@ def _plotted():
     return and_(FormRow.rate.is_not(None), FormRow.rescored_total.is_not(None))
 
 
-def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group]]:
-    """合计, per department, per unit: one row per (department, unit) from the database, added up
-    here; Decimal sums of the group sums are the sums of the forms, exactly."""
+def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group], list[Group]]:
+    """合计, per department, per unit, per form kind: one row per (kind, department, unit) from the
+    database, added up here; Decimal sums of the group sums are the sums of the forms, exactly."""
     money = and_(FormRow.budget.is_not(None), FormRow.executed.is_not(None))
     scored = and_(FormRow.self_total.is_not(None), FormRow.rescored_total.is_not(None))
     stmt = visible(select(
         FormRow.department, FormRow.unit, func.count(FormRow.id), func.min(FormRow.id),
         _sum_if(money, FormRow.budget), _sum_if(money, FormRow.executed), func.coalesce(func.sum(FormRow.error_count), 0),
-        _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored),
-    )).group_by(FormRow.department, FormRow.unit)
+        _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored), FormRow.kind,
+    )).group_by(FormRow.kind, FormRow.department, FormRow.unit)
     total = Group("合计")
     deps: dict[str, Group] = {}
-    units: list[Group] = []
+    units: dict[tuple[str, str], Group] = {}
+    kinds: dict[str, Group] = {}
     # In the order of each group's first form, so that groups of equal name keep the order the
     # form-by-form aggregation gave them (Python's sort below is stable).
-    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored in sorted(
+    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored, kind in sorted(
             s.execute(stmt), key=lambda r: r[3]):
         g = Group(unit or "（未填）", forms=forms, errors=int(errors), scored=int(n_scored))
         # Decimal(0) + x as the form-by-form sums started from Decimal(0): the same digits and sign.
@@ -245,10 +252,12 @@ def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group]]:
             g.budget, g.executed = Decimal(0) + budget, Decimal(0) + executed
         if self_sum is not None:
             g.self_sum, g.rescored_sum = Decimal(0) + self_sum, Decimal(0) + rescored_sum
-        units.append(g)
-        for into in (total, deps.setdefault(dep, Group(dep or "（未填）"))):
+        for into in (total, deps.setdefault(dep, Group(dep or "（未填）")),
+                     units.setdefault((dep, unit), Group(unit or "（未填）")), kinds.setdefault(kind, Group(kind))):
             into.include(g)
-    return total, sorted(deps.values(), key=lambda g: g.name), sorted(units, key=lambda g: g.name)
+    by_kind = [kinds[k] for k in KINDS if k in kinds]
+    return (total, sorted(deps.values(), key=lambda g: g.name), sorted(units.values(), key=lambda g: g.name),
+            by_kind)
 
 
 def _distribution(s: Session, visible) -> tuple[dict[str, dict[str, int]], list[dict]]:
@@ -307,12 +316,12 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_
         return flt.where(scoped(stmt, user))
 
     cap = POINTS_CAP if max_points is None else max_points
-    total, departments, units = _groups(s, visible)
+    total, departments, units, kinds = _groups(s, visible)
     grades, hist = _distribution(s, visible)
     rules = _rules(s, visible)
     points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
     return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
-                     rules=rules, points=points, points_total=plotted)
+                     rules=rules, points=points, points_total=plotted, kinds=kinds)
 
 
 # -- review progress ----------------------------------------------------------------------------

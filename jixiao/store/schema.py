@@ -107,6 +107,9 @@ class FormRow(Base):
     ruleset: Mapped[str] = mapped_column(String(100))
 
     year: Mapped[int | None] = mapped_column(Integer)
+    # project / department / transfer (model.KINDS); a department-wide form's department is the
+    # department it is about, a transfer-payment form's its 地方主管部门
+    kind: Mapped[str] = mapped_column(String(10), default="project", server_default="project")
     department: Mapped[str] = mapped_column(String(200), default="")
     unit: Mapped[str] = mapped_column(String(200), default="")
     project: Mapped[str] = mapped_column(String(500), default="")
@@ -142,6 +145,7 @@ class FormRow(Base):
         Index("ix_forms_year", "year"),
         Index("ix_forms_department_unit", "department", "unit"),
         Index("ix_forms_status", "status"),
+        Index("ix_forms_kind", "kind"),
     )
 
 

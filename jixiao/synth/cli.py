@@ -9,6 +9,7 @@ import click
 from ..errors import JixiaoError, fail, os_error
 from .corpus import FORMATS, MANIFEST, write_corpus
 from .inject import RULES
+from .kinds import KIND_RULES
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -24,8 +25,10 @@ def _split(text: str) -> tuple[str, ...]:
 @click.option("--rules", "rules_opt", default="", help="只注入这些规则（逗号分隔），默认全部")
 @click.option("--per-file", type=click.IntRange(min=1), default=1, show_default=True, help="每个文件几张表（仅 txt）")
 @click.option("--check", "then_check", is_flag=True, help="生成后读取并检查，打印各规则的召回率和精确率")
+@click.option("--kinds", "other_kinds", is_flag=True,
+              help="也生成部门整体支出和转移支付自评表（仅 txt；注入 F007、K001–K006）；--rules 含这些规则时自动开启")
 def synth(n: int, out: str, formats: str, seed: int, error_share: float, rules_opt: str, per_file: int,
-          then_check: bool) -> None:
+          then_check: bool, other_kinds: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     fmts = _split(formats)
@@ -36,12 +39,14 @@ def synth(n: int, out: str, formats: str, seed: int, error_share: float, rules_o
     unknown = [r for r in rules if r not in RULES]
     if unknown:
         raise click.UsageError(f"未知的规则编号：{'、'.join(unknown)}")
+    other_kinds = other_kinds or bool(set(_split(rules_opt)) & set(KIND_RULES))
     columns = (TextColumn("生成自评表"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("synth", total=n)
         try:
             info = write_corpus(out, n, seed=seed, formats=fmts, error_share=error_share, rules=rules,
-                                per_file=per_file, progress=lambda done: bar.update(task, completed=done))
+                                per_file=per_file, progress=lambda done: bar.update(task, completed=done),
+                                other_kinds=other_kinds)
         except OSError as e:
             fail(os_error("无法写出模拟自评表", e), 1)
         except (ValueError, RuntimeError) as e:

@@ -24,10 +24,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import Form
+from ..model import PROJECT, Form
+from . import kinds
 from . import text as textfmt
 from .generate import FormMaker, retotal
 from .inject import LAYOUT_DAMAGE_FORMATS, RULES, Injected, State, plan
+
+# Department-wide and transfer-payment forms (kinds.py, when a corpus asks for other kinds) are
+# written as text in their paper layouts. This share of the clean .txt forms is of another kind.
+OTHER_KIND_SHARE = 0.2
 
 FORMATS = ("txt", "xlsx", "docx", "pdf")
 MANIFEST = "manifest.csv"
@@ -40,6 +45,7 @@ class Drawn:
     fmt: str
     form: Form
     injected: Injected | None
+    variant: str = ""  # the layout variant of a form of another kind (kinds.VARIANTS)
 
 
 @dataclass
@@ -51,13 +57,16 @@ class CorpusInfo:
     by_format: Counter = field(default_factory=Counter)
 
 
-def injectable(rule: str, fmt: str) -> bool:
+def injectable(rule: str, fmt: str, other_kinds: bool = True) -> bool:
+    if rule in kinds.KIND_RULES:
+        return other_kinds and fmt == "txt"
     return rule != "P002" or fmt in LAYOUT_DAMAGE_FORMATS
 
 
 def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share: float = 0.5,
-         rules: tuple[str, ...] = RULES) -> Iterator[Drawn]:
-    """The forms of a corpus, one at a time, with the rule each one carries."""
+         rules: tuple[str, ...] = RULES, other_kinds: bool = False) -> Iterator[Drawn]:
+    """The forms of a corpus, one at a time, with the rule each one carries; with `other_kinds`
+    also department-wide and transfer-payment forms (.txt only), which carry F007 and K001–K006."""
     rng = random.Random(seed)
     maker = FormMaker(rng)
     state = State()
@@ -72,10 +81,15 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
             for _ in range(len(rules)):
                 candidate = rules[turn % len(rules)]
                 turn += 1
-                if injectable(candidate, fmt) and not (candidate == "D002" and i == n - 1):
+                if injectable(candidate, fmt, other_kinds) and not (candidate == "D002" and i == n - 1):
                     rule = candidate
                     break
             partner_due = rule == "D002"
+        if rule in kinds.KIND_RULES or (other_kinds and rule is None and fmt == "txt"
+                                        and rng.random() < OTHER_KIND_SHARE):
+            form, variant, carries, detail = kinds.draw_kind(rng, maker, rule)
+            yield Drawn(i, fmt, form, Injected(rule, carries, detail) if rule else None, variant)
+            continue
         p = plan(rule, rng)
         form = maker.make(p.params)
         injected = p.mutate(rng, form, state) if p.mutate else None
@@ -90,6 +104,8 @@ def relpath(index: int, fmt: str) -> str:
 
 def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
     """The .txt of one drawn form, with layout damage or truncation when its rule asks."""
+    if d.form.kind != PROJECT:
+        return textfmt.render(kinds.layout(d.form, d.variant)), ""
     rows = textfmt.form_rows(d.form)
     note = ""
     if d.injected and d.injected.rule == "P002":
@@ -129,7 +145,7 @@ def to_pdf(docs: list[Path], outdir: Path) -> None:
 
 def write_corpus(out: str | Path, n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",),
                  error_share: float = 0.5, rules: tuple[str, ...] = RULES, per_file: int = 1,
-                 progress: Callable[[int], None] | None = None) -> CorpusInfo:
+                 progress: Callable[[int], None] | None = None, other_kinds: bool = False) -> CorpusInfo:
     """Write `n` forms under `out` and `out/manifest.csv`; returns what was written."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -157,7 +173,7 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, formats: tuple[str, ...
     with (out / MANIFEST).open("w", encoding="utf-8", newline="") as mf:
         manifest = csv.writer(mf)
         manifest.writerow(MANIFEST_COLUMNS)
-        for d in draw(n, seed, tuple(formats), error_share, rules):
+        for d in draw(n, seed, tuple(formats), error_share, rules, other_kinds):
             file_index = d.index // per_file
             rel = relpath(file_index, d.fmt)
             path = out / rel

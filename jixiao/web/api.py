@@ -132,8 +132,9 @@ def form_full_json(store, r: FormRow, user: User) -> dict:
 
 def filters(year: int | None = None, department: str | None = None, unit: str | None = None,
             grade: Literal["优", "良", "中", "差"] | None = None, has_errors: bool | None = None,
-            rule: str | None = None, status: str | None = None, q: str | None = None) -> FormFilter:
-    return FormFilter(year=year, department=department or None, unit=unit or None, grade=grade,
+            rule: str | None = None, status: str | None = None, q: str | None = None,
+            kind: Literal["project", "department", "transfer"] | None = None) -> FormFilter:
+    return FormFilter(year=year, kind=kind, department=department or None, unit=unit or None, grade=grade,
                       has_errors=has_errors, rule=rule or None, status=status or None, q=q or None)
 
 

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from datetime import date
 
 from ..errors import ReadError
-from ..model import Form
-from ..readers.jsonio import form_from_dict
+from ..model import DEPARTMENT, KIND_TITLES, KINDS, PROJECT, TRANSFER, Form
+from ..readers.jsonio import form_from_dict, form_to_dict
 from ..rules import RuleSet
 from ..store.errors import Invalid
 from ..store.schema import User
 from .formview import FUNDS_COLS, IND_COLS
 
-_ROW = re.compile(r"^(indicators|funds\.rows)\[(\d+)\]\.(\w+)$")
+_ROW = re.compile(r"^(indicators|funds\.rows|management)\[(\d+)\]\.(\w+)$")
 MAX_ROWS = 200
 FUNDS_ROW_LABELS = ("其中：当年财政拨款", "上年结转资金", "其他资金")
 
@@ -25,7 +25,7 @@ def _clean(v) -> str:
 
 
 def _rows(fields: Mapping[str, str]) -> dict[str, dict[int, dict]]:
-    rows: dict[str, dict[int, dict]] = {"indicators": {}, "funds.rows": {}}
+    rows: dict[str, dict[int, dict]] = {"indicators": {}, "funds.rows": {}, "management": {}}
     for key in fields.keys():
         m = _ROW.match(key)
         if m and int(m.group(2)) < MAX_ROWS:
@@ -61,17 +61,27 @@ def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dic
         item["level1"] = item["level1"] or None
         item["level2"] = item["level2"] or None
         item["source"] = base_inds[k].get("source") if k < len(base_inds) else None
+        if k < len(base_inds):  # a flat list's columns the page does not show stay as they were
+            item.update({c: base_inds[k][c] for c in ("adjusted", "coefficient", "core") if c in base_inds[k]})
         indicators.append(item)
     funds_rows = []
     for k in sorted(rows["funds.rows"]):
         r = rows["funds.rows"][k]
         if not any(r.get(c) for c in (*FUNDS_COLS, "label")):
             continue
-        funds_rows.append({"label": r.get("label", ""), **{c: r.get(c) or None for c in FUNDS_COLS}})
+        funds_rows.append({"label": r.get("label", ""), **{c: r.get(c) or None for c in FUNDS_COLS},
+                           **({"group": r["group"]} if r.get("group") else {})})
     funds = {c: get(f"funds.{c}") or None for c in FUNDS_COLS}
     funds["rows"] = funds_rows
+    kind = get("kind") or base.get("kind") or PROJECT
+    if kind not in KINDS:
+        raise Invalid(f"表的种类只能是 {'、'.join(KINDS)} 之一")
+    management = [{"name": r.get("name", ""), "text": r.get("text", "")}
+                  for _, r in sorted(rows["management"].items()) if r.get("name") or r.get("text")]
     return {
-        "title": base.get("title") or "财政项目支出绩效自评表",
+        "kind": kind,
+        **({"local_department": get("local_department"), "management": management} if kind == TRANSFER else {}),
+        "title": base.get("title") or KIND_TITLES[kind],
         "project": get("project"),
         "year": year,
         "department": get("department"),
@@ -92,32 +102,46 @@ def form_from_fields(fields: Mapping[str, str], base: dict | None = None) -> For
     if d["amount_unit"] not in ("元", "万元"):
         raise Invalid("金额单位只能是“元”或“万元”")
     if not d["project"]:
-        raise Invalid("请填写项目名称")
+        raise Invalid(f"请填写{NAME_LABELS[d['kind']]}")
     try:
         return form_from_dict(d, "网页填报", 0)
     except ReadError as e:
         raise Invalid(f"表中有无法识别的内容：{e.message}") from e
 
 
-def blank_dict(user: User, ruleset: RuleSet) -> dict:
-    """A new form to fill in: the unit's names, the default weights, one row per 二级 kind that
-    most forms use, and the 其中 rows of the funds block."""
+NAME_LABELS = {PROJECT: "项目名称", DEPARTMENT: "部门（单位）名称", TRANSFER: "转移支付（项目）名称"}
+
+
+def blank_dict(user: User, ruleset: RuleSet, kind: str = PROJECT) -> dict:
+    """A new form of a kind to fill in: the unit's names, the default weights, one row per 二级
+    kind that most forms use, and the 其中 rows of the funds block (another kind: its own 其中
+    rows and, for a transfer payment, the 资金管理情况 items), in 万元 for the other kinds."""
     rows = []
     for level1, level2s in ruleset.taxonomy.items():
         for level2 in level2s[: 4 if level1 == "产出指标" else 2]:
             rows.append({"level1": level1, "level2": level2, "name": "", "target": "", "actual": "",
                          "weight": None, "score": None, "deviation": "", "source": None})
+    if kind != PROJECT:
+        from ..writers.kinds import blank_kind_form  # the kind's 其中 rows and 资金管理情况 items
+
+        blank = form_to_dict(blank_kind_form(kind))
+        funds_rows = blank["funds"]["rows"]
+        extra = {"kind": kind, **({"local_department": "", "management": blank["management"]} if kind == TRANSFER else {})}
+    else:
+        funds_rows = [{"label": label} for label in FUNDS_ROW_LABELS]
+        extra = {"kind": PROJECT}
     return {
-        "title": "财政项目支出绩效自评表",
+        **extra,
+        "title": KIND_TITLES[kind],
         "project": "",
         "year": date.today().year - 1,
         "department": (user.departments or [""])[0],
         "unit": user.unit or "",
-        "amount_unit": "元",
+        "amount_unit": "元" if kind == PROJECT else "万元",
         "funds": {"initial_budget": None, "annual_budget": None, "executed": None,
                   "weight": format(ruleset.funds_weight, "f"), "rate": None, "score": None,
-                  "rows": [{"label": label, "initial_budget": None, "annual_budget": None, "executed": None,
-                            "weight": None, "rate": None, "score": None} for label in FUNDS_ROW_LABELS]},
+                  "rows": [{"initial_budget": None, "annual_budget": None, "executed": None,
+                            "weight": None, "rate": None, "score": None, **r} for r in funds_rows]},
         "goals": {"planned": "", "achieved": ""},
         "indicators": rows,
         "total": {"weight": format(ruleset.total_weight, "f"), "score": None, "inferred": False},

@@ -24,7 +24,7 @@ TOP_NAMES = {"project": "项目名称", "year": "年度", "department": "主管�
              "amount_unit": "金额单位", "title": "标题"}
 SEVERITY_NAMES = SEVERITY_NAME  # the checks' names of the severities
 
-_INDEXED = re.compile(r"^(indicators|funds\.rows)\[(\d+)\](?:\.(\w+))?")
+_INDEXED = re.compile(r"^(indicators|funds\.rows|management)\[(\d+)\](?:\.(\w+))?")
 
 
 def cell_id(key: str) -> str:
@@ -47,6 +47,10 @@ def field_label(key: str | None, data: dict | None = None) -> str:
             if k < len(inds) and inds[k].get("name"):
                 name = f"“{inds[k]['name']}”"
             return f"第{k + 1}行指标{name}" + _of(col)
+        if m.group(1) == "management":
+            items = (data or {}).get("management") or []
+            name = items[k].get("name") if k < len(items) else None
+            return f"资金管理情况“{name or f'第{k + 1}项'}”" + ("的自评情况" if col == "text" else "")
         rows = ((data or {}).get("funds") or {}).get("rows") or []
         label = rows[k].get("label") if k < len(rows) else None
         return f"资金“{label or f'其中第{k + 1}行'}”" + _of(col)
@@ -77,6 +81,10 @@ def known_cells(data: dict) -> set[str]:
         keys.update(f"funds.rows[{k}].{c}" for c in (*FUNDS_COLS, "label"))
     for k, _ in enumerate(data.get("indicators") or []):
         keys.update(f"indicators[{k}].{c}" for c in IND_COLS)
+    if data.get("kind") == "transfer":  # a transfer-payment form's header and 资金管理情况 (K005)
+        keys.add("local_department")
+        for k, _ in enumerate(data.get("management") or []):
+            keys.update((f"management[{k}].name", f"management[{k}].text"))
     return keys
 
 
@@ -207,7 +215,7 @@ def row_of(key: str) -> str:
     if m:
         return f"{m.group(1)}[{m.group(2)}]"
     head = key.split(".")[0]
-    return {"year": "project", "unit": "department"}.get(head, head)
+    return {"year": "project", "unit": "department", "local_department": "department"}.get(head, head)
 
 
 def _dec(v) -> Decimal | None:

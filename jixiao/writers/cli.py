@@ -53,7 +53,9 @@ def export(files: tuple[str, ...], xlsx_out: str | None, docx_out: str | None, r
 @click.option("--docx", "docx_out", type=click.Path(dir_okay=False), help="写出的 Word 模板（.docx）")
 @click.option("--rules", "rules", metavar="FILE", help="下拉列表所用的规则集（默认：内置 cn-2020）")
 @click.option("--rows", default=15, show_default=True, type=click.IntRange(1, 200), help="空白指标行数")
-def template(xlsx_out: str | None, docx_out: str | None, rules: str | None, rows: int) -> None:
+@click.option("--kind", type=click.Choice(["project", "department", "transfer"]), default="project", show_default=True,
+              help="表的种类：project 项目支出，department 部门（单位）整体支出，transfer 转移支付")
+def template(xlsx_out: str | None, docx_out: str | None, rules: str | None, rows: int, kind: str) -> None:
     if not xlsx_out and not docx_out:
         raise click.UsageError("请至少指定 --xlsx 或 --docx 之一")
     from ..rules import load_ruleset
@@ -65,10 +67,10 @@ def template(xlsx_out: str | None, docx_out: str | None, rules: str | None, rows
         fail(e)
     try:
         if xlsx_out:
-            write_template_xlsx(xlsx_out, dict(ruleset.taxonomy), blank_rows=rows)
+            write_template_xlsx(xlsx_out, dict(ruleset.taxonomy), blank_rows=rows, kind=kind)
             click.echo(f"已写出 {xlsx_out}")
         if docx_out:
-            write_template_docx(docx_out, blank_rows=rows)
+            write_template_docx(docx_out, blank_rows=rows, kind=kind)
             click.echo(f"已写出 {docx_out}")
     except OSError as e:
         fail(os_error("无法写出文件", e))

@@ -148,7 +148,7 @@ def _review(doc, review: Review) -> None:
         _paragraph(doc, f"【{rule} {sev}】{message}", size=9)
 
 
-def write_template_docx(out: str | Path, blank_rows: int = 15) -> None:
+def write_template_docx(out: str | Path, blank_rows: int = 15, kind: str = "project") -> None:
     doc = _new_document()
-    _draw(doc, plan_form(blank_form(), blank_rows=blank_rows), first=True)
+    _draw(doc, plan_form(blank_form(kind), blank_rows=blank_rows), first=True)
     doc.save(str(out))

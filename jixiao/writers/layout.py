@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..model import Amount, Form, Indicator, Measure
+from ..model import PROJECT, Amount, Form, Indicator, Measure
 from ..readers.numfmt import format_number, number_format_for
 from ..values import decimal_text
 
@@ -123,7 +123,12 @@ def _runs(values: list[tuple[str, ...]]) -> list[tuple[int, int]]:
 
 
 def plan_form(form: Form, blank_rows: int = 0) -> Plan:
-    """The plan of one form; `blank_rows` indicator rows are added for a fill-in template."""
+    """The plan of one form; `blank_rows` indicator rows are added for a fill-in template. A
+    department-wide or transfer-payment form has its own layout (kinds.py)."""
+    if form.kind != PROJECT:
+        from .kinds import plan_kind
+
+        return plan_kind(form, blank_rows)
     p = Plan()
     r = 0
     p.add(r, 0, form.title or "财政项目支出绩效自评表", cols=N_COLS, style="title")
@@ -229,10 +234,15 @@ def _indicator(p: Plan, row: int, k: int, ind: Indicator) -> None:
     p.add(row, 8, ind.deviation.text, style="text", field=f"indicators[{k}].deviation")
 
 
-def blank_form() -> Form:
-    """The form a unit fills in: standard labels and the three 其中 rows, nothing else."""
+def blank_form(kind: str = PROJECT) -> Form:
+    """The form a unit fills in: standard labels and the three 其中 rows, nothing else (another
+    kind: kinds.blank_kind_form)."""
     from ..model import FundsRow
 
+    if kind != PROJECT:
+        from .kinds import blank_kind_form
+
+        return blank_kind_form(kind)
     form = Form()
     form.funds.total.weight = Amount(text="10", value=Decimal(10))
     form.funds.rows = [FundsRow(label=label) for label in FUNDS_SUBROWS]

@@ -272,9 +272,10 @@ def write_xlsx(forms: list[Form], out: str | Path, reviews: list[Review] | None 
     wb.save(out)
 
 
-def write_template_xlsx(out: str | Path, taxonomy: dict[str, tuple[str, ...]], blank_rows: int = 15) -> None:
-    """A blank form to fill in: drop-down lists for 一级/二级 (二级 follows the chosen 一级) and
-    number checks on amounts, weights and scores."""
+def write_template_xlsx(out: str | Path, taxonomy: dict[str, tuple[str, ...]], blank_rows: int = 15,
+                        kind: str = "project") -> None:
+    """A blank form of a kind (project, department, transfer) to fill in: drop-down lists for
+    一级/二级 (二级 follows the chosen 一级) and number checks on amounts, weights and scores."""
     import openpyxl
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -282,7 +283,8 @@ def write_template_xlsx(out: str | Path, taxonomy: dict[str, tuple[str, ...]], b
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "自评表"
-    plan = plan_form(blank_form(), blank_rows=blank_rows)
+    blank = blank_form(kind)
+    plan = plan_form(blank, blank_rows=blank_rows)
     draw(ws, plan, formulas="always")
     # the lists, on a hidden sheet: row 1 the 一级 names, below each its 二级 names, each column
     # named after its 一级 so that INDIRECT(B14) finds the 二级 list of the 一级 chosen in B14
@@ -314,7 +316,7 @@ def write_template_xlsx(out: str | Path, taxonomy: dict[str, tuple[str, ...]], b
     money_dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                               promptTitle="金额", prompt="填写金额（数字，不小于 0）",
                               errorTitle="金额", error="金额须是不小于 0 的数字", showErrorMessage=True, showInputMessage=True)
-    money_dv.add(f"D{plan.funds_total + 1}:F{plan.funds_total + 1 + len(blank_form().funds.rows)}")
+    money_dv.add(f"D{plan.funds_total + 1}:F{plan.funds_total + 1 + len(blank.funds.rows)}")
     for dv in (dv1, dv2, score_dv, money_dv):
         ws.add_data_validation(dv)
     wb.save(out)

@@ -73,16 +73,17 @@ def reference(s, user, flt) -> dict:
         (flt or FormFilter()).where(scoped(select(
             FormRow.id, FormRow.project, FormRow.department, FormRow.unit, FormRow.budget, FormRow.executed,
             FormRow.rate, FormRow.self_total, FormRow.rescored_total, FormRow.self_grade, FormRow.rescored_grade,
-            FormRow.error_count), user)).order_by(FormRow.id)
+            FormRow.error_count, FormRow.kind), user)).order_by(FormRow.id)
     ).all()
-    total, deps, units = RefGroup("合计"), {}, {}
+    total, deps, units, kinds = RefGroup("合计"), {}, {}, {}
     grades = {g: {"self": 0, "rescored": 0} for g in GRADES}
     hist = [{"low": str(HIST_EDGES[i]), "high": str(HIST_EDGES[i + 1]), "self": 0, "rescored": 0}
             for i in range(len(HIST_EDGES) - 1)]
     points = []
     for r in rows:
         for g in (total, deps.setdefault(r.department, RefGroup(r.department or "（未填）")),
-                  units.setdefault((r.department, r.unit), RefGroup(r.unit or "（未填）"))):
+                  units.setdefault((r.department, r.unit), RefGroup(r.unit or "（未填）")),
+                  kinds.setdefault(r.kind, RefGroup(r.kind))):
             g.add(r)
         if r.self_grade in grades:
             grades[r.self_grade]["self"] += 1
@@ -107,7 +108,8 @@ def reference(s, user, flt) -> dict:
             "units": [g.to_dict() for g in sorted(units.values(), key=lambda g: g.name)],
             "grades": grades, "histogram": hist,
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in rules],
-            "points": points, "points_total": len(points)}
+            "points": points, "points_total": len(points),
+            "kinds": [kinds[k].to_dict() for k in ("project", "department", "transfer") if k in kinds]}
 
 
 def sample(points: list, cap: int) -> list:
@@ -123,7 +125,7 @@ def sample(points: list, cap: int) -> list:
 def figures(d) -> dict:
     """What the dashboard shows, with each group's raw sums (as the reference gives them)."""
     out = d.to_dict()
-    for key, groups in (("departments", d.departments), ("units", d.units)):
+    for key, groups in (("departments", d.departments), ("units", d.units), ("kinds", d.kinds)):
         for g, gd in zip(groups, out[key]):
             gd["_sums"] = (str(g.self_sum), str(g.rescored_sum), g.scored)
     out["total"]["_sums"] = (str(d.total.self_sum), str(d.total.rescored_sum), d.total.scored)

@@ -97,11 +97,11 @@ def test_same_seed_same_corpus_other_seed_other_corpus(tmp_path):
 
 
 def test_manifest_names_every_form_and_what_it_carries(tmp_path):
-    info = write_corpus(tmp_path, 2 * len(RULES) * 2, seed=1, error_share=1.0)
+    info = write_corpus(tmp_path, 2 * len(RULES) * 2, seed=1, error_share=1.0, other_kinds=True)
     rows = read_manifest(tmp_path / "manifest.csv")
     assert tuple(rows[0]) == MANIFEST_COLUMNS
     assert {r["rule"] for r in rows} == set(RULES)  # every rule is injected at least once
-    assert len({(r["file"], r["project"]) for r in rows}) == info.forms == 100
+    assert len({(r["file"], r["project"]) for r in rows}) == info.forms == 4 * len(RULES)
     for r in rows:
         assert (tmp_path / r["file"]).is_file()
     # a D002 form always comes with its partner: the same 偏差原因 in another file
@@ -123,3 +123,13 @@ def test_cli_writes_the_corpus_and_reports_in_chinese(tmp_path):
     assert (tmp_path / "c" / "manifest.csv").is_file()
     bad = CliRunner().invoke(main, ["synth", "--forms", "3", "--out", str(tmp_path / "d"), "--formats", "odt"])
     assert bad.exit_code != 0 and "不支持的格式" in bad.output
+
+
+def test_clean_text_corpora_hold_forms_of_every_kind():
+    """A share of the clean .txt forms are department-wide and transfer-payment forms, in every
+    layout variant (issue 14)."""
+    assert all(d.form.kind == "project" for d in draw(100, seed=3, error_share=0))  # only when asked
+    drawn = list(draw(200, seed=3, error_share=0, other_kinds=True))
+    assert {(d.form.kind, d.variant) for d in drawn if d.form.kind != "project"} == {
+        ("department", "levels"), ("department", "flat"), ("transfer", "points"), ("transfer", "plain")}
+    assert all(d.injected is None for d in drawn)

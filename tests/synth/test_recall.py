@@ -16,8 +16,8 @@ from jixiao.synth.inject import RULES
 @pytest.fixture(scope="module")
 def evaluation(tmp_path_factory):
     out = tmp_path_factory.mktemp("corpus")
-    # 0.7 of 360 forms injected → each of the 25 rules about 10 times, and ~110 clean forms
-    write_corpus(out, 360, seed=2024, error_share=0.7)
+    # 0.7 of 360 forms injected → each of the 32 rules about 8 times, and ~110 clean forms
+    write_corpus(out, 360, seed=2024, error_share=0.7, other_kinds=True)
     ev = evaluate(out)
     print()
     print(ev.table())

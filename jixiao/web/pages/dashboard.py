@@ -17,6 +17,7 @@ from ...store.schema import User
 from .. import charts
 from ..auth import check_csrf, page_user, store_of
 from ..render import render
+from ...model import KIND_NAMES
 from . import int_or_none
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -42,5 +43,5 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
         scatter_svg=charts.scatter(d.points, "执行率与重新评分" + (f"（仅显示 {len(d.points)} 张）" if d.points_capped else "")),
         rule_titles={r: RULES[r].title for r, _, _ in top if r in RULES}, top=top,
         list_link=lambda **kw: "/forms?" + urlencode({**base, **kw}),
-        progress=store.progress(user, flt),
+        progress=store.progress(user, flt), kind_names=KIND_NAMES,
     )

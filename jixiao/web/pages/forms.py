@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from ...store import Conflict, Forbidden, FormFilter, Invalid, NeedsConfirmation, evidence
 from ...store import access
 from ...store.editing import ACTION_WORDS
+from ...model import KIND_NAMES, KINDS
 from ...readers.jsonio import assessment_to_dict, form_to_dict
 from ...store.assess import report_one
 from ...store.queries import SORTS
@@ -28,7 +29,7 @@ PageUser = Annotated[User, Depends(page_user)]
 Fields = Annotated[dict, Depends(fields)]
 
 PAGE_SIZE = 100
-LIST_KEYS = ("year", "department", "unit", "grade", "has_errors", "rule", "status", "q")
+LIST_KEYS = ("year", "kind", "department", "unit", "grade", "has_errors", "rule", "status", "q")
 COLUMNS = [("id", "编号"), ("project", "项目名称"), ("year", "年度"), ("department", "主管部门"), ("unit", "实施单位"),
            ("budget", "全年预算数（元）"), ("rate", "执行率"), ("self_total", "自评分"), ("rescored_total", "重评分"),
            (None, "等级"), ("errors", "错误"), ("warnings", "警告"), ("status", "状态")]
@@ -38,7 +39,8 @@ def list_filter(request: Request) -> tuple[FormFilter, dict]:
     q = request.query_params
     chosen = {k: q.get(k, "") for k in LIST_KEYS}
     has_errors = {"1": True, "0": False}.get(chosen["has_errors"])
-    flt = FormFilter(year=int_or_none(chosen["year"]), department=chosen["department"] or None,
+    kind = chosen["kind"] if chosen["kind"] in KINDS else None
+    flt = FormFilter(year=int_or_none(chosen["year"]), kind=kind, department=chosen["department"] or None,
                      unit=chosen["unit"] or None, grade=chosen["grade"] or None, has_errors=has_errors,
                      rule=chosen["rule"] or None, status=chosen["status"] or None, q=chosen["q"] or None)
     return flt, chosen
@@ -60,6 +62,7 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
         return "/forms?" + urlencode({**base, "sort": key, "order": nxt})
 
     return render(request, "forms.html", user, rows=rows, chosen=chosen, choices=store.filter_choices(user),
+                  kind_names=KIND_NAMES,
                   columns=COLUMNS, sort=sort, order=order, sort_link=sort_link, statuses=STATUSES,
                   export_link="/forms/export.xlsx?" + urlencode({**base, "sort": sort, "order": order}),
                   total=total, page=page, pages=pages,
@@ -76,11 +79,11 @@ def export_list(request: Request, user: PageUser, sort: str = "id", order: str =
 
 
 @router.get("/forms/new")
-def new_form(request: Request, user: PageUser):
+def new_form(request: Request, user: PageUser, kind: str = "project"):
     if not access.can_create(user):
         raise HTTPException(403, "只有填报用户或管理员可以新建自评表")
     store = store_of(request)
-    data = blank_dict(user, store.ruleset())
+    data = blank_dict(user, store.ruleset(), kind if kind in KINDS else "project")
     return _edit_page(request, user, data, None, None)
 
 
