@@ -30,6 +30,7 @@ READERS: dict[str, str] = {
     "xls": "jixiao.readers.xls:read_xls",
     "docx": "jixiao.readers.docx:read_docx",
     "pdf": "jixiao.readers.pdf:read_pdf",
+    "image": "jixiao.readers.ocr:read_image",
     "markdown": "jixiao.readers.markdown:read_markdown",
     "html": "jixiao.readers.htmltables:read_html",
     "csv": "jixiao.readers.text:read_csv",
@@ -98,6 +99,10 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
         for grid in grids or ():
             errors.extend(grid.problems)
             f, e = recognize(grid)
+            if grid.confidence:  # read by OCR: each number keeps how sure the recogniser was
+                from .ocr import attach_confidence
+
+                attach_confidence(f, grid.confidence)
             forms.extend(f)
             errors.extend(e)
         expected = ENDINGS.get(suffix)
