@@ -113,9 +113,12 @@ def compare(truth: list, read: list, reports: list) -> dict:
     """Facts and numbers right, wrong numbers flagged or not, per corpus."""
     out = dict(forms=len(truth), found=len(read), facts=0, facts_right=0, numbers=0, numbers_right=0,
                wrong_flagged=0, wrong_unflagged=0, right_flagged=0, unflagged=[])
-    for k, t in enumerate(truth):
+    # forms are paired by the page they start on (a form the scan lost leaves its facts missing)
+    by_page = {(f.source.sheet if f.source else None): k for k, f in enumerate(read)}
+    for t in truth:
         tf = dict(_leaves(facts(t)))
-        if k < len(read):
+        k = by_page.get(t.source.sheet if t.source else None)
+        if k is not None:
             rf = dict(_leaves(facts(read[k])))
             flagged = {f.field for f in reports[k].findings if f.rule == "P003"}
         else:

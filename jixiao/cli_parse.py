@@ -33,6 +33,16 @@ def _amt(a) -> str:
     return fmt_decimal(a.value) if a.value is not None else (a.text or "")
 
 
+def uncertain_cells(f: Form) -> list:
+    """The P003 findings of a form read by OCR: the numbers a person should check."""
+    if not f.extra or "ocr" not in f.extra:
+        return []
+    from .checks import check_form
+    from .rules import load_ruleset
+
+    return [x for x in check_form(f, load_ruleset(None)) if x.rule == "P003"]
+
+
 def summary(f: Form) -> str:
     t = f.funds.total
     lines = [
@@ -52,6 +62,10 @@ def summary(f: Form) -> str:
         )
     inferred = "（无总分行，推算）" if f.total.inferred else ""
     lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")
+    uncertain = uncertain_cells(f)
+    if uncertain:
+        lines.append(f"  识别不确定，请核对 {len(uncertain)} 处：")
+        lines += [f"    - {u.location}：{u.message.split('：', 1)[1]}" for u in uncertain]
     if f.repairs:
         lines.append(f"  读取时修复 {len(f.repairs)} 处：")
         for r in f.repairs:
@@ -60,7 +74,7 @@ def summary(f: Form) -> str:
     return "\n".join(lines)
 
 
-@click.command(help="读取自评表（PDF 转出的文本或 markdown、HTML、CSV、Excel、Word、PDF、JSON）并显示；--json 输出 JSON 数组。")
+@click.command(help="读取自评表（PDF 转出的文本或 markdown、HTML、CSV、Excel、Word、PDF（含扫描件）、图片（.png/.jpg/.tif）、JSON）并显示；扫描件和图片经文字识别（OCR）读取，并列出识别不确定、需要核对的数字；--json 输出 JSON 数组。")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每张表一个对象）")
 def parse(files: tuple[str, ...], as_json: bool) -> None:

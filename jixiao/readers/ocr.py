@@ -121,12 +121,12 @@ def _upside_down(crops: list) -> bool:
 # ---------------------------------------------------------------------------------------------
 # page geometry
 
-def _ink(gray):
+def _ink(gray, contrast: int = 20):
     """Dark pixels (255) of a grey page: a local threshold, so grey paper and uneven light do not
-    count as ink."""
+    count as ink. Rules are found with a lower contrast: a thin rule, blurred, is pale."""
     import cv2
 
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, contrast)
 
 
 def _sharpness(small, angle: float) -> float:
@@ -150,9 +150,9 @@ def _skew(ink) -> float | None:
     small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
     if small.sum() == 0:
         return None
-    limit = MAX_SKEW + 4
-    best = max((a / 2 for a in range(int(-limit * 2), int(limit * 2) + 1)), key=lambda a: _sharpness(small, a))
-    step = 0.25
+    coarse = max(range(-45, 46), key=lambda a: _sharpness(small, a))  # whole degrees, then finer
+    best = max((coarse + a / 4 for a in range(-3, 4)), key=lambda a: _sharpness(small, a))
+    step = 0.125
     while step >= 0.03:
         best = max((best - step, best, best + step), key=lambda a: _sharpness(small, a))
         step /= 2
@@ -211,17 +211,19 @@ def _rules(ink):
     import numpy as np
 
     h, w = ink.shape
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(20, w // 30)), np.uint8))
+    # small gaps a pale rule breaks into are closed first, along the rule only
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(20, w // 30)), np.uint8))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, 15), np.uint8))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(10, h // 100), 1), np.uint8))
     # a vertical run is a rule only where both its ends meet a horizontal rule (character strokes
     # sit inside their cell's padding and never do)
-    reach = cv2.dilate(horizontal, np.ones((9, 9), np.uint8))
+    reach = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     keep = np.zeros(n, bool)
     for k in range(1, n):
         x, y, cw, ch, _ = stats[k]
-        if reach[y:y + 4, x:x + cw].any() and reach[y + ch - 4:y + ch, x:x + cw].any():
+        if reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any():
             keep[k] = True
     vertical = np.where(keep[labels], 255, 0).astype(np.uint8)
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((15, 1), np.uint8))
@@ -371,21 +373,41 @@ def _crop(gray, box: tuple[int, int, int, int], pad: int):
 # ---------------------------------------------------------------------------------------------
 # a page
 
+def _despeckle(text, height: float):
+    """Ink without specks: a blot much smaller than a character with no other ink within half a
+    character of it (a decimal point or a comma sits beside its digits, and stays)."""
+    import cv2
+    import numpy as np
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_WIDTH] < 0.3 * height) & (stats[:, cv2.CC_STAT_HEIGHT] < 0.3 * height)
+    small[0] = False
+    if not small.any():
+        return text
+    big = np.where(small[labels] | (labels == 0), 0, 255).astype(np.uint8)
+    near = cv2.dilate(big, np.ones((max(3, int(height * 0.5)),) * 2, np.uint8))
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[(near > 0) & (text > 0)])] = True
+    keep[0] = False
+    keep |= ~small & (np.arange(n) > 0)
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
 def _layout(gray):
     """The page's tables, its ink without the rules, the usual line height, the text lines of
     every cell (owner = index into the table cells, in order) and the lines outside the tables
     (owner = -1 - index of the run)."""
     import numpy as np
 
-    ink = _ink(gray)
-    horizontal, vertical = _rules(ink)
-    tables = _tables(horizontal, vertical)
     import cv2
 
+    ink = _ink(gray)
+    horizontal, vertical = _rules(_ink(gray, 8))
+    tables = _tables(horizontal, vertical)
     text = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))))
-    text = cv2.morphologyEx(text, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # specks of one pixel
     interiors = [cell[4] for t in tables for cell in t.cells]
     height = _line_height(text, interiors or [(0, 0, gray.shape[1], gray.shape[0])])
+    text = _despeckle(text, height)
     lines: list[_Line] = []
     for k, box in enumerate(interiors):
         x0, y0, x1, y1 = box
