@@ -129,6 +129,15 @@ def _ink(gray, contrast: int = 20):
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, contrast)
 
 
+def _rule_ink(gray):
+    """Ink for finding rules: the local threshold, and a global one (Otsu's) that keeps a pale rule
+    whole where dense bold text beside it darkens the neighbourhood the local one compares with."""
+    import cv2
+
+    _, dark = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return cv2.bitwise_or(_ink(gray, 12), dark)
+
+
 def _sharpness(small, angle: float) -> float:
     import cv2
     import numpy as np
@@ -211,18 +220,28 @@ def _rules(ink):
     import numpy as np
 
     h, w = ink.shape
-    # small gaps a pale rule breaks into are closed first, along the rule only
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))
+    # a thin rule a little off the pixel grid steps from one pixel row to the next: it is
+    # thickened across first (not closed along itself: that would join a line of bold characters)
+    horizontal = cv2.dilate(ink, np.ones((3, 1), np.uint8))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, max(20, w // 30)), np.uint8))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, np.ones((1, 15), np.uint8))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((max(10, h // 100), 1), np.uint8))
-    # a vertical run is a rule only where both its ends meet a horizontal rule (character strokes
-    # sit inside their cell's padding and never do)
-    reach = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
+    vertical = cv2.dilate(ink, np.ones((1, 3), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((max(10, h // 100), 1), np.uint8))
+    # a vertical run is a rule only where both its ends meet a horizontal rule: character strokes
+    # sit inside their cell's padding. A run longer than a row may stop a few
+    # pixels short of the rules (a blurred joint); a shorter one must touch them.
+    rows = [(a + b) / 2 for a, b in _bands(horizontal.max(axis=1))]
+    gaps = sorted(b - a for a, b in zip(rows, rows[1:]) if b - a > 10)
+    row = gaps[len(gaps) // 10] if gaps else h
+    touch = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
+    near = cv2.dilate(horizontal, np.ones((11, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     keep = np.zeros(n, bool)
     for k in range(1, n):
         x, y, cw, ch, _ = stats[k]
+        if ch < 0.9 * row or (ch < 1.2 * row and cw > 0.2 * row):
+            continue  # shorter than the lowest row, or about as long and bold: a character's stroke
+        reach = near if ch >= 1.2 * row else touch
         if reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any():
             keep[k] = True
     vertical = np.where(keep[labels], 255, 0).astype(np.uint8)
@@ -402,7 +421,7 @@ def _layout(gray):
     import cv2
 
     ink = _ink(gray)
-    horizontal, vertical = _rules(_ink(gray, 8))
+    horizontal, vertical = _rules(_rule_ink(gray))
     tables = _tables(horizontal, vertical)
     text = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((5, 5), np.uint8))))
     interiors = [cell[4] for t in tables for cell in t.cells]
