@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..readers.ocr import numbers
 from .finding import Finding
 from .registry import CHECKS, Context, check
 
@@ -50,6 +51,9 @@ def uncertain_cells(ctx: Context) -> Iterator[Finding]:
     if not cells:
         return
     threshold = Decimal(str(ctx.ruleset.param("P003", "threshold", _THRESHOLD)))
+    # a cell a person has corrected since (its text is no longer what was read) is theirs now
+    now = {field: value.text for field, value in numbers(ctx.form)}
+    cells = {field: cell for field, cell in cells.items() if now.get(field) == cell["text"]}
     reasons: dict[str, list[str]] = {}
     for field, cell in cells.items():
         if Decimal(cell["confidence"]) < threshold:

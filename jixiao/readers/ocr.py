@@ -95,6 +95,13 @@ def _engine():
     return TextRecognizer(config["Rec"]), TextClassifier(config["Cls"])
 
 
+# What the recogniser writes for a glyph it cannot tell apart from another: 丶 (a radical, never
+# in a form) for the enumeration comma 、; full-width brackets for the narrow ones a font draws
+# in Chinese text as well (the two look the same in print; forms typed in Word mostly carry the
+# narrow ones, as the seed does).
+_SAME_GLYPH = str.maketrans({"丶": "、", "（": "(", "）": ")"})
+
+
 def recognise(crops: list) -> list[tuple[str, float]]:
     """Each crop (a BGR image of one text line) → (text, confidence), in order."""
     if not crops:
@@ -104,7 +111,8 @@ def recognise(crops: list) -> list[tuple[str, float]]:
     out = []
     for text, mean, *info in results:
         probs = info[0][4] if info and info[0] and len(info[0]) > 4 else [mean]
-        out.append((text.strip(), float(min(probs)) if text.strip() else 0.0))
+        text = text.strip().translate(_SAME_GLYPH)
+        out.append((text, float(min(probs)) if text else 0.0))
     return out
 
 
@@ -242,11 +250,40 @@ def _rules(ink):
         if ch < 0.9 * row or (ch < 1.2 * row and cw > 0.2 * row):
             continue  # shorter than the lowest row, or about as long and bold: a character's stroke
         reach = near if ch >= 1.2 * row else touch
-        if reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any():
-            keep[k] = True
+        if not (reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any()):
+            continue
+        if ch < 1.2 * row and not _unbroken(ink, horizontal, x, y, cw, ch):
+            continue  # a stroke that nearly fills its row: a rule runs on into the rules it meets
+        keep[k] = True
     vertical = np.where(keep[labels], 255, 0).astype(np.uint8)
+    # and every vertical run longer than two and a half rows is a rule, wherever it ends: no
+    # character is that tall (a rule joined to a character's stroke fails the test above)
+    long = cv2.morphologyEx(labels.astype(bool).astype(np.uint8) * 255, cv2.MORPH_OPEN,
+                            np.ones((max(20, int(2.5 * row)), 1), np.uint8))
+    vertical = cv2.bitwise_or(vertical, long)
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((15, 1), np.uint8))
     return horizontal, vertical
+
+
+def _unbroken(ink, horizontal, x: int, y: int, cw: int, ch: int) -> bool:
+    """Whether some pixel column of a short vertical run is ink all the way from the horizontal
+    rule above it to the one below (a character's stroke leaves a gap of paper at one end)."""
+    import numpy as np
+
+    h = ink.shape[0]
+    top, bottom = max(0, y - 6), min(h, y + ch + 6)
+    for cx in range(x, x + cw):
+        rules = np.flatnonzero(horizontal[top:bottom, cx])
+        if rules.size == 0:
+            continue
+        upper = rules[rules < ch // 2 + (y - top)]
+        lower = rules[rules > ch // 2 + (y - top)]
+        if upper.size == 0 or lower.size == 0:
+            continue
+        span = ink[top + upper.max():top + lower.min() + 1, cx]
+        if span.size and (span > 0).mean() >= 0.97:
+            return True
+    return False
 
 
 def _snap(values: list[int], tolerance: int) -> list[float]:
@@ -297,7 +334,7 @@ def _tables(horizontal, vertical) -> list[_Table]:
         if len(regions) < 2:
             continue
         pad = 3  # from a region's edge to the middle of its rule
-        tolerance = max(6, min(w, h) // 250)
+        tolerance = max(8, min(w, h) // 120)  # a rule a little slanted, or drawn a pixel or two apart per cell
         xs = _snap([r[0] - pad for r in regions] + [r[2] + pad for r in regions], tolerance)
         ys = _snap([r[1] - pad for r in regions] + [r[3] + pad for r in regions], tolerance)
         cells = []
@@ -609,7 +646,7 @@ def render_pdf_page(document, page_no: int):
 # ---------------------------------------------------------------------------------------------
 # confidence into the form
 
-def _numbers(form: Form):
+def numbers(form: Form):
     """(field, value) of every number-bearing value of the form that a recogniser may misread."""
     cols = ("initial_budget", "annual_budget", "executed", "weight", "rate", "score")
     for col in cols:
@@ -632,7 +669,7 @@ def attach_confidence(forms: list[Form], confidence: dict) -> None:
     image."""
     for form in forms:
         cells = {}
-        for field, value in _numbers(form):
+        for field, value in numbers(form):
             loc = value.loc
             if loc is None or not value.text:
                 continue

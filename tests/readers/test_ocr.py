@@ -216,3 +216,18 @@ def test_images_are_sniffed_by_content(page, tmp_path):
     path = tmp_path / "form.dat"
     path.write_bytes(buf.getvalue())
     assert sniff(path) == "image"
+
+
+def test_a_number_a_person_corrected_is_no_longer_flagged(scanned_read):
+    _, forms, _ = scanned_read
+    form = forms[0]
+    cells = form.extra["ocr"]
+    weight = form.indicators[0].weight
+    saved = (cells["indicators[0].weight"]["confidence"], weight.text)
+    try:
+        cells["indicators[0].weight"]["confidence"] = "0.5"
+        weight.text = weight.text + " "  # as the form editor stores a corrected cell: new text
+        found = [f for f in check_form(form, load_ruleset(None)) if f.field == "indicators[0].weight" and f.rule == "P003"]
+    finally:
+        cells["indicators[0].weight"]["confidence"], weight.text = saved
+    assert found == []
