@@ -231,3 +231,25 @@ def test_a_number_a_person_corrected_is_no_longer_flagged(scanned_read):
     finally:
         cells["indicators[0].weight"]["confidence"], weight.text = saved
     assert found == []
+
+
+def test_the_batch_reads_scans_in_its_workers(page, scanned_read, tmp_path):
+    from sqlalchemy import create_engine, select
+
+    from jixiao.batch.run import BatchOptions, run_batch
+    from jixiao.store.schema import FormRow
+
+    truth, _, _ = scanned_read
+    corpus = tmp_path / "scans"
+    corpus.mkdir()
+    _save(page, corpus / "form.png")
+    _save(Image.new("L", page.size, 255), corpus / "blank.jpg")
+    url = f"sqlite:///{tmp_path / 'batch.db'}"
+    summary = run_batch(BatchOptions(roots=[str(corpus)], url=url, workers=2))
+    assert summary.files == 2 and summary.new_forms == 1 and summary.files_with_errors == 1
+    engine = create_engine(url)
+    with engine.connect() as c:
+        rows = c.execute(select(FormRow.__table__.c.data)).all()
+    engine.dispose()
+    assert [r.data["project"] for r in rows] == [truth[0].project.text]
+    assert "ocr" in rows[0].data["extra"]  # the confidences are stored with the form
