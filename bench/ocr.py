@@ -1,7 +1,7 @@
 """OCR accuracy benchmark: scanned forms read back, per resolution.
 
     python -m bench.ocr [--dpi 150,200,300] [--synth N] [--no-seed] [--engine rapidocr|tesseract]
-                        [--pages N] [--out DIR]
+                        [--pages N] [--memory 10,100] [--out DIR] [-v]
 
 The corpus: the seed (examples/shanghai-2021.txt → `jixiao export --docx --no-review` →
 LibreOffice PDF) and N synthetic forms (`jixiao synth --formats docx` → LibreOffice PDF). Each
@@ -13,6 +13,8 @@ facts are compared with the facts read from the PDF's text layer.
 Printed per resolution: forms found; facts right; numbers right; wrong numbers flagged by P003
 (info "识别不确定，请核对"); wrong numbers NOT flagged (the target is 0); numbers flagged though
 right (the cost of the flags); CPU seconds per page (process time: one core); peak RSS.
+`--memory 10,100` also reads scans of 10 and 100 pages (the seed's pages repeated), each in a
+fresh process, and prints the peak memory of each: flat when it does not grow with the pages.
 
 `--engine tesseract` reads the same cells with Debian's tesseract (chi_sim, one line per call) instead of
 rapidocr, for the comparison in docs/formats.md.
@@ -112,7 +114,7 @@ NUMBER_LEAVES = (".initial_budget", ".annual_budget", ".executed", ".weight", ".
 def compare(truth: list, read: list, reports: list) -> dict:
     """Facts and numbers right, wrong numbers flagged or not, per corpus."""
     out = dict(forms=len(truth), found=len(read), facts=0, facts_right=0, numbers=0, numbers_right=0,
-               wrong_flagged=0, wrong_unflagged=0, right_flagged=0, unflagged=[])
+               wrong_flagged=0, wrong_unflagged=0, right_flagged=0, unflagged=[], text_wrong=[])
     # forms are paired by the page they start on (a form the scan lost leaves its facts missing)
     by_page = {(f.source.sheet if f.source else None): k for k, f in enumerate(read)}
     for t in truth:
@@ -130,6 +132,8 @@ def compare(truth: list, read: list, reports: list) -> dict:
             out["facts"] += 1
             out["facts_right"] += right
             if not number:
+                if not right:
+                    out["text_wrong"].append(f"{t.project.text[:16]} {path}: {value!r} → {rf.get(path, '<missing>')!r}")
                 continue
             out["numbers"] += 1
             out["numbers_right"] += right
@@ -173,6 +177,28 @@ def _cpu() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+def memory(pdf: Path, work: Path, counts: tuple[int, ...]) -> None:
+    """Peak memory of reading scanned PDFs of `counts` pages (the scan's pages repeated), each in
+    a fresh process: flat when the peak does not grow with the page count."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(pdf))
+    for n in counts:
+        out = pypdfium2.PdfDocument.new()
+        for k in range(n):
+            out.import_pages(source, [k % len(source)])
+        path = work / f"memory-{n}.pdf"
+        out.save(str(path))
+        out.close()
+        code = ("import resource, time; from jixiao.readers import read_forms; t = time.process_time(); "
+                "f, e = read_forms(%r); print(len(f), round(time.process_time() - t, 1), "
+                "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)" % str(path))
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        forms, cpu, rss = done.stdout.split()
+        print(f"memory: {n} pages → {forms} forms, {cpu} s CPU, peak RSS {rss} MB")
+    source.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dpi", default="150,200,300")
@@ -182,6 +208,7 @@ def main() -> None:
     ap.add_argument("--engine", default="rapidocr", choices=("rapidocr", "tesseract"))
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--memory", default="", help="page counts for the memory run, e.g. 10,100")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
@@ -237,8 +264,13 @@ def main() -> None:
               f"wrong numbers flagged {t['wrong_flagged']}/{t['wrong_flagged'] + t['wrong_unflagged']}; "
               f"wrong and unflagged {t['wrong_unflagged']}; right but flagged {t['right_flagged']}; "
               f"{cpu / max(pages, 1):.2f} s CPU/page ({pages} pages); peak RSS {rss:.0f} MB")
+        if args.memory and dpi == 200 and not args.no_seed:
+            memory(work / "seed-200.pdf", work, tuple(int(n) for n in args.memory.split(",")))
         for line in t["unflagged"][: (None if args.verbose else 10)]:
-            print("    unflagged:", line)
+            print("    wrong number, not flagged:", line)
+        if args.verbose:
+            for line in t["text_wrong"]:
+                print("    wrong text:", line)
 
 
 if __name__ == "__main__":
