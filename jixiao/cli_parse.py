@@ -18,8 +18,17 @@ def report_errors(errors: list[ReadError]) -> None:
         click.echo(f"错误：{e}", err=True)
 
 
+def _ocr_progress(name: str, page: int) -> None:
+    click.echo(f"\r正在识别 {name} 第{page}页…", err=True, nl=False)
+
+
 def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
-    """Read every file; a broken file never stops the others."""
+    """Read every file; a broken file never stops the others. Scans read by OCR show the page
+    being read on a terminal (a page takes seconds)."""
+    if sys.stderr.isatty():
+        from .readers import ocr
+
+        ocr.on_page = _ocr_progress
     forms: list[Form] = []
     errors: list[ReadError] = []
     for name in files:

@@ -597,6 +597,11 @@ def _grey(frame):
     return np.asarray(frame.convert("L"), dtype=np.uint8)
 
 
+# Called with (file, page number) before each page is read by OCR (a page takes seconds): the
+# commands set it to show progress on a terminal (cli_parse.read_all); None in a batch worker.
+on_page = None
+
+
 class Pages:
     """Reads page images into a grid, one after another, and says at the end which pages had no
     table when none had one (a page of text after a form, such as the review jixiao's export
@@ -610,6 +615,8 @@ class Pages:
     def read(self, gray, page_no: int) -> None:
         from .pdf import add_page
 
+        if on_page is not None:
+            on_page(self.name, page_no)
         try:
             items, has_table = read_page(gray, self.name, page_no)
         except PageProblem as problem:
