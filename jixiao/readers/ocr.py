@@ -6,8 +6,8 @@ or .tif file) goes through:
 1. checks that say in Chinese what is wrong with the page instead of guessing: too small to
    read, blank, taken at too steep an angle;
 2. deskew: the angle that makes the page's rows of ink sharpest (table rules and text lines), found
-   on a reduced copy; the page is turned by it. The angle is measured on the top and the bottom
-   third of the page too: a photo taken at an angle has rules that converge, and is refused;
+   on a reduced copy; the page is turned by it. Then each long horizontal rule is fitted with a
+   line: a photo taken at an angle has rules that converge, and is refused;
 3. the table grid from the ruling lines (OpenCV morphology: long horizontal and vertical runs of
    ink; a vertical run counts as a rule only where it meets horizontal rules at both ends, so
    strokes of characters never do), and the cells as the regions the rules enclose, a region
@@ -41,7 +41,7 @@ DPI = 200  # PDF pages without a text layer are rendered at this resolution
 MIN_SIDE = 700  # pixels: a page image with a shorter side is too small to read (A4 at 85 dpi)
 MAX_PIXELS = 60_000_000  # a bigger image is refused before it is decoded in full
 MAX_SKEW = 8.0  # degrees: a page turned further than this was not scanned flat
-MAX_CONVERGENCE = 1.5  # degrees between the rules at the top and at the bottom: a steep photo
+MAX_CONVERGENCE = 1.5  # degrees between the directions of the page's rules: a photo taken at an angle
 BLANK_INK = 0.0005  # share of dark pixels below which a page is blank
 MAX_FRAMES = 500  # pages of one image file, as for PDFs
 
@@ -198,7 +198,7 @@ def _convergence(ink) -> float:
     return max(angles) - min(angles) if len(angles) > 1 else 0.0
 
 
-def _check_and_deskew(gray, page: str):
+def _check_and_deskew(gray):
     """The page turned straight, or PageProblem saying why it cannot be read."""
     import cv2
 
@@ -488,7 +488,7 @@ def read_page(gray, name: str, page_no: int) -> tuple[list[tuple[float, list[Cel
     import cv2
 
     sheet = f"第{page_no}页"
-    gray = _check_and_deskew(gray, sheet)
+    gray = _check_and_deskew(gray)
     tables, lines, runs, height = _layout(gray)
     if not lines:
         raise PageProblem("是空白页，没有可识别的内容")
@@ -690,10 +690,3 @@ def attach_confidence(forms: list[Form], confidence: dict) -> None:
                             "loc": loc.to_dict()}
         if cells:
             form.extra["ocr"] = cells
-
-
-def low_confidence(form: Form, threshold: Decimal) -> list[tuple[str, dict]]:
-    """The recognised numbers of a form read below the threshold."""
-    return [(f, c) for f, c in (form.extra.get("ocr") or {}).items() if Decimal(c["confidence"]) < threshold]
-
-
