@@ -40,6 +40,8 @@ SEED = ROOT / "examples" / "shanghai-2021.txt"
 
 def to_pdf(sources: list[Path], outdir: Path) -> list[Path]:
     """Word files printed to PDF by LibreOffice (a private profile)."""
+    if not sources:
+        return []
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         raise SystemExit("LibreOffice (soffice) is needed to print the forms")
@@ -233,7 +235,7 @@ def main() -> None:
     for pdf in to_pdf(docs, work):
         corpora[pdf.stem] = pdf
     if args.synth:
-        synth_docs = sorted((work / "synth").glob("*.docx"))
+        synth_docs = sorted((work / "synth").rglob("*.docx"))
         for pdf in to_pdf(synth_docs, work / "synth-pdf"):
             corpora[f"synth/{pdf.stem}"] = pdf
     ruleset = load_ruleset(None)
