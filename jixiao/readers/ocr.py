@@ -245,25 +245,58 @@ def _rules(ink):
     touch = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
     near = cv2.dilate(horizontal, np.ones((11, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    keep = np.zeros(n, bool)
+    rules = np.zeros_like(vertical)
+    short: list[tuple[int, int]] = []  # (component, its fullest column) to decide once the long are known
+    columns: list[int] = []  # where the long rules run
     for k in range(1, n):
         x, y, cw, ch, _ = stats[k]
-        if ch < 0.9 * row or (ch < 1.2 * row and cw > 0.2 * row):
-            continue  # shorter than the lowest row, or about as long and bold: a character's stroke
-        reach = near if ch >= 1.2 * row else touch
-        if not (reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any()):
+        if ch < 2.5 * row:  # no character is two and a half rows tall: a longer run is a rule
+            if ch < 0.9 * row or (ch < 1.2 * row and cw > 0.2 * row):
+                continue  # shorter than the lowest row, or about as long and bold: a stroke
+            reach = near if ch >= 1.2 * row else touch
+            if not (reach[y:y + 2, x:x + cw].any() and reach[y + ch - 2:y + ch, x:x + cw].any()):
+                continue
+        # the rule is the longest unbroken run of its fullest pixel column (and the two beside it:
+        # a rule a little off the grid steps sideways): a character touching its end or its side
+        # (标 under a rule that ends on its cell) is not part of it
+        part = labels[y:y + ch, x:x + cw] == k
+        c = int(part.sum(axis=0).argmax())
+        if ch < 1.2 * row:
+            short.append((k, x + c))
             continue
-        if ch < 1.2 * row and not _unbroken(ink, horizontal, x, y, cw, ch):
-            continue  # a stroke that nearly fills its row: a rule runs on into the rules it meets
-        keep[k] = True
-    vertical = np.where(keep[labels], 255, 0).astype(np.uint8)
-    # and every vertical run longer than two and a half rows is a rule, wherever it ends: no
-    # character is that tall (a rule joined to a character's stroke fails the test above)
-    long = cv2.morphologyEx(labels.astype(bool).astype(np.uint8) * 255, cv2.MORPH_OPEN,
-                            np.ones((max(20, int(2.5 * row)), 1), np.uint8))
-    vertical = cv2.bitwise_or(vertical, long)
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, np.ones((15, 1), np.uint8))
+        a, b = max(_bands(part[:, max(0, c - 1):c + 2].any(axis=1)), key=lambda r: r[1] - r[0])
+        a, b = _trim(ink[:, max(0, x + c - 1):x + c + 2].max(axis=1), rows, y + a, y + b)
+        rules[a:b, max(0, x + c - 1):x + c + 2] = 255
+        columns.append(x + c)
+    for k, cx in short:
+        # a rule a row long: one in line with a longer rule (a column's boundary), or one whose ink
+        # runs unbroken between the rules it meets (a character's stroke stops short of one)
+        x, y, cw, ch, _ = stats[k]
+        if any(abs(cx - col) <= 3 for col in columns) or _unbroken(ink, horizontal, x, y, cw, ch):
+            rules[y:y + ch, max(0, cx - 1):cx + 2] = 255
+    vertical = cv2.morphologyEx(rules, cv2.MORPH_CLOSE, np.ones((15, 1), np.uint8))
     return horizontal, vertical
+
+
+def _trim(column, rows: list[float], a: int, b: int) -> tuple[int, int]:
+    """A vertical rule's run [a, b) cut back to the horizontal rules it crosses where it overruns
+    them into a cell without running on, unbroken, to the next rule: the run of a rule that ends
+    on a cell whose text touches it (目 under the end of a rule) goes on down that character's
+    stroke, which stops short of the next rule."""
+    crossed = [r for r in rows if a + 2 < r < b - 2]
+    if not crossed:
+        return a, b
+    below = [r for r in rows if r > crossed[-1]]
+    if below and b < below[0] - 1:  # stops short of the next rule: is the last stretch a stroke?
+        stretch = column[int(crossed[-1]):int(below[0])]
+        if stretch.size and (stretch > 0).mean() < 0.97:
+            b = int(crossed[-1]) + 2
+    above = [r for r in rows if r < crossed[0]]
+    if above and a > above[-1] + 1:
+        stretch = column[int(above[-1]):int(crossed[0])]
+        if stretch.size and (stretch > 0).mean() < 0.97:
+            a = int(crossed[0]) - 2
+    return a, b
 
 
 def _unbroken(ink, horizontal, x: int, y: int, cw: int, ch: int) -> bool:
@@ -322,7 +355,11 @@ def _tables(horizontal, vertical) -> list[_Table]:
         x, y, tw, th, _ = stats[k]
         if tw < w // 5 or th < 20:
             continue
-        inside = cv2.bitwise_not(lines[y:y + th, x:x + tw])
+        # the table's frame is its bounding box: drawn in, a piece of the outer rule the scan
+        # lost does not open a cell to the outside
+        frame = lines[y:y + th, x:x + tw].copy()
+        cv2.rectangle(frame, (0, 0), (tw - 1, th - 1), 255, 3)
+        inside = cv2.bitwise_not(frame)
         m, _, cstats, _ = cv2.connectedComponentsWithStats(inside, connectivity=4)
         regions = []
         for j in range(1, m):
