@@ -54,12 +54,16 @@ def uncertain_cells(ctx: Context) -> Iterator[Finding]:
         return
     threshold = Decimal(str(ctx.ruleset.param("P003", "threshold", _THRESHOLD)))
     # a cell a person has corrected since (its text is no longer what was read) is theirs now
-    now = {field: value.text for field, value in numbers(ctx.form)}
+    values = dict(numbers(ctx.form))
+    now = {field: value.text for field, value in values.items()}
     cells = {field: cell for field, cell in cells.items() if now.get(field) == cell["text"]}
     reasons: dict[str, list[str]] = {}
     for field, cell in cells.items():
         if Decimal(cell["confidence"]) < threshold:
             reasons.setdefault(field, []).append(f"识别置信度 {cell['confidence']}，低于 {threshold}")
+        value = values[field]
+        if getattr(value, "value", None) is None and getattr(value, "number", None) is None:
+            reasons.setdefault(field, []).append("读到的不是一个数（如多出的小数点）")
     if len(ctx.assessment.indicators) == len(ctx.form.indicators):  # the form was scored
         for rule in _ARITHMETIC:
             fn = CHECKS.get(rule)

@@ -721,8 +721,8 @@ def attach_confidence(forms: list[Form], confidence: dict) -> None:
             conf = confidence.get((loc.sheet, loc.line, loc.col))
             if conf is None:
                 continue
-            if getattr(value, "value", None) is None and getattr(value, "number", None) is None:
-                continue  # no number in it (健全, —): nothing arithmetic can check
+            if not any(ch.isdigit() for ch in value.text):
+                continue  # no digit in it (健全, —): no number to misread
             cells[field] = {"text": value.text, "confidence": str(Decimal(str(conf)).quantize(Decimal("0.0001"))),
                             "loc": loc.to_dict()}
         if cells:
