@@ -93,7 +93,20 @@ def _engine():
     # made a short number cost as much as a sentence (one page: 3.9 s → 2.3 s → 1.6 s of CPU)
     config["Rec"]["rec_batch_num"] = 1
     config["Rec"]["rec_img_shape"] = [3, 48, 48]
-    return TextRecognizer(config["Rec"]), TextClassifier(config["Cls"])
+    rec = TextRecognizer(config["Rec"])
+    # every line has its own width, and onnxruntime keeps a memory plan per input shape it has
+    # seen (memory grew by megabytes a page): the recogniser's session is made again without them
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.enable_mem_pattern = False
+    options.enable_cpu_mem_arena = False
+    options.log_severity_level = 4
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    rec.session.session = onnxruntime.InferenceSession(config["Rec"]["model_path"], sess_options=options,
+                                                       providers=["CPUExecutionProvider"])
+    return rec, TextClassifier(config["Cls"])
 
 
 # What the recogniser writes for a glyph it cannot tell apart from another: 丶 (a radical, never
