@@ -13,8 +13,17 @@ from .readers.jsonio import dumps
 from .values import decimal_text
 
 
+def _ocr_progress(name: str, page: int) -> None:
+    click.echo(f"\r正在识别 {name} 第{page}页…", err=True, nl=False)
+
+
 def read_all(files: tuple[str, ...]) -> tuple[list[Form], list[ReadError]]:
-    """Read every file; a broken file never stops the others."""
+    """Read every file; a broken file never stops the others. Scans read by OCR show the page
+    being read on a terminal (a page takes seconds)."""
+    if sys.stderr.isatty():
+        from .readers import ocr
+
+        ocr.on_page = _ocr_progress
     forms: list[Form] = []
     errors: list[ReadError] = []
     for name in files:
@@ -37,6 +46,16 @@ def _header(f: Form) -> str:
         return (f"【{f.project.text}】{kind} {f.year or ''}年度  中央主管部门：{f.department.text}  "
                 f"地方主管部门：{f.local_department.text}  资金使用单位：{f.unit.text}")
     return f"【{f.project.text}】 {f.year or ''}年度  主管部门：{f.department.text}  实施单位：{f.unit.text}"
+
+
+def uncertain_cells(f: Form) -> list:
+    """The P003 findings of a form read by OCR: the numbers a person should check."""
+    if not f.extra or "ocr" not in f.extra:
+        return []
+    from .checks import check_form
+    from .rules import load_ruleset
+
+    return [x for x in check_form(f, load_ruleset(None)) if x.rule == "P003"]
 
 
 def summary(f: Form) -> str:
@@ -63,6 +82,10 @@ def summary(f: Form) -> str:
         )
     inferred = "（无总分行，推算）" if f.total.inferred else ""
     lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")
+    uncertain = uncertain_cells(f)
+    if uncertain:
+        lines.append(f"  识别不确定，请核对 {len(uncertain)} 处：")
+        lines += [f"    - {u.location}：{u.message.split('：', 1)[1]}" for u in uncertain]
     if f.repairs:
         lines.append(f"  读取时修复 {len(f.repairs)} 处：")
         for r in f.repairs:
@@ -71,7 +94,7 @@ def summary(f: Form) -> str:
     return "\n".join(lines)
 
 
-@click.command(help="读取自评表（PDF 转出的文本或 markdown、HTML、CSV、Excel、Word、PDF、JSON）并显示；--json 输出 JSON 数组。")
+@click.command(help="读取自评表（PDF 转出的文本或 markdown、HTML、CSV、Excel、Word、PDF（含扫描件）、图片（.png/.jpg/.tif）、JSON）并显示；扫描件和图片经文字识别（OCR）读取，并列出识别不确定、需要核对的数字；--json 输出 JSON 数组。")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（每张表一个对象）")
 def parse(files: tuple[str, ...], as_json: bool) -> None:

@@ -37,6 +37,16 @@ def test_binary_file(tmp_path):
     p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     r = run_parse(p)
     assert r.returncode == 2
+    # a PNG under a text name is read as the image it is (by OCR), and refused as a broken one
+    assert "图片文件已损坏" in r.stderr and str(p) in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_binary_file_that_is_no_image(tmp_path):
+    p = tmp_path / "data.txt"
+    p.write_bytes(b"\x00\x01\x02\x03" + bytes(range(256)))
+    r = run_parse(p)
+    assert r.returncode == 2
     assert "不是文本文件" in r.stderr
     assert "Traceback" not in r.stderr
 

@@ -14,7 +14,7 @@ from ..model import Form
 from ..rules import RuleSet
 from ..score import Assessment, score_form
 from ..values import decimal_text
-from . import funds, kinds, measures, reading, scores, texts, weights  # noqa: F401 - they register the checks
+from . import funds, kinds, measures, ocr, reading, scores, texts, weights  # noqa: F401 - they register the checks
 from ..rules.catalogue import INTERNAL, RULES
 from .finding import Finding
 from .reading import finding_from_read_error
@@ -52,7 +52,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 # Checks that read only the form, not the assessment: they still run when scoring failed.
-_UNSCORED = frozenset(("P002", "G001", "F001", "F002", "F005", "W001", "W002", "T001", "T002", "D001", "S006",
+_UNSCORED = frozenset(("P002", "P003", "G001", "F001", "F002", "F005", "W001", "W002", "T001", "T002", "D001", "S006",
                        "F007", "K001", "K003", "K004", "K005"))
 
 

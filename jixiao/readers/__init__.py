@@ -33,6 +33,7 @@ READERS: dict[str, str] = {
     "odt": "jixiao.readers.convert:read_odt",
     "ods": "jixiao.readers.convert:read_ods",
     "pdf": "jixiao.readers.pdf:read_pdf",
+    "image": "jixiao.readers.ocr:read_image",
     "markdown": "jixiao.readers.markdown:read_markdown",
     "html": "jixiao.readers.htmltables:read_html",
     "csv": "jixiao.readers.text:read_csv",
@@ -100,6 +101,10 @@ def read_forms(path: str | Path) -> tuple[list[Form], list[ReadError]]:
             f, e = recognize(grid)
             note_changes(f, changed, None)
             note_changes(f, changes, grid)
+            if grid.confidence:  # read by OCR: each number keeps how sure the recogniser was
+                from .ocr import attach_confidence
+
+                attach_confidence(f, grid.confidence)
             forms.extend(f)
             errors.extend(e)
         expected = ENDINGS.get(suffix)

@@ -17,8 +17,8 @@ Repairs made here, because they need the geometry:
   their merged leading column);
 - text outside tables (the title, `（2021年度）`, `单位：元`) becomes rows in reading order, one
   cell per run of text separated by wide gaps; page numbers are dropped.
-A page with images but no characters is a scan: it needs OCR, and the reader says so instead of
-reading it as empty.
+A page with images but no characters is a scan: it is rendered and read by OCR (readers/ocr.py)
+into the same grid, so a PDF mixing text pages and scanned pages reads both.
 """
 
 from __future__ import annotations
@@ -383,6 +383,7 @@ def read_pdf(path: Path) -> list[Grid]:
         raise ReadError(f"PDF 文件已损坏，无法打开（{library_error(e)}）", Loc(file=name)) from None
     grid = Grid(source=name)
     no_text: list[int] = []
+    scans: list = []
     with pdf:
         count = _page_count(pdf)
         if count is not None and count > MAX_PAGES:
@@ -396,25 +397,46 @@ def read_pdf(path: Path) -> list[Grid]:
                 page.close()  # drop the page's parsed objects: memory stays bounded by one page
                 if items is None:
                     no_text.append(page_no)
+                    _read_scan(path, page_no, scans, grid, name)
                     continue
-                line = 0
-                for k, (_, cells) in enumerate(items):
-                    if not any(c.text for c in cells):
-                        continue
-                    line += 1
-                    for c in cells:
-                        c.loc.line = line
-                    grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=line, sheet=f"第{page_no}页"),
-                                         blank_before=line == 1 and page_no > 1))
+                add_page(grid, items, name, page_no)
         except ReadError:
             raise
         except Exception as e:  # pdfminer errors in a page's content stream
             raise ReadError(f"PDF 文件已损坏，无法读取页面内容（{library_error(e)}）", Loc(file=name)) from None
+        finally:
+            if scans:
+                scans[1].close()
     _note_unmapped(grid, name)
-    if no_text:
-        pages_text = "、".join(map(str, no_text[:20])) + ("…" if len(no_text) > 20 else "")
-        message = f"PDF 第{pages_text}页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"
-        if not grid.rows:
-            raise ReadError(message, Loc(file=name, sheet=f"第{no_text[0]}页"))
-        grid.problems.append(ReadError(message + "；这些页未读取", Loc(file=name, sheet=f"第{no_text[0]}页")))
+    if scans:
+        scans[0].finish()
+        if not grid.rows and len(grid.problems) == 1 and len(no_text) == 1:
+            raise grid.problems[0]  # the one scanned page's problem is the file's
     return [grid]
+
+
+def add_page(grid: Grid, items: list[tuple[float, list[Cell]]], name: str, page_no: int) -> None:
+    """A page's rows (in reading order) onto the grid: rows without text are left out, the others
+    numbered from 1 on the page; the first row of every page after the first is `blank_before`."""
+    line = 0
+    for _, cells in items:
+        if not any(c.text for c in cells):
+            continue
+        line += 1
+        for c in cells:
+            c.loc.line = line
+        grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=line, sheet=f"第{page_no}页"),
+                             blank_before=line == 1 and page_no > 1))
+
+
+def _read_scan(path: Path, page_no: int, scans: list, grid: Grid, name: str) -> None:
+    """A page without a text layer (a scan): rendered by pypdfium2 and read by OCR
+    (readers/ocr.py). `scans` holds the OCR page reader and the pypdfium2 document, opened for
+    the first scanned page and kept for the others."""
+    from .ocr import Pages, render_pdf_page
+
+    if not scans:
+        import pypdfium2
+
+        scans += [Pages(grid, name), pypdfium2.PdfDocument(str(path))]
+    scans[0].read(render_pdf_page(scans[1], page_no), page_no)

@@ -16,6 +16,8 @@ from ..errors import ReadError
 from ..model import Loc
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# PNG, JPEG, TIFF (both byte orders): scans and photos, read by OCR
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 
 # ending → the format a person expects from it
 ENDINGS: dict[str, str] = {
@@ -28,6 +30,7 @@ ENDINGS: dict[str, str] = {
     ".csv": "csv",
     ".txt": "text", ".text": "text", ".tsv": "text", "": "text",
     ".json": "json",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
     ".doc": "doc", ".wps": "doc", ".et": "xls", ".ods": "ods", ".odt": "odt",
 }
 
@@ -35,7 +38,7 @@ NAMES: dict[str, str] = {
     "xlsx": "Excel（.xlsx）", "xls": "旧版 Excel（.xls）", "docx": "Word（.docx）", "pdf": "PDF",
     "markdown": "Markdown 文本", "html": "HTML 网页", "csv": "CSV 文本", "text": "纯文本",
     "json": "JSON", "doc": "旧版 Word（.doc）或 WPS 文字（.wps）", "ods": "OpenDocument 表格（.ods）",
-    "odt": "OpenDocument 文档（.odt）",
+    "odt": "OpenDocument 文档（.odt）", "image": "图片（扫描件或照片）",
 }
 
 TEXT_FORMATS = {"markdown", "html", "csv", "text", "json"}
@@ -102,6 +105,8 @@ def sniff_head(head: bytes, path: Path) -> str:
     # clears the TypeError that raises: this runs for every file read
     if head.find(b"%PDF-", 0, 1024) >= 0:
         return "pdf"
+    if head.startswith(IMAGE_MAGIC):
+        return "image"
     if head.find(b"\x00") >= 0:
         return "binary"
     # the cheap byte tests first: each pattern needs its character, and most files are text

@@ -260,4 +260,5 @@ def test_an_image_under_any_name_gets_a_clear_message(tmp_path, ending):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     forms, errors = read_forms(path)
     assert forms == []
-    assert len(errors) == 1 and "无法识别的文件格式" in errors[0].message and str(path) in str(errors[0])
+    # read as the image it is (by OCR), and refused as the broken image it is
+    assert len(errors) == 1 and "图片文件已损坏" in errors[0].message and str(path) in str(errors[0])

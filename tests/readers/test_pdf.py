@@ -1,6 +1,6 @@
 """PDFs made by LibreOffice from small workbooks: merged cells rebuilt from the cell geometry,
 text that overflows the table, a table continued on the next page, the title above the table,
-and scans that need OCR."""
+and scans, which go to OCR."""
 
 from __future__ import annotations
 
@@ -136,10 +136,13 @@ def _scan(path: Path, pages: int = 1) -> Path:
     return path
 
 
-def test_a_scan_needs_ocr(tmp_path):
+def test_scanned_pages_are_read_by_ocr(tmp_path):
+    # pages without a text layer go to OCR (readers/ocr.py; tests/readers/test_ocr.py reads real
+    # scans): these two are blank, and each is reported with its page
     forms, errors = read_forms(_scan(tmp_path / "scan.pdf", pages=2))
     assert forms == []
-    assert [e.message for e in errors] == ["PDF 第1、2页没有文字层（是扫描件或图片），需要先做文字识别（OCR）"]
+    assert [e.message for e in errors] == ["第1页是空白页，没有可识别的内容；该页未读取",
+                                           "第2页是空白页，没有可识别的内容；该页未读取"]
 
 
 def test_a_scanned_page_among_text_pages(tmp_path, pdfs):
@@ -153,7 +156,7 @@ def test_a_scanned_page_among_text_pages(tmp_path, pdfs):
     forms, errors = read_forms(path)
     assert [f.project.text for f in forms] == ["社区养老服务补贴"]
     assert build.indicator_facts(forms[0]) == EXPECTED
-    assert [e.message for e in errors] == ["PDF 第2页没有文字层（是扫描件或图片），需要先做文字识别（OCR）；这些页未读取"]
+    assert [e.message for e in errors] == ["第2页是空白页，没有可识别的内容；该页未读取"]
 
 
 def test_a_pdf_with_no_form(tmp_path, office):
