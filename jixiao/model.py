@@ -64,6 +64,9 @@ class Amount:
     text: str = ""
     value: Decimal | None = None
     loc: Loc | None = None
+    # the unit typed in the cell ('万', '万元', '元'; '' when none): `value` is then converted to
+    # the block's unit, and `text` keeps what was printed
+    unit: str = ""
 
 
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).

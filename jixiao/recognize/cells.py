@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from .. import taxonomy
 from ..model import QUANT, Loc, Measure
-from ..values import is_blank, measure, parse_decimal
+from ..values import is_blank, measure, parse_decimal, parse_money
 from .vocab import INDICATOR_BLOCK
 
 # What a non-empty cell holds, as row alignment sees it: bits of an int.
@@ -29,7 +29,7 @@ def cell_kind(text: str) -> int:
     if not t:
         return 0
     kind = TEXT
-    if parse_decimal(t) is not None:
+    if parse_money(t)[0] is not None:  # a plain number, or an amount typed with its unit (120万)
         kind |= NUMBER
     if taxonomy.classify(t):
         kind |= LABEL

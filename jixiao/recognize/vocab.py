@@ -50,7 +50,7 @@ INDICATORS = Vocabulary(
         Field("actual", ("实际完成值", "全年实际值", "全年完成值", "实际完成", "实际值", "完成值")),
         Field("weight", ("指标分值权重", "分值", "权重")),
         Field("score", ("得分",)),
-        Field("deviation", ("偏差原因", "未完成原因", "原因分析")),
+        Field("deviation", ("偏差原因", "未完成原因", "原因分析", "偏差大或目标未完成原因")),
     ),
     extras=(
         Field("指标值设置依据", ("指标值设置依据", "目标值设置依据", "设置依据", "指标值确定依据")),
@@ -69,11 +69,15 @@ INDICATORS = Vocabulary(
 FUNDS = Vocabulary(
     fields=(
         Field("initial_budget", ("年初预算数", "年初预算")),
-        Field("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
+        Field("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "全年(调整)预算", "全年（调整）预算",
+                                "调整预算数", "调整预算", "预算数")),
         Field("executed", ("全年执行数", "实际执行数", "执行数")),
         Field("weight", ("分值", "权重")),
-        Field("rate", ("执行率",)),
+        Field("rate", ("执行率", "执行进度")),
         Field("score", ("得分",)),
+    ),
+    extras=(
+        Field("到位数", ("到位数", "资金到位数")),
     ),
 )
 
@@ -120,8 +124,8 @@ class FundsRowKind(Enum):
 
 
 FUNDS_TOTAL_LABELS = ("年度资金总额", "资金总额", "合计")
-FUNDS_SUB_LABELS = ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金",
-                    "单位资金", "其他")
+FUNDS_SUB_LABELS = ("当年财政拨款", "本年财政拨款", "财政拨款", "财政专户管理资金", "财政专户", "财政资金", "上年结转资金",
+                    "上年结转", "其他资金", "单位资金", "其他")
 _QIZHONG = re.compile(r"^其中[:：]?")
 
 
