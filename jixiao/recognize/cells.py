@@ -20,6 +20,7 @@ LABEL = 4  # a taxonomy label (产出指标, 数量指标)
 QUANTITY = 8  # a quantitative measure (=100%, ≥90%, 19批)
 BLANK = 16  # a blank placeholder (—, 无)
 PERCENT = 32
+MONEY = 64  # an amount typed with its unit (120万, 95万元): a number in the funds block only
 
 
 @lru_cache(maxsize=8192)
@@ -29,8 +30,10 @@ def cell_kind(text: str) -> int:
     if not t:
         return 0
     kind = TEXT
-    if parse_money(t)[0] is not None:  # a plain number, or an amount typed with its unit (120万)
+    if parse_decimal(t) is not None:
         kind |= NUMBER
+    elif parse_money(t)[0] is not None:
+        kind |= MONEY
     if taxonomy.classify(t):
         kind |= LABEL
     if _measure_parts(t)[2] == QUANT:
