@@ -129,6 +129,11 @@ class Indicator:
     score: Amount = field(default_factory=Amount)  # 得分
     deviation: Text = field(default_factory=Text)  # 偏差原因分析及改进措施
     loc: Loc | None = None  # the row the values came from
+    # the name of the parent row (一、… / ★…) this indicator is printed under, when the form has
+    # parent rows; the parent itself is kept in form.extra["parent_rows"], not scored
+    parent: str | None = None
+    # the weight a rule set gives an indicator when its form prints none (the 20/80 family)
+    implied_weight: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -166,6 +171,10 @@ class Form:
     repairs: list[Repair] = field(default_factory=list)
     source: Loc | None = None  # file and first line of the form
     extra: dict = field(default_factory=dict)  # columns a reader found but the model does not need
+    layout: str = ""  # the layout family the recogniser read (recognize/layout.py), "" when not read
+    incomplete: list[str] = field(default_factory=list)  # what a form kept though cut short is missing
+    header_total: Amount | None = None  # a 自评得分 printed in the header
+    deviation: Text | None = None  # one 偏差原因 paragraph for the whole form, below the table
 
     @property
     def label(self) -> str:

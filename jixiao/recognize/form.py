@@ -13,14 +13,15 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Loc
+from ..model import Form, Loc, Total
+from ..values import amount
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
-from .header import goals_column, is_year_row, read_goal_row, read_labelled, read_year
+from .header import goals_column, is_year_row, label_value, read_goal_row, read_labelled, read_year
 from .indicators import IndicatorTable
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD, TOTAL_LABELS,
-                    UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
+from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, HEADER_TOTAL_LABELS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD,
+                    TOTAL_LABELS, UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -82,6 +83,9 @@ class FormReader:
         if label.startswith(PROJECT_LABEL):
             read_labelled(form, row, PROJECT_LABEL)
             return
+        if early and label.startswith(HEADER_TOTAL_LABELS):
+            self._header_total(row, label)
+            return
         if NAMES_UNIT.search(joined) and (section is _HEADER or not (form.department or form.unit)):
             for unit_label in UNIT_LABELS:
                 read_labelled(form, row, unit_label)
@@ -119,9 +123,19 @@ class FormReader:
                                             row.cell_loc)
         self.section = _DONE
 
+    def _header_total(self, row: Row, label: str) -> None:
+        """自评得分 | 98 in the header rows: the form's self-score, its total when no 总分 row follows."""
+        found = label_value(row.texts(), next(x for x in HEADER_TOTAL_LABELS if label.startswith(x)))
+        if found is not None:
+            a = amount(found[0], row.cell_loc(found[1]))
+            if a.value is not None:
+                self.form.header_total = a
+
     def finish(self) -> Form:
         f = self.form
         where = self.last_row.loc
+        if self._cut_off():
+            return f
         missing = []
         if not f.project.text:
             missing.append("项目名称")
@@ -149,8 +163,27 @@ class FormReader:
             if not ind.name.text:
                 record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
         if not self.saw_total:
-            totals.infer_total(f, self.last_row.loc)
+            if f.header_total is not None:
+                f.total = Total(score=f.header_total, loc=f.header_total.loc)
+                record(f, "header-total", f"表格没有“总分”行，总分取表头“自评得分” {f.header_total.text}",
+                       f.header_total.loc)
+            else:
+                totals.infer_total(f, self.last_row.loc)
         return f
+
+    def _cut_off(self) -> bool:
+        """A form read through its header, funds and goals that stops before its indicator table
+        (a page cut off when it was published) is kept, marked incomplete with what it lacks:
+        True. Any other form (complete, or cut short earlier) goes on to finish's checks."""
+        f = self.form
+        if self.table is not None or not f.project.text or self.funds_hdr is None:
+            return False
+        if f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
+            return False
+        if not (f.goals.planned.text or f.goals.achieved.text):
+            return False
+        f.incomplete = ["绩效指标表（一级指标/二级指标/三级指标…）", "总分"]
+        return True
 
     def _drop_parent_rows(self) -> None:
         inds = self.form.indicators

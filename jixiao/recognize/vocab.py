@@ -116,6 +116,7 @@ INDICATOR_BLOCK = "绩效指标"
 INDICATOR_HEADER_FIRST = "一级指标"
 INDICATOR_HEADER_NEXT = ("三级指标", "二级指标", "指标名称")
 TOTAL_LABELS = ("总分", "合计", "总计")
+HEADER_TOTAL_LABELS = ("自评得分", "自评总分")  # the self-score printed in the header rows
 
 
 class FundsRowKind(Enum):

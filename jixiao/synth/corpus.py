@@ -27,7 +27,7 @@ from pathlib import Path
 from ..model import Form
 from . import text as textfmt
 from .generate import FormMaker, retotal
-from .inject import LAYOUT_DAMAGE_FORMATS, RULES, Injected, State, plan
+from .inject import LAYOUT_DAMAGE_FORMATS, RULES, TEXT_ONLY_RULES, Injected, State, plan
 
 FORMATS = ("txt", "xlsx", "docx", "pdf")
 MANIFEST = "manifest.csv"
@@ -52,7 +52,7 @@ class CorpusInfo:
 
 
 def injectable(rule: str, fmt: str) -> bool:
-    return rule != "P002" or fmt in LAYOUT_DAMAGE_FORMATS
+    return rule not in TEXT_ONLY_RULES or fmt in LAYOUT_DAMAGE_FORMATS
 
 
 def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share: float = 0.5,
@@ -96,6 +96,8 @@ def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
         rows, note = textfmt.damage(rows, rng.choice(textfmt.DAMAGE_KINDS), rng)  # type: ignore[assignment]
     elif d.injected and d.injected.rule == "P001":
         rows, note = textfmt.truncate(rows)
+    elif d.injected and d.injected.rule == "P003":
+        rows, note = textfmt.truncate(rows, before="一级指标")
     return textfmt.render(rows), note
 
 

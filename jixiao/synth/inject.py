@@ -29,6 +29,10 @@ from .generate import HUNDRED, Params, can_fall_short, fall_short, money, retota
 RULES = tuple(CATALOGUE)
 # Formats whose writer lays out a form in the standard layout only: layout damage (P002) needs text.
 LAYOUT_DAMAGE_FORMATS = ("txt",)
+# Rules that live in the text of the file, injected into .txt only: layout damage (P002), a form
+# cut off before its indicator table (P003), an amount typed with a unit (F007; the office writers
+# write amounts as numbers).
+TEXT_ONLY_RULES = ("P002", "P003", "F007")
 
 
 @dataclass(slots=True)
@@ -334,9 +338,21 @@ def p002(rng, form, state):
     return Injected("P002", ("P002",), "版面损坏（读取时修复）")
 
 
+def p003(rng, form, state):
+    return Injected("P003", ("P003",), "绩效指标表缺失（表不完整）")
+
+
+def f007(rng, form, state):
+    # 年初预算数 typed in 元 with a stray 万: read as ten thousand times the amount, it no longer
+    # equals its 其中 rows (F001), and the conversion is reported (P002)
+    t = form.funds.total
+    t.initial_budget = amount(t.initial_budget.text + "万")
+    return Injected("F007", ("F007", "F001", "P002"), f"年初预算数填作“{t.initial_budget.text}”（数字按元填写却带了“万”）")
+
+
 MUTATORS = {
-    "P001": p001, "P002": p002,
-    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006,
+    "P001": p001, "P002": p002, "P003": p003,
+    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006, "F007": f007,
     "W001": w001, "W002": w002, "T001": t001, "T002": t002,
     "S001": s001, "S002": s002, "S003": s003, "S004": s004, "S005": s005, "S006": s006,
     "V001": v001, "V002": v002, "V003": v003, "V004": v004,
