@@ -10,6 +10,7 @@ from .errors import ReadError, print_error
 from .model import Form
 from .readers import read_forms
 from .readers.jsonio import dumps
+from .recognize.layout import name_of
 from .values import decimal_text
 
 
@@ -33,6 +34,8 @@ def summary(f: Form) -> str:
     lines = [
         f"【{f.project.text}】 {f.year or ''}年度  主管部门：{f.department.text}  实施单位：{f.unit.text}",
         f"  来源：{f.source}",
+        *([f"  版式：{name_of(f.layout)}"] if f.layout else []),
+        *([f"  不完整，缺少：{'、'.join(f.incomplete)}"] if f.incomplete else []),
         f"  资金（{f.amount_unit}）：年初预算 {_amt(t.initial_budget)}  全年预算 {_amt(t.annual_budget)}  "
         f"全年执行 {_amt(t.executed)}  分值 {_amt(t.weight)}  执行率 {t.rate.text}  得分 {_amt(t.score)}",
         f"  预算目标：{f.goals.planned.text[:60]}{'…' if len(f.goals.planned.text) > 60 else ''}",
@@ -47,6 +50,10 @@ def summary(f: Form) -> str:
         )
     inferred = "（无总分行，推算）" if f.total.inferred else ""
     lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")
+    if f.header_total is not None:
+        lines.append(f"  表头自评得分：{_amt(f.header_total)}")
+    if f.deviation is not None:
+        lines.append(f"  偏差原因（全表）：{f.deviation.text[:60]}{'…' if len(f.deviation.text) > 60 else ''}")
     if f.repairs:
         lines.append(f"  读取时修复 {len(f.repairs)} 处：")
         for r in f.repairs:

@@ -19,6 +19,7 @@ from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_labelled, read_year
 from .indicators import IndicatorTable
+from .layout import family_of
 from .repairs import record
 from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, HEADER_TOTAL_LABELS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD,
                     TOTAL_LABELS, UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
@@ -157,6 +158,7 @@ class FormReader:
         table = self.table
         table.finish(where)
         self._drop_parent_rows()
+        f.layout = family_of(f, table.hdr.fields)
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
         for ind in f.indicators:
@@ -183,6 +185,7 @@ class FormReader:
         if not (f.goals.planned.text or f.goals.achieved.text):
             return False
         f.incomplete = ["绩效指标表（一级指标/二级指标/三级指标…）", "总分"]
+        f.layout = family_of(f, None)
         return True
 
     def _drop_parent_rows(self) -> None:
