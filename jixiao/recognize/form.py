@@ -13,7 +13,7 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Loc, Total
+from ..model import Form, Loc, Text, Total
 from ..values import amount
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
@@ -21,7 +21,7 @@ from .header import goals_column, is_year_row, label_value, read_goal_row, read_
 from .indicators import IndicatorTable
 from .layout import family_of
 from .repairs import record
-from .vocab import (FUNDS_BLOCK, FUNDS_HEADER_WORDS, HEADER_TOTAL_LABELS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD,
+from .vocab import (FORM_DEVIATION_LABELS, FUNDS_BLOCK, FUNDS_HEADER_WORDS, HEADER_TOTAL_LABELS, NAMES_UNIT, PROJECT_LABEL, TITLE_WORD,
                     TOTAL_LABELS, UNIT_LABELS, WAN, WAN_YUAN, is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
@@ -53,7 +53,11 @@ class FormReader:
     def feed(self, row: Row, clean: list[str], first: str) -> None:
         """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
         self.last_row = row
-        if not first or self.section is _DONE:
+        if not first:
+            return
+        if self.section is _DONE:
+            if first.replace(" ", "").startswith(FORM_DEVIATION_LABELS) and self.form.deviation is None:
+                self._form_deviation(row, clean)
             return
         joined = "".join(clean)
         if self.section is _INDICATORS:
@@ -123,6 +127,12 @@ class FormReader:
         self.form.total = totals.read_total(row.texts(), fields.get("weight"), fields.get("score"), row.loc,
                                             row.cell_loc)
         self.section = _DONE
+
+    def _form_deviation(self, row: Row, clean: list[str]) -> None:
+        """偏差原因分析及改进措施 | one paragraph for the whole form, below the table."""
+        texts = [(i, t) for i, t in enumerate(clean) if t][1:]
+        if texts:
+            self.form.deviation = Text("".join(t for _, t in texts), row.cell_loc(texts[0][0]))
 
     def _header_total(self, row: Row, label: str) -> None:
         """自评得分 | 98 in the header rows: the form's self-score, its total when no 总分 row follows."""

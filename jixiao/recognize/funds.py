@@ -6,19 +6,27 @@ from typing import NamedTuple
 
 from ..grid import Row
 from ..model import Amount, Form, FundsRow, Loc
-from ..values import MONEY_UNITS, decimal_text, money, parse_rate
+from ..values import MONEY_UNITS, decimal_text, money, parse_decimal, parse_rate
 from .align import funds_shift
 from .cells import kinds_of
 from .repairs import record
-from .vocab import FUNDS, FUNDS_BLOCK, FundsRowKind, funds_label, funds_row_kind, header_map
+from .vocab import FUNDS, FUNDS_BLOCK, POINTS_IN_HEADER, FundsRowKind, funds_label, funds_row_kind, header_map
 
 class FundsHeader(NamedTuple):
     columns: tuple[tuple[str, int], ...]  # (field, column) of each field the header names
+    # the execution's points printed in the 得分 header, 得分 (20分*执行率), when no 分值 column has them
+    weight: Amount | None = None
 
 
 def read_funds_header(row: Row) -> FundsHeader:
     fields, _ = header_map(row, FUNDS)
-    return FundsHeader(tuple(fields.items()))
+    weight = None
+    if "weight" not in fields and "score" in fields:
+        col = fields["score"]
+        m = POINTS_IN_HEADER.search(row.texts()[col].replace(" ", ""))
+        if m:
+            weight = Amount(m.group(1), parse_decimal(m.group(1)), row.cell_loc(col))
+    return FundsHeader(tuple(fields.items()), weight)
 
 
 class FundsRead(NamedTuple):
@@ -78,6 +86,8 @@ def read_funds(form: Form, hdr: FundsHeader, row: Row, clean: list[str]) -> bool
         record(form, "shift-row", f"资金行整体错位 {got.shift:+d} 列，已按表头对齐", row.loc)
     if got.kind is FundsRowKind.TOTAL:
         form.funds.total = got.row
+        if hdr.weight is not None and not got.row.weight.text:
+            got.row.weight = hdr.weight
     else:
         form.funds.rows.append(got.row)
     return True

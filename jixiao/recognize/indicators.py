@@ -73,8 +73,8 @@ class IndicatorTable:
         if self.rows_seen == 0 and self._sub_header(row):
             return
         fields = self.hdr.fields
-        if "target" not in fields or "weight" not in fields:
-            raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
+        if "target" not in fields or ("weight" not in fields and "score" not in fields):
+            raise ReadError("绩效指标表头缺少“年度指标值”列，或既无“分值”也无“得分”列，无法对齐指标行", row.loc)
         self.rows_seen += 1
         shift, fit = indicator_fit(self.geom, kinds_of(row.texts()))
         self._row(row, clean, shift, fit)

@@ -31,8 +31,8 @@ def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: 
         tot.score = amount(texts[js], loc(js))
     elif len(nums) == 1:
         j = nums[0]
-        if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
-            tot.score = amount(texts[j], loc(j))
+        if s_col is not None and (w_col is None or abs(j - s_col) < abs(j - w_col)):
+            tot.score = amount(texts[j], loc(j))  # a table without a 分值 column totals its scores only
         else:
             tot.weight = amount(texts[j], loc(j))
     return tot

@@ -117,6 +117,10 @@ INDICATOR_HEADER_FIRST = "一级指标"
 INDICATOR_HEADER_NEXT = ("三级指标", "二级指标", "指标名称")
 TOTAL_LABELS = ("总分", "合计", "总计")
 HEADER_TOTAL_LABELS = ("自评得分", "自评总分")  # the self-score printed in the header rows
+# points printed in a header: 得分 (20分*执行率), 年度绩效目标 (80分)
+POINTS_IN_HEADER = re.compile(r"[（(](\d+(?:\.\d+)?)分")
+# a row after the table holding one 偏差原因 paragraph for the whole form (the 20/80 family)
+FORM_DEVIATION_LABELS = ("偏差原因", "未完成原因", "偏差大或目标未完成原因")
 
 
 class FundsRowKind(Enum):

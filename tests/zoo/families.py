@@ -307,8 +307,6 @@ family(
         total=[None, "88"],
     )],
     break_before="服务合格率",
-    missing={"*": "the 20/80 family: no 分值 column (weights implied by the rule set), the execution weight "
-                  "printed in the 得分 header, a form-level deviation paragraph"},
 )
 
 family(
