@@ -426,8 +426,6 @@ family(
               funds_rows=[["财政资金", "1200000", "1000000", "950000"], ["其他资金", "0", "0", "0"]],
               indicators=DECISION, total=[None, "96.5"])],
     break_before="产出质量",
-    missing={"*": "the 决策/管理/产出/效益 framework: its rule set and taxonomy, 调整预算数(A) as the annual budget, "
-                  "the total from the header's 自评得分"},
 )
 
 family(
