@@ -18,7 +18,7 @@ import click
 from ..cli_parse import read_all
 from ..errors import RuleSetError
 from ..rules import load_ruleset
-from ..rules.pick import pick_ruleset
+from ..rules.pick import DEFAULT, pick_ruleset
 from . import check_forms, read_error_to_dict, report_to_dict
 from ..rules.catalogue import SEVERITY_RANK
 
@@ -41,7 +41,7 @@ def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_fil
     forms, errors = read_all(files)
     if ruleset is None:
         ruleset, why = pick_ruleset(forms)
-        if not as_json:
+        if not as_json and ruleset.id != DEFAULT:  # the default (cn-2020) goes without saying, as before
             click.echo(f"规则集：{why}")
     reports = check_forms(forms, ruleset)
     limit = SEVERITY_RANK[min_severity]

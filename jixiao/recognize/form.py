@@ -14,7 +14,7 @@ from enum import Enum
 from ..errors import ReadError
 from ..grid import Row
 from ..model import Form, Loc, Text, Total
-from ..values import amount
+from ..values import amount, decimal_text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_labelled, read_year
@@ -199,16 +199,35 @@ class FormReader:
         return True
 
     def _drop_parent_rows(self) -> None:
+        """Parent rows (一、… over 1、…, ★… over 其中：…) are headings, not indicators: they leave
+        the indicator list for form.extra["parent_rows"] and their children name them in
+        `parent`. A parent whose points are its children's sum is found by the sum; one whose
+        points differ by its marks (check W003 compares the two)."""
         inds = self.form.indicators
         for k, children in totals.parent_rows(inds):
-            parent = inds.pop(k)
-            self.table.drop(k)
-            first = inds[k]
-            stripped = _CHILD_PREFIX.sub("", first.name.text)
-            if stripped and stripped != first.name.text:
-                first.name.text = stripped
-            self.form.extra.setdefault("parent_rows", []).append(
-                {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text})
-            record(self.form, "parent-row",
-                   f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标",
-                   parent.loc or self.last_row.loc)
+            self._drop_parent(k, children, True)
+        for k, children in totals.marked_parent_rows(inds):
+            self._drop_parent(k, children, False)
+
+    def _drop_parent(self, k: int, children: int, adds_up: bool) -> None:
+        inds = self.form.indicators
+        parent = inds.pop(k)
+        self.table.drop(k)
+        first = inds[k]
+        stripped = _CHILD_PREFIX.sub("", first.name.text)
+        if stripped and stripped != first.name.text:
+            first.name.text = stripped
+        kids = inds[k:k + children]
+        for child in kids:
+            child.parent = parent.name.text
+        cw, cs = totals.sum_of(c.weight for c in kids), totals.sum_of(c.score for c in kids)
+        self.form.extra.setdefault("parent_rows", []).append(
+            {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text,
+             "children": children, "children_weight": decimal_text(cw) if cw is not None else "",
+             "children_score": decimal_text(cs) if cs is not None else "",
+             "line": parent.loc.line if parent.loc else None})
+        if adds_up:
+            message = f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标"
+        else:
+            message = f"“{parent.name.text}”是其下 {children} 行的上级行，不计为指标，按下级行计分"
+        record(self.form, "parent-row", message, parent.loc or self.last_row.loc)
