@@ -81,3 +81,14 @@ def classify(text: str) -> tuple[int, str] | None:
 
 def parent_of(level2: str) -> str | None:
     return PARENT.get(level2)
+
+
+@lru_cache(maxsize=4096)
+def completed(text: str) -> tuple[int, str] | None:
+    """A label cut short where a PDF broke its merged cell across pages (产出指 | 标): the one
+    label of KNOWN it begins, classified; None when it begins none or several."""
+    t = clean_text(text).replace(" ", "")
+    if len(t) < 3 or classify(t):
+        return None
+    found = {label for label in (*LEVEL1, *LEVEL2) if label.startswith(t)}
+    return classify(found.pop()) if len(found) == 1 else None

@@ -170,7 +170,13 @@ class IndicatorTable:
         for j, t in left:
             c = left_cell(t)
             if c.role is _NAME:
-                names.append((j, t))
+                cut = taxonomy.completed(t) if self._field_at(j - shift) in ("level1", "level2") else None
+                if cut is not None:
+                    # a label a page break cut in two (产出指 | 标): its rest stands on a row of its own
+                    labels.append(RowLabel(j, cut[0], cut[1], None))
+                    record(self.form, "join-label", f"标签“{t}”被分页截断，按指标体系读作“{cut[1]}”", row.loc)
+                else:
+                    names.append((j, t))
             elif c.role is _LABEL:
                 labels.append(RowLabel(j, c.level, c.canonical, c.points))
         if fit <= 0:

@@ -195,7 +195,6 @@ def family(*args, **kwargs) -> Family:
 
 family(
     "standard", "the seed's layout (上海): the baseline", STANDARD, [expected()], break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -356,7 +355,6 @@ family(
 """ + FUNDS9 + GOALS9 + INDICATORS9.split("总分")[0],
     [expected(total=[None, "95.5"])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -365,7 +363,6 @@ family(
                                                           "总分 | < | < | < | < | < | | 95.5 |"),
     [expected(total=[None, "95.5"])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -381,7 +378,6 @@ family(
     [expected(funds_rows=[["本年财政拨款", "1000000", "800000", "780000"], ["上年结转资金", "200000", "200000", "170000"],
                           ["财政专户管理资金", "0", "0", "0"], ["单位资金", "0", "0", "0"]])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 DECISION = [
@@ -480,7 +476,6 @@ family(
     [expected(indicators=[INDICATORS[0][:5] + ["30", "29", ""], INDICATORS[1][:5] + [None, None, INDICATORS[1][7]]]
               + INDICATORS[2:])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -513,7 +508,7 @@ family(
     STANDARD + SECOND,
     [expected(), expected(project="老年助餐点建设")],
     break_before=None,
-    missing={"pdf-chromium": CHROMIUM_SPLIT, "pdf-writer": WRITER_SPLIT},
+    missing={"pdf-writer": WRITER_SPLIT},
 )
 
 family(
@@ -531,7 +526,6 @@ family(
 """,
     [expected(indicators=[r[:4] + ["", r[5], None, ""] for r in INDICATORS], total=["100", None])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -540,13 +534,11 @@ family(
 项目类型 | < | □新增项目 ☑延续项目 | < | < | < | < | < | <
 """ + FUNDS9 + GOALS9 + INDICATORS9,
     [expected()], break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
     "traditional", "a Traditional-character mirror of the standard form (項目名稱, 產出指標, 滿意度)",
     _traditional(STANDARD), [expected()], break_before=_traditional("服务合格率"),
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 
@@ -555,7 +547,6 @@ family(
     STANDARD.replace("| 95.00% | 9.5", "| 0.95 | 9.5").replace("| ≥90% | 93% |", "| ≥0.9 | 0.93 |"),
     [expected(indicators=INDICATORS[:6] + [INDICATORS[6][:3] + [">=0.9", "0.93"] + INDICATORS[6][5:]])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -567,7 +558,6 @@ family(
 """ + GOALS9 + INDICATORS9,
     [expected(funds=[None, "1000000", "950000", "10", "95", "9.5"], funds_rows=[["财政资金", None, "1000000", "950000"]])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -598,7 +588,7 @@ family(
     "".join(t for _, t in _SHEETS),
     [expected(), expected(project="老年助餐点建设")],
     sheets=_SHEETS,
-    missing={"pdf-writer": WRITER_SPLIT, "pdf-chromium": CHROMIUM_SPLIT},
+    missing={"pdf-writer": WRITER_SPLIT},
 )
 
 
