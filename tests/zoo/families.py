@@ -439,8 +439,6 @@ family(
 """,
     [expected()],
     break_before="服务合格率",
-    missing={"*": "the split score: 折算得分 (score × 权重占比) as the indicator's score, 单项指标得分 as a "
-                  "percentage"},
 )
 
 family(
