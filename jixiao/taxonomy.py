@@ -56,6 +56,8 @@ def strip_label(text: str) -> tuple[str, str | None]:
     if m:
         points = re.sub(r"[^\d.]", "", m.group(0))
         t = t[: m.start()].strip()
+    if t.endswith("指标等"):  # a template's own label: 服务对象满意度指标等
+        t = t[:-1]
     return t, points
 
 

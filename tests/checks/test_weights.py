@@ -118,3 +118,12 @@ def test_w003_parent_differs_from_its_children(findings, read):
     fine = rows.replace("| 30 | 30 |\n     | | | 2、功能上线率 | =100% | 100% | 15 | 15 |",
                         "| 30 | 30 |\n     | | | 2、功能上线率 | =100% | 100% | 20 | 20 |")
     assert findings(form_text(indicators=fine), rule="W003") == []
+
+
+def test_t001_not_for_the_templates_own_satisfaction_label(findings, read):
+    from .conftest import form_text
+
+    text = form_text().replace("服务对象满意度指标", "服务对象满意度指标等")
+    [form] = read(text)
+    assert form.indicators[-1].level2.text == "服务对象满意度指标"
+    assert findings(text, rule="T001") == []
