@@ -118,7 +118,10 @@ class Labels:
         if not all(lb.col > level1_col + shift for lb in labels):
             return False
         j = labels[-1].col
-        self.l2 = Text(text=taxonomy.strip_label(row.texts()[j])[0], loc=row.cell_loc(j))
+        printed = taxonomy.strip_label(row.texts()[j])[0]
+        if printed not in taxonomy.OTHER_PARENT:  # 时效指标 under 项目产出: a cn-2020 label after all
+            return False
+        self.l2 = Text(text=printed, loc=row.cell_loc(j))
         self._backfill(row, "level2", self.l2)
         self.l2_row = row  # a 一级 of the framework later on the same row keeps it
         return True
