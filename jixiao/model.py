@@ -132,8 +132,6 @@ class Indicator:
     # the name of the parent row (一、… / ★…) this indicator is printed under, when the form has
     # parent rows; the parent itself is kept in form.extra["parent_rows"], not scored
     parent: str | None = None
-    # the weight a rule set gives an indicator when its form prints none (the 20/80 family)
-    implied_weight: Decimal | None = None
 
 
 @dataclass(slots=True)

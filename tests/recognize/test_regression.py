@@ -87,8 +87,7 @@ def damage(lines: list[str], rng: random.Random) -> None:
 # Fields the model gained after the corpus was frozen: left out while they hold their default, so
 # that an additive field does not rewrite the corpus (a reading that sets one still differs).
 ADDED = {("Amount", "unit"): "", ("Form", "layout"): "", ("Form", "incomplete"): [],
-         ("Form", "header_total"): None, ("Form", "deviation"): None, ("Indicator", "parent"): None,
-         ("Indicator", "implied_weight"): None}
+         ("Form", "header_total"): None, ("Form", "deviation"): None, ("Indicator", "parent"): None}
 
 
 def plain(value):
