@@ -143,7 +143,7 @@ def _distance(a: Decimal, b: Decimal) -> Decimal:
     return max(a / b, b / a)
 
 
-@check("F007")
+@check("F008")
 def unit_against_block(ctx: Context) -> Iterator[Finding]:
     """An amount typed with a unit other than the block's was converted (P002 says so); where its
     number as typed sits with the other amounts of its row and the converted one does not
@@ -163,7 +163,7 @@ def unit_against_block(ctx: Context) -> Iterator[Finding]:
             peer = peers[len(peers) // 2]
             if _distance(typed, peer) < _distance(a.value, peer):
                 yield ctx.finding(
-                    "F007",
+                    "F008",
                     f"{r.label or '年度资金总额'}的{COLUMNS[col]}填作“{a.text}”，按所带单位换算为 {n(a.value)}{form.amount_unit}，"
                     f"而同行其他金额约为 {n(peer)}{form.amount_unit}；数字与单位不一致，请核对是单位写错还是数字写错",
                     field=f"funds.{col}", printed=a.value, location=a.loc,

@@ -1,4 +1,4 @@
-"""Findings about reading: P001 (a file or form could not be read), P002 (layout repaired), P003
+"""Findings about reading: P001 (a file or form could not be read), P002 (layout repaired), P004
 (a form kept though incomplete)."""
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ def repairs(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@check("P003")
+@check("P004")
 def incomplete(ctx: Context) -> Iterator[Finding]:
     f = ctx.form
     if f.incomplete:
-        yield ctx.finding("P003", f"自评表不完整，缺少：{'、'.join(f.incomplete)}；只检查了读到的部分",
+        yield ctx.finding("P004", f"自评表不完整，缺少：{'、'.join(f.incomplete)}；只检查了读到的部分",
                           location=f.source)

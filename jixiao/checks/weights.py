@@ -121,7 +121,7 @@ def taxonomy(ctx: Context) -> Iterator[Finding]:
 def empty_blocks(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
     if ctx.form.incomplete:
-        return  # the form has no indicator table to have the blocks in: P003 says so
+        return  # the form has no indicator table to have the blocks in: P004 says so
     present = set(_level1s(ctx))
     for l1 in rs.taxonomy:
         if l1 not in present:

@@ -96,7 +96,7 @@ def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
         rows, note = textfmt.damage(rows, rng.choice(textfmt.DAMAGE_KINDS), rng)  # type: ignore[assignment]
     elif d.injected and d.injected.rule == "P001":
         rows, note = textfmt.truncate(rows)
-    elif d.injected and d.injected.rule == "P003":
+    elif d.injected and d.injected.rule == "P004":
         rows, note = textfmt.truncate(rows, before="一级指标")
     return textfmt.render(rows), note
 

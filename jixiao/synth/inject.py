@@ -30,9 +30,9 @@ RULES = tuple(CATALOGUE)
 # Formats whose writer lays out a form in the standard layout only: layout damage (P002) needs text.
 LAYOUT_DAMAGE_FORMATS = ("txt",)
 # Rules that live in the text of the file, injected into .txt only: layout damage (P002), a form
-# cut off before its indicator table (P003), an amount typed with a unit (F007; the office writers
+# cut off before its indicator table (P004), an amount typed with a unit (F008; the office writers
 # write amounts as numbers), parent rows (W003), the 20/80 family (S007), a header 自评得分 (S008).
-TEXT_ONLY_RULES = ("P002", "P003", "F007", "W003", "S007", "S008")
+TEXT_ONLY_RULES = ("P002", "P004", "F008", "W003", "S007", "S008")
 
 
 @dataclass(slots=True)
@@ -372,7 +372,7 @@ def s008(rng, form, state):
 
 
 def p003(rng, form, state):
-    return Injected("P003", ("P003",), "绩效指标表缺失（表不完整）")
+    return Injected("P004", ("P004",), "绩效指标表缺失（表不完整）")
 
 
 def f007(rng, form, state):
@@ -382,13 +382,13 @@ def f007(rng, form, state):
     t = form.funds.total
     stray = "元" if form.amount_unit == "万元" else "万"
     t.initial_budget = amount(t.initial_budget.text + stray)
-    return Injected("F007", ("F007", "F001", "P002"),
+    return Injected("F008", ("F008", "F001", "P002"),
                     f"年初预算数填作“{t.initial_budget.text}”（数字按{form.amount_unit}填写却带了“{stray}”）")
 
 
 MUTATORS = {
-    "P001": p001, "P002": p002, "P003": p003,
-    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006, "F007": f007,
+    "P001": p001, "P002": p002, "P004": p003,
+    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006, "F008": f007,
     "W001": w001, "W002": w002, "W003": w003, "T001": t001, "T002": t002,
     "S001": s001, "S002": s002, "S003": s003, "S004": s004, "S005": s005, "S006": s006, "S007": s007, "S008": s008,
     "V001": v001, "V002": v002, "V003": v003, "V004": v004,

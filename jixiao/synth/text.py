@@ -116,7 +116,7 @@ def damage(rows: list[list[str]], kind: str, rng: random.Random) -> tuple[list[l
 
 def truncate(rows: list[list[str]], before: str = "年度总体目标") -> tuple[list[list[str]], str]:
     """The form cut off after its funds block (a lost page): the reader cannot read it (P001). Cut
-    off later, `before` its indicator table's header (一级指标), it is read and kept incomplete (P003)."""
+    off later, `before` its indicator table's header (一级指标), it is read and kept incomplete (P004)."""
     head = next(i for i, r in enumerate(rows) if before in r[:2])
     what = "总体目标和绩效指标部分" if before == "年度总体目标" else "绩效指标部分"
     return rows[:head], f"表格在{before}之前中断（缺少{what}）"

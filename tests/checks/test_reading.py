@@ -42,7 +42,7 @@ def test_p002_one_finding_per_repair(findings, read):
     assert findings(form_text(), rule="P002") == []
 
 
-# -- P003: a form kept though its indicator table is missing ----------------------------------------
+# -- P004: a form kept though its indicator table is missing ----------------------------------------
 def test_p003_a_form_cut_off_before_its_indicator_table_is_kept(findings, read):
     lines = form_text().splitlines()
     cut = next(i for i, line in enumerate(lines) if line.startswith("绩效指标"))
@@ -51,6 +51,6 @@ def test_p003_a_form_cut_off_before_its_indicator_table_is_kept(findings, read):
     assert form.incomplete and "绩效指标表" in form.incomplete[0]
     assert form.indicators == [] and form.total.score.value is None
     got = findings(text)
-    assert [(f.rule, f.severity) for f in got] == [("P003", "info")]  # no T002 for blocks it cannot have
+    assert [(f.rule, f.severity) for f in got] == [("P004", "info")]  # no T002 for blocks it cannot have
     assert "缺少：绩效指标表" in got[0].message
-    assert findings(form_text(), rule="P003") == []
+    assert findings(form_text(), rule="P004") == []
