@@ -10,6 +10,7 @@ from .errors import ReadError, print_error
 from .model import DEPARTMENT, KIND_NAMES, PROJECT, TRANSFER, Form
 from .readers import read_forms
 from .readers.jsonio import dumps
+from .recognize.layout import name_of
 from .values import decimal_text
 
 
@@ -63,6 +64,8 @@ def summary(f: Form) -> str:
     lines = [
         _header(f),
         f"  来源：{f.source}",
+        *([f"  版式：{name_of(f.layout)}"] if f.layout else []),
+        *([f"  不完整，缺少：{'、'.join(f.incomplete)}"] if f.incomplete else []),
         f"  资金（{f.amount_unit}）：年初预算 {_amt(t.initial_budget)}  全年预算 {_amt(t.annual_budget)}  "
         f"全年执行 {_amt(t.executed)}  分值 {_amt(t.weight)}  执行率 {t.rate.text}  得分 {_amt(t.score)}",
         *(f"    {'其中 ' if k == 0 else '     '}{r.label}：全年预算 {_amt(r.annual_budget)}  全年执行 {_amt(r.executed)}"
@@ -82,6 +85,10 @@ def summary(f: Form) -> str:
         )
     inferred = "（无总分行，推算）" if f.total.inferred else ""
     lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")
+    if f.header_total is not None:
+        lines.append(f"  表头自评得分：{_amt(f.header_total)}")
+    if f.deviation is not None:
+        lines.append(f"  偏差原因（全表）：{f.deviation.text[:60]}{'…' if len(f.deviation.text) > 60 else ''}")
     uncertain = uncertain_cells(f)
     if uncertain:
         lines.append(f"  识别不确定，请核对 {len(uncertain)} 处：")

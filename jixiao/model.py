@@ -76,6 +76,9 @@ class Amount:
     text: str = ""
     value: Decimal | None = None
     loc: Loc | None = None
+    # the unit typed in the cell ('万', '万元', '元'; '' when none): `value` is then converted to
+    # the block's unit, and `text` keeps what was printed
+    unit: str = ""
 
 
 # Kinds of a Measure (a target 年度指标值 or an actual 实际完成值).
@@ -143,6 +146,9 @@ class Indicator:
     adjusted: Measure = field(default_factory=Measure)
     coefficient: Amount = field(default_factory=Amount)
     core: Text = field(default_factory=Text)
+    # the name of the parent row (一、… / ★…) this indicator is printed under, when the form has
+    # parent rows; the parent itself is kept in form.extra["parent_rows"], not scored
+    parent: str | None = None
 
 
 @dataclass(slots=True)
@@ -192,6 +198,10 @@ class Form:
     kind: str = PROJECT  # PROJECT, DEPARTMENT or TRANSFER
     local_department: Text = field(default_factory=Text)  # transfer: 地方主管部门
     management: list[ManagementItem] = field(default_factory=list)  # transfer: 资金管理情况
+    layout: str = ""  # the layout family the recogniser read (recognize/layout.py), "" when not read
+    incomplete: list[str] = field(default_factory=list)  # what a form kept though cut short is missing
+    header_total: Amount | None = None  # a 自评得分 printed in the header
+    deviation: Text | None = None  # one 偏差原因 paragraph for the whole form, below the table
 
     @property
     def label(self) -> str:

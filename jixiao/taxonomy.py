@@ -21,6 +21,17 @@ KNOWN: dict[str, tuple[str, ...]] = {
 }
 
 LEVEL1 = tuple(KNOWN)
+
+# The 项目决策 / 项目管理 / 项目产出 / 项目效益 framework (rule set project-dmoe). Kept apart from
+# KNOWN: its 二级 社会效益 and 满意度 are also cn-2020 labels (社会效益指标, 满意度指标), which a
+# form of that framework means only under one of these 一级 (recognize/labels.py).
+OTHER_KNOWN: dict[str, tuple[str, ...]] = {
+    "项目决策": ("项目立项", "绩效目标", "资金投入"),
+    "项目管理": ("资金管理", "组织实施"),
+    "项目产出": ("产出数量", "产出质量", "产出时效", "产出成本"),
+    "项目效益": ("社会效益", "经济效益", "生态效益", "可持续影响", "满意度", "服务对象满意度"),
+}
+OTHER_PARENT = {l2: l1 for l1, l2s in OTHER_KNOWN.items() for l2 in l2s}
 # Where a 二级 belongs when its 一级 must be inferred: the first 一级 that lists it, except that
 # 服务对象满意度指标 belongs to 满意度指标 (older forms list it under 效益指标 too).
 PARENT: dict[str, str] = {}
@@ -45,6 +56,8 @@ def strip_label(text: str) -> tuple[str, str | None]:
     if m:
         points = re.sub(r"[^\d.]", "", m.group(0))
         t = t[: m.start()].strip()
+    if t.endswith("指标等"):  # a template's own label: 服务对象满意度指标等
+        t = t[:-1]
     return t, points
 
 
@@ -70,3 +83,14 @@ def classify(text: str) -> tuple[int, str] | None:
 
 def parent_of(level2: str) -> str | None:
     return PARENT.get(level2)
+
+
+@lru_cache(maxsize=4096)
+def completed(text: str) -> tuple[int, str] | None:
+    """A label cut short where a PDF broke its merged cell across pages (产出指 | 标): the one
+    label of KNOWN it begins, classified; None when it begins none or several."""
+    t = clean_text(text).replace(" ", "")
+    if len(t) < 3 or classify(t):
+        return None
+    found = {label for label in (*LEVEL1, *LEVEL2) if label.startswith(t)}
+    return classify(found.pop()) if len(found) == 1 else None

@@ -73,6 +73,38 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
 
 
+# An amount typed with its unit: '120万', '56.80万元', '1,234,567.89元' (rules.md §3).
+_MONEY_RE = re.compile(r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?P<unit>万元|万|元)$")
+# How many yuan one of each unit is.
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
+
+
+@lru_cache(maxsize=16384)
+def parse_money(text: str) -> tuple[Decimal | None, str]:
+    """An amount and the unit typed with it: '120万' → (120, '万'), '1,000.5元' → (1000.5, '元'),
+    '446,048' → (446048, ''); anything else → (None, '')."""
+    t = text.strip().replace(" ", "")
+    value = parse_decimal(t)
+    if value is not None:
+        return value, ""
+    m = _MONEY_RE.match(t)
+    if not m:
+        return None, ""
+    return Decimal(m.group("num").replace(",", "")), m.group("unit")
+
+
+def money(text: str, block_unit: str, loc: Loc | None = None) -> Amount:
+    """An amount of a block whose unit is `block_unit` (元 or 万元): a unit typed in the cell is
+    kept in `unit` and the value converted to the block's unit ('120万' in 元 → 1200000)."""
+    t = text.strip()
+    value, unit = parse_money(t)
+    if value is not None and unit and MONEY_UNITS[unit] != MONEY_UNITS.get(block_unit, Decimal(1)):
+        value = (value * MONEY_UNITS[unit] / MONEY_UNITS.get(block_unit, Decimal(1))).normalize()
+        if value.as_tuple().exponent > 0:  # 1.2E+6 → 1200000
+            value = value.quantize(Decimal(1))
+    return Amount(t, value, loc, unit)
+
+
 def is_blank(text: str) -> bool:
     return text.strip() in _BLANKS
 

@@ -172,3 +172,22 @@ def test_arbitrary_bytes_never_raise(tmp_path_factory, data):
     forms, errors = read_forms(p)
     assert all(isinstance(e, ReadError) for e in errors)
     assert forms or errors
+
+
+def test_parse_names_the_layout_family_and_what_a_cut_off_form_lacks(tmp_path):
+    """`jixiao parse` says which layout family it read (版式) and keeps a form cut off before its
+    indicator table, saying what is missing; `--json` has `layout` and `incomplete`."""
+    import json
+
+    lines = form_lines(0)
+    cut = next(i for i, line in enumerate(lines) if line.split("\t")[1:2] == ["一级指标"])
+    p = tmp_path / "cut.txt"
+    p.write_text("\n".join(lines[:cut]) + "\n", encoding="utf-8")
+    r = run_parse(p, SEED)
+    assert r.returncode == 0, r.stderr
+    assert "版式：不完整（缺少绩效指标表）" in r.stdout and "不完整，缺少：绩效指标表" in r.stdout
+    assert "版式：标准版式" in r.stdout
+    out = subprocess.run([sys.executable, "-m", "jixiao.cli", "parse", str(p), "--json"], capture_output=True,
+                         text=True)
+    [d] = json.loads(out.stdout)
+    assert d["layout"] == "cut-off" and d["incomplete"][0].startswith("绩效指标表")

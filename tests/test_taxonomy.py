@@ -46,3 +46,12 @@ def test_labels_as_printed():
     assert taxonomy.classify("成本指标") == (2, "成本指标")
     assert taxonomy.classify("设备验收完成率") is None
     assert taxonomy.classify("≥90%") is None
+
+
+def test_a_templates_label_ending_in_deng_is_the_label():
+    """Templates print 服务对象满意度指标等 as the 二级 label: it is 服务对象满意度指标 (no T001)."""
+    from jixiao.taxonomy import classify
+
+    assert classify("服务对象满意度指标等") == (2, "服务对象满意度指标")
+    assert classify("产出指标等") == (1, "产出指标")
+    assert classify("老人满意度等") is None

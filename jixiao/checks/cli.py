@@ -18,6 +18,7 @@ import click
 from ..cli_parse import read_all
 from ..errors import RuleSetError
 from ..rules import load_ruleset
+from ..rules.pick import DEFAULT, pick_ruleset
 from . import check_forms, read_error_to_dict, report_to_dict
 from ..rules.catalogue import SEVERITY_RANK
 
@@ -26,18 +27,22 @@ from ..rules.catalogue import SEVERITY_RANK
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON 数组（每张表一个对象）")
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), help="另外写一份可打印的 HTML 报告")
-@click.option("--rules", "rules_file", metavar="FILE", help="规则集文件（默认：内置 cn-2020）；也可写内置编号，如 cn-2021-central")
+@click.option("--rules", "rules_file", metavar="FILE", help="规则集文件，或内置编号，如 cn-2021-central（默认：按表的指标体系从内置规则集中选择，通常为 cn-2020）")
 @click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
               help="只显示不低于此级别的问题")
 @click.option("--detail", is_flag=True, help="逐条列出每张表的问题（默认：超过 5 张表时每张表一行）")
 def check(files: tuple[str, ...], as_json: bool, html_out: str | None, rules_file: str | None, min_severity: str,
           detail: bool) -> None:
     try:
-        ruleset = load_ruleset(rules_file)
+        ruleset = load_ruleset(rules_file) if rules_file else None
     except RuleSetError as e:
         click.echo(f"错误：{e}", err=True)
         sys.exit(2)
     forms, errors = read_all(files)
+    if ruleset is None:
+        ruleset, why = pick_ruleset(forms)
+        if not as_json and ruleset.id != DEFAULT:  # the default (cn-2020) goes without saying, as before
+            click.echo(f"规则集：{why}")
     reports = check_forms(forms, ruleset)
     limit = SEVERITY_RANK[min_severity]
     shown = [[f for f in r.findings if SEVERITY_RANK.get(f.severity, 0) <= limit] for r in reports]

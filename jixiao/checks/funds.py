@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
+from ..values import MONEY_UNITS, parse_money
 from ..values import decimal_text as n
 from .finding import Finding
 from .registry import Context, check
@@ -142,3 +143,35 @@ def low_rate(ctx: Context) -> Iterator[Finding]:
             f"执行率 {n(shown)}% 低于 {n(threshold)}%；自评表没有说明执行率偏低原因的栏目，请在自评报告中说明原因",
             field="funds.rate", location=t.rate.loc,
         )
+
+
+def _distance(a: Decimal, b: Decimal) -> Decimal:
+    """How many times apart two positive amounts are (1 when equal)."""
+    return max(a / b, b / a)
+
+
+@check("F008")
+def unit_against_block(ctx: Context) -> Iterator[Finding]:
+    """An amount typed with a unit other than the block's was converted (P002 says so); where its
+    number as typed sits with the other amounts of its row and the converted one does not
+    (“95万元” beside 1,000,000 in a block in 元 is clear; “950000万元” is not), the unit and the
+    number disagree and which was meant cannot be told."""
+    form = ctx.form
+    block = MONEY_UNITS.get(form.amount_unit, Decimal(1))
+    for r in [form.funds.total, *form.funds.rows]:
+        cells = {col: getattr(r, col) for col in COLUMNS}
+        for col, a in cells.items():
+            if not a.unit or MONEY_UNITS[a.unit] == block or not a.value:
+                continue
+            peers = sorted(p.value for c, p in cells.items() if c != col and p.value and not p.unit)
+            typed = parse_money(a.text)[0]
+            if not peers or not typed:
+                continue
+            peer = peers[len(peers) // 2]
+            if _distance(typed, peer) < _distance(a.value, peer):
+                yield ctx.finding(
+                    "F008",
+                    f"{r.label or '年度资金总额'}的{COLUMNS[col]}填作“{a.text}”，按所带单位换算为 {n(a.value)}{form.amount_unit}，"
+                    f"而同行其他金额约为 {n(peer)}{form.amount_unit}；数字与单位不一致，请核对是单位写错还是数字写错",
+                    field=f"funds.{col}", printed=a.value, location=a.loc,
+                )

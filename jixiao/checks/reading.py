@@ -1,4 +1,5 @@
-"""Findings about reading: P001 (a file or form could not be read), P002 (layout repaired)."""
+"""Findings about reading: P001 (a file or form could not be read), P002 (layout repaired), P004
+(a form kept though incomplete)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,11 @@ def repairs(ctx: Context) -> Iterator[Finding]:
             index=index, field=f"indicators[{index}]" if index is not None else None,
             location=r.locs[0] if r.locs else None,
         )
+
+
+@check("P004")
+def incomplete(ctx: Context) -> Iterator[Finding]:
+    f = ctx.form
+    if f.incomplete:
+        yield ctx.finding("P004", f"自评表不完整，缺少：{'、'.join(f.incomplete)}；只检查了读到的部分",
+                          location=f.source)

@@ -1,4 +1,4 @@
-"""Checks of the scores: S001–S006 (rules.md §4–§5).
+"""Checks of the scores: S001–S008 (rules.md §4–§5).
 
 Each indicator's score gets at most one of S001/S002/S003/S004: S001 when the score is outside
 [0, w]; otherwise S003 when the target was met (or the actual is printed as the target) but
@@ -145,3 +145,55 @@ def total_adds_up(ctx: Context) -> Iterator[Finding]:
         f"填报 {n(printed)}，相差 {n(printed - expected)}",
         field="total.score", expected=expected, printed=printed, location=f.total.score.loc or f.total.loc,
     )
+
+
+@check("S007")
+def within_implied_weights(ctx: Context) -> Iterator[Finding]:
+    """A form that prints no 分值 (the 20/80 family): each 一级 block's points are the rule set's
+    (its [weights.level1]), and the scores of a block cannot add up to more."""
+    f, rs = ctx.form, ctx.ruleset
+    if not f.indicators or any(i.weight.value is not None for i in f.indicators):
+        return
+    sums: dict[str, tuple[Decimal, int]] = {}
+    for k, ind in enumerate(f.indicators):
+        l1 = ind.level1.text
+        if ind.score.value is not None and l1 in rs.level1_weights:
+            total, first = sums.get(l1, (_ZERO, k))
+            sums[l1] = (total + ind.score.value, first)
+    for l1, (total, first) in sums.items():
+        w = rs.level1_weights[l1]
+        if total > w:
+            yield ctx.finding(
+                "S007",
+                f"表上未印分值，按规则集“{rs.name}”{l1}的分值为 {n(w)}；该一级指标下各项得分之和 {n(total)} 超出 {n(total - w)}",
+                index=first, field=f"indicators[{first}].score", expected=w, printed=total,
+                location=f.indicators[first].score.loc,
+            )
+
+
+@check("S008")
+def header_total_reachable(ctx: Context) -> Iterator[Finding]:
+    """The self-score printed in the header equals the 总分 row's; without a 总分 row, it cannot
+    be more than the points the rows carry (execution points + every indicator's 分值)."""
+    f = ctx.form
+    head, printed = f.header_total, f.total.score
+    if head is not None and head.value is not None and printed.value is not None and printed is not head \
+            and head.value != printed.value:
+        yield ctx.finding(
+            "S008", f"表头“自评得分”为 {n(head.value)}，总分行为 {n(printed.value)}，两者不符",
+            field="total.score", expected=printed.value, printed=head.value, location=head.loc,
+        )
+        return
+    score = printed.value
+    weights = [i.weight.value for i in f.indicators]
+    # a 总分 row is held to the rows by S006; a total taken from the header only by its reach
+    if printed is not head or score is None or not weights or any(w is None for w in weights):
+        return
+    funds_w = f.funds.total.weight.value
+    most = (funds_w if funds_w is not None else ctx.ruleset.funds_weight) + sum(weights, _ZERO)
+    if score > most:
+        yield ctx.finding(
+            "S008",
+            f"总分 {n(score)} 超过各项分值所能得到的最高分 {n(most)}（预算执行率分值与各项指标分值之和），无法由各项得到",
+            field="total.score", expected=most, printed=score, location=printed.loc or f.total.loc,
+        )

@@ -1,11 +1,13 @@
-"""Checks of the weights and the indicator taxonomy: W001, W002, T001, T002 (rules.md §1–§2)."""
+"""Checks of the weights and the indicator taxonomy: W001–W003, T001, T002 (rules.md §1–§2)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from ..model import DEPARTMENT
+
+from ..model import DEPARTMENT, Loc
 from ..values import decimal_text as n
+from ..values import parse_decimal
 from .finding import Finding
 from .registry import Context, add_up, check
 
@@ -118,9 +120,30 @@ def taxonomy(ctx: Context) -> Iterator[Finding]:
 @check("T002")
 def empty_blocks(ctx: Context) -> Iterator[Finding]:
     rs = ctx.ruleset
+    if ctx.form.incomplete:
+        return  # the form has no indicator table to have the blocks in: P004 says so
     present = set(_level1s(ctx))
     if ctx.form.kind == DEPARTMENT and not any(ind.level1.text for ind in ctx.form.indicators):
         return  # a department-wide form's flat list has no 一级指标 at all
     for l1 in rs.taxonomy:
         if l1 not in present:
             yield ctx.finding("T002", f"一级指标“{l1}”下没有任何三级指标（规则集“{rs.name}”要求设置该类指标）")
+
+
+@check("W003")
+def parents_add_up(ctx: Context) -> Iterator[Finding]:
+    """A parent row (一、… / ★…) printed with points: its 分值 and 得分 equal its children's sums."""
+    for p in ctx.form.extra.get("parent_rows", []):
+        for what, own, kids in (("分值", p.get("weight"), p.get("children_weight")),
+                                ("得分", p.get("score"), p.get("children_score"))):
+            a, b = parse_decimal(own or ""), parse_decimal(kids or "")
+            if a is not None and b is not None and a != b:
+                line = p.get("line")
+                yield ctx.finding(
+                    "W003",
+                    f"上级指标“{p['name']}”的{what}为 {n(a)}，其下 {p.get('children', 0)} 项下级指标的{what}之和为 {n(b)}，"
+                    f"相差 {n(a - b)}；已按下级指标计分",
+                    expected=b, printed=a,
+                    location=Loc(file=ctx.form.source.file if ctx.form.source else "", line=line,
+                                 sheet=ctx.form.source.sheet if ctx.form.source else None) if line else ctx.form.source,
+                )

@@ -91,6 +91,11 @@ def form_to_dict(f: Form) -> dict[str, Any]:
         "total": {"weight": _num(f.total.weight), "score": _num(f.total.score), "inferred": f.total.inferred},
         "repairs": [r.to_dict() for r in f.repairs],
         "source": f.source.to_dict() if f.source else None,
+        # what the recogniser found besides the standard form's fields (issue 13); left out when empty
+        **({"layout": f.layout} if f.layout else {}),
+        **({"incomplete": f.incomplete} if f.incomplete else {}),
+        **({"header_total": _num(f.header_total)} if f.header_total is not None else {}),
+        **({"deviation": f.deviation.text} if f.deviation is not None else {}),
         **({"extra": f.extra} if f.extra else {}),  # columns and rows the model does not need
     }
 
@@ -174,6 +179,13 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
                     inferred=bool(tot.get("inferred", False)))
     if isinstance(d.get("extra"), dict):
         f.extra = d["extra"]
+    f.layout = _s(d, "layout", "")
+    if isinstance(d.get("incomplete"), list):
+        f.incomplete = [str(x) for x in d["incomplete"]]
+    if d.get("header_total") not in (None, ""):
+        f.header_total = amount(_s(d, "header_total", ""))
+    if d.get("deviation") is not None:
+        f.deviation = Text(_s(d, "deviation", ""))
     for r in d.get("repairs") or []:
         f.repairs.append(Repair(kind=r.get("kind", ""), message=r.get("message", ""),
                                 locs=[x for x in (Loc.from_dict(l) for l in r.get("locs") or []) if x]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from .cells import BLANK, LABEL, NUMBER, PERCENT, QUANTITY
+from .cells import BLANK, LABEL, MONEY, NUMBER, PERCENT, QUANTITY
 from .vocab import VALUE_FIELDS, HeaderMap
 
 SHIFTS = (0, -1, 1, -2, 2)  # in order of preference: between fits as good, the first wins
@@ -110,7 +110,7 @@ def funds_shift(hdr: tuple[tuple[str, int], ...], label_col: int, kinds: tuple[i
             if fname == "rate":
                 score += 2 if k & (PERCENT | NUMBER) else -3
             else:
-                score += 2 if k & (NUMBER | BLANK) else -3
+                score += 2 if k & (NUMBER | MONEY | BLANK) else -3
                 if k & PERCENT:
                     score -= 3
         if best_score is None or score > best_score:

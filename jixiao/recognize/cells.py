@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from .. import taxonomy
 from ..model import QUANT, Loc, Measure
-from ..values import is_blank, measure, parse_decimal
+from ..values import is_blank, measure, parse_decimal, parse_money
 from .vocab import INDICATOR_BLOCK
 
 # What a non-empty cell holds, as row alignment sees it: bits of an int.
@@ -20,6 +20,7 @@ LABEL = 4  # a taxonomy label (产出指标, 数量指标)
 QUANTITY = 8  # a quantitative measure (=100%, ≥90%, 19批)
 BLANK = 16  # a blank placeholder (—, 无)
 PERCENT = 32
+MONEY = 64  # an amount typed with its unit (120万, 95万元): a number in the funds block only
 
 
 @lru_cache(maxsize=8192)
@@ -31,6 +32,8 @@ def cell_kind(text: str) -> int:
     kind = TEXT
     if parse_decimal(t) is not None:
         kind |= NUMBER
+    elif parse_money(t)[0] is not None:
+        kind |= MONEY
     if taxonomy.classify(t):
         kind |= LABEL
     if _measure_parts(t)[2] == QUANT:

@@ -13,15 +13,18 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Loc, Text
+from ..model import Form, Loc, Text, Total
+from ..values import amount, decimal_text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
 from . import department, transfer
 from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
+from .layout import family_of
 from .repairs import record
-from .vocab import NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN, is_goals_header
+from .vocab import (FORM_DEVIATION_LABELS, HEADER_TOTAL_LABELS, NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN,
+                    is_goals_header, is_indicator_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 
@@ -54,7 +57,11 @@ class FormReader:
     def feed(self, row: Row, clean: list[str], first: str) -> None:
         """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
         self.last_row = row
-        if not first or self.section is _DONE:
+        if not first:
+            return
+        if self.section is _DONE:
+            if first.replace(" ", "").startswith(FORM_DEVIATION_LABELS) and self.form.deviation is None:
+                self._form_deviation(row, clean)
             return
         joined = "".join(clean)
         if self.section is _INDICATORS:
@@ -89,6 +96,9 @@ class FormReader:
             found = label_value(row.texts(), name)
             if found is not None:
                 form.project = Text(text=found[0], loc=row.cell_loc(found[1]))
+            return
+        if early and label.startswith(HEADER_TOTAL_LABELS):
+            self._header_total(row, label)
             return
         if spec.names_header(joined) and (section is _HEADER or not (form.department or form.unit)):
             spec.read_header(form, row)
@@ -131,9 +141,25 @@ class FormReader:
                                             row.cell_loc)
         self.section = _DONE
 
+    def _form_deviation(self, row: Row, clean: list[str]) -> None:
+        """偏差原因分析及改进措施 | one paragraph for the whole form, below the table."""
+        texts = [(i, t) for i, t in enumerate(clean) if t][1:]
+        if texts:
+            self.form.deviation = Text("".join(t for _, t in texts), row.cell_loc(texts[0][0]))
+
+    def _header_total(self, row: Row, label: str) -> None:
+        """自评得分 | 98 in the header rows: the form's self-score, its total when no 总分 row follows."""
+        found = label_value(row.texts(), next(x for x in HEADER_TOTAL_LABELS if label.startswith(x)))
+        if found is not None:
+            a = amount(found[0], row.cell_loc(found[1]))
+            if a.value is not None:
+                self.form.header_total = a
+
     def finish(self) -> Form:
         f = self.form
         where = self.last_row.loc
+        if self._cut_off():
+            return f
         missing = []
         name_label = self.spec.name_labels[0]
         if not f.project.text:
@@ -157,27 +183,67 @@ class FormReader:
         table.finish(where)
         self._drop_parent_rows()
         department.take_columns(f, table.extras)  # 调整指标值, 得分系数, 是否核心指标 of a flat list
+        f.layout = family_of(f, table.hdr.fields)
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
         department.group_funds(f)
         for ind in f.indicators:
             if not ind.name.text:
                 record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
-        if not self.saw_total and "weight" in table.hdr.fields:  # a table without points has no 总分
-            totals.infer_total(f, self.last_row.loc)
+        if not self.saw_total:
+            if f.header_total is not None:
+                f.total = Total(score=f.header_total, loc=f.header_total.loc)
+                record(f, "header-total", f"表格没有“总分”行，总分取表头“自评得分” {f.header_total.text}",
+                       f.header_total.loc)
+            elif "weight" in table.hdr.fields or "score" in table.hdr.fields:  # a table without points has no 总分
+                totals.infer_total(f, self.last_row.loc)
         return f
 
+    def _cut_off(self) -> bool:
+        """A form read through its header, funds and goals that stops before its indicator table
+        (a page cut off when it was published) is kept, marked incomplete with what it lacks:
+        True. Any other form (complete, or cut short earlier) goes on to finish's checks."""
+        f = self.form
+        if self.table is not None or not f.project.text or self.funds_hdr is None:
+            return False
+        if f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
+            return False
+        if not (f.goals.planned.text or f.goals.achieved.text):
+            return False
+        f.incomplete = ["绩效指标表（一级指标/二级指标/三级指标…）", "总分"]
+        f.layout = family_of(f, None)
+        return True
+
     def _drop_parent_rows(self) -> None:
+        """Parent rows (一、… over 1、…, ★… over 其中：…) are headings, not indicators: they leave
+        the indicator list for form.extra["parent_rows"] and their children name them in
+        `parent`. A parent whose points are its children's sum is found by the sum; one whose
+        points differ by its marks (check W003 compares the two)."""
         inds = self.form.indicators
         for k, children in totals.parent_rows(inds):
-            parent = inds.pop(k)
-            self.table.drop(k)
-            first = inds[k]
-            stripped = _CHILD_PREFIX.sub("", first.name.text)
-            if stripped and stripped != first.name.text:
-                first.name.text = stripped
-            self.form.extra.setdefault("parent_rows", []).append(
-                {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text})
-            record(self.form, "parent-row",
-                   f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标",
-                   parent.loc or self.last_row.loc)
+            self._drop_parent(k, children, True)
+        for k, children in totals.marked_parent_rows(inds):
+            self._drop_parent(k, children, False)
+
+    def _drop_parent(self, k: int, children: int, adds_up: bool) -> None:
+        inds = self.form.indicators
+        parent = inds.pop(k)
+        self.table.drop(k)
+        first = inds[k]
+        stripped = _CHILD_PREFIX.sub("", first.name.text)
+        if stripped and stripped != first.name.text:
+            first.name.text = stripped
+        kids = inds[k:k + children]
+        for child in kids:
+            child.parent = parent.name.text
+        cw, cs = totals.sum_of(c.weight for c in kids), totals.sum_of(c.score for c in kids)
+        self.form.extra.setdefault("parent_rows", []).append(
+            {"name": parent.name.text, "weight": parent.weight.text, "score": parent.score.text,
+             "children": children, "children_weight": decimal_text(cw) if cw is not None else "",
+             "children_score": decimal_text(cs) if cs is not None else "",
+             "line": parent.loc.line if parent.loc else None})
+        if adds_up:
+            message = f"“{parent.name.text}”的分值 {parent.weight.text} 等于其下 {children} 行之和，是汇总行，不计为指标"
+        else:
+            message = f"“{parent.name.text}”是其下 {children} 行的上级行，不计为指标，按下级行计分"
+        record(self.form, "parent-row", message, parent.loc or self.last_row.loc)

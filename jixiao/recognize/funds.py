@@ -6,19 +6,27 @@ from typing import NamedTuple
 
 from ..grid import Row
 from ..model import Amount, Form, FundsRow, Loc
-from ..values import parse_decimal, parse_rate
+from ..values import MONEY_UNITS, decimal_text, money, parse_decimal, parse_rate
 from .align import funds_shift
 from .cells import kinds_of
 from .repairs import record
-from .vocab import FUNDS, FUNDS_BLOCK, FundsRowKind, funds_label, funds_row_kind, header_map
+from .vocab import FUNDS, FUNDS_BLOCK, POINTS_IN_HEADER, FundsRowKind, funds_label, funds_row_kind, header_map
 
 class FundsHeader(NamedTuple):
     columns: tuple[tuple[str, int], ...]  # (field, column) of each field the header names
+    # the execution's points printed in the 得分 header, 得分 (20分*执行率), when no 分值 column has them
+    weight: Amount | None = None
 
 
 def read_funds_header(row: Row) -> FundsHeader:
     fields, _ = header_map(row, FUNDS)
-    return FundsHeader(tuple(fields.items()))
+    weight = None
+    if "weight" not in fields and "score" in fields:
+        col = fields["score"]
+        m = POINTS_IN_HEADER.search(row.texts()[col].replace(" ", ""))
+        if m:
+            weight = Amount(m.group(1), parse_decimal(m.group(1)), row.cell_loc(col))
+    return FundsHeader(tuple(fields.items()), weight)
 
 
 class FundsRead(NamedTuple):
@@ -27,9 +35,11 @@ class FundsRead(NamedTuple):
     shift: int  # the shift that aligned it to the header
 
 
-def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc: Loc, loc) -> FundsRead | None:
+def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc: Loc, loc,
+                   amount_unit: str = "元") -> FundsRead | None:
     """A row of the funds block (年度资金总额 or a 其中 row) under the funds header `hdr`, or None
-    for any other row. `loc(j)` is the location of cell j."""
+    for any other row. `loc(j)` is the location of cell j; an amount typed with a unit other than
+    the block's `amount_unit` (120万 in a block in 元) is converted to it."""
     cells = [(i, c) for i, c in enumerate(clean) if c]
     if not cells:
         return None
@@ -54,7 +64,7 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc
         j = col + shift
         if 0 <= j < n:
             t = texts[j].strip()
-            values[fname] = Amount(t, parse_rate(t) if fname == "rate" else parse_decimal(t), loc(j))
+            values[fname] = Amount(t, parse_rate(t), loc(j)) if fname == "rate" else money(t, amount_unit, loc(j))
         else:
             values[fname] = Amount("", None, row_loc)
     fr = FundsRow(label=label_ns, loc=row_loc, **values)  # the vocabulary's fields are FundsRow's
@@ -63,13 +73,21 @@ def read_funds_row(texts: list[str], clean: list[str], hdr: FundsHeader, row_loc
 
 def read_funds(form: Form, hdr: FundsHeader, row: Row, clean: list[str]) -> bool:
     """A row of the funds block added to the form: True; False (nothing changed) for any other row."""
-    got = read_funds_row(row.texts(), clean, hdr, row.loc, row.cell_loc)
+    got = read_funds_row(row.texts(), clean, hdr, row.loc, row.cell_loc, form.amount_unit)
     if got is None:
         return False
+    converted = [a for a in (got.row.initial_budget, got.row.annual_budget, got.row.executed, got.row.weight,
+                             got.row.score) if a.unit and MONEY_UNITS[a.unit] != MONEY_UNITS[form.amount_unit]]
+    if converted:
+        record(form, "convert-unit",
+               "金额单位与资金表单位（" + form.amount_unit + "）不同，已换算：" + "、".join(
+                   f"“{a.text}”→{decimal_text(a.value)}" for a in converted), *[a.loc for a in converted])
     if got.shift:
         record(form, "shift-row", f"资金行整体错位 {got.shift:+d} 列，已按表头对齐", row.loc)
     if got.kind is FundsRowKind.TOTAL:
         form.funds.total = got.row
+        if hdr.weight is not None and not got.row.weight.text:
+            got.row.weight = hdr.weight
     else:
         form.funds.rows.append(got.row)
     return True

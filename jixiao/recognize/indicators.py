@@ -74,8 +74,9 @@ class IndicatorTable:
             return
         fields = self.hdr.fields
         # a transfer-payment form's table without points aligns its rows by 指标值 and 完成值
-        if "target" not in fields or ("weight" not in fields and (self.form.kind != TRANSFER or "actual" not in fields)):
-            raise ReadError("绩效指标表头缺少“年度指标值”或“分值”列，无法对齐指标行", row.loc)
+        aligned = "weight" in fields or "score" in fields or (self.form.kind == TRANSFER and "actual" in fields)
+        if "target" not in fields or not aligned:
+            raise ReadError("绩效指标表头缺少“年度指标值”列，或既无“分值”也无“得分”列，无法对齐指标行", row.loc)
         self.rows_seen += 1
         shift, fit = indicator_fit(self.geom, kinds_of(row.texts()))
         self._row(row, clean, shift, fit)
@@ -171,7 +172,13 @@ class IndicatorTable:
         for j, t in left:
             c = left_cell(t)
             if c.role is _NAME:
-                names.append((j, t))
+                cut = taxonomy.completed(t) if self._field_at(j - shift) in ("level1", "level2") else None
+                if cut is not None:
+                    # a label a page break cut in two (产出指 | 标): its rest stands on a row of its own
+                    labels.append(RowLabel(j, cut[0], cut[1], None))
+                    record(self.form, "join-label", f"标签“{t}”被分页截断，按指标体系读作“{cut[1]}”", row.loc)
+                else:
+                    names.append((j, t))
             elif c.role is _LABEL:
                 labels.append(RowLabel(j, c.level, c.canonical, c.points))
         if fit <= 0:

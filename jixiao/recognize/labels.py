@@ -37,6 +37,7 @@ class Labels:
         self.l1: Text | None = None
         self.l2: Text | None = None
         self.explicit: list[bool] = []  # per indicator: labels printed on its row
+        self.l2_row: Row | None = None  # the row that set a 二级 of another framework
 
     def current(self) -> tuple[Text, Text]:
         """Copies of the current 一级 and 二级 for a new indicator (empty when there is none)."""
@@ -48,6 +49,8 @@ class Labels:
         一级 column is `level1_col`); True when a label was printed on it."""
         if not labels:
             return False
+        if self._foreign_level2(row, labels, shift, level1_col):
+            return True
         l1s = [(lb.col, lb.canonical) for lb in labels if lb.level == 1]
         l2s = [(lb.col, lb.canonical) for lb in labels if lb.level == 2]
         for lb in labels:
@@ -91,11 +94,37 @@ class Labels:
         for j, t in others:
             f = heading_of(j)
             if f == "level1":
-                if self.l1 is None or self.l1.text != t:
+                stripped, points = taxonomy.strip_label(t)  # 项目决策(10分): the block's points, as printed
+                if points is not None:
+                    t = stripped
+                    self.form.extra.setdefault("level1_points", {})[t] = points
+                if (self.l1 is None or self.l1.text != t) and self.l2_row is not row:
                     self.l2 = None
                 self.l1 = Text(text=t, loc=row.cell_loc(j))
             elif f == "level2" or (self.l2 is None and (j, t) == others[-1]):
                 self.l2 = Text(text=t, loc=row.cell_loc(j))
+                parent = taxonomy.OTHER_PARENT.get(t)
+                if parent and self.l1 is not None and self.l1.text in taxonomy.OTHER_KNOWN and self.l1.text != parent:
+                    # the merged 一级 cell printed its text lower down (in the middle of its rows)
+                    record(self.form, "infer-level1",
+                           f"二级指标“{t}”所在行缺少一级指标（原为{self.l1.text}），按指标体系推定为“{parent}”", row.loc)
+                    self.l1 = Text(text=parent, loc=None)
+
+    def _foreign_level2(self, row: Row, labels: list[RowLabel], shift: int, level1_col: int | None) -> bool:
+        """Under a 一级 of another framework (项目效益), a label the taxonomy knows standing in the
+        二级 column (社会效益, 满意度) is that framework's 二级, kept as printed: True when so."""
+        if level1_col is None or (self.l1.text if self.l1 else "") not in taxonomy.OTHER_KNOWN:
+            return False
+        if not all(lb.col > level1_col + shift for lb in labels):
+            return False
+        j = labels[-1].col
+        printed = taxonomy.strip_label(row.texts()[j])[0]
+        if printed not in taxonomy.OTHER_PARENT:  # 时效指标 under 项目产出: a cn-2020 label after all
+            return False
+        self.l2 = Text(text=printed, loc=row.cell_loc(j))
+        self._backfill(row, "level2", self.l2)
+        self.l2_row = row  # a 一级 of the framework later on the same row keeps it
+        return True
 
     def _backfill(self, row: Row, level: str, label: Text) -> None:
         """A merged label printed in the middle of its group (its text centred in the merged

@@ -31,8 +31,8 @@ def read_total(texts: list[str], w_col: int | None, s_col: int | None, row_loc: 
         tot.score = amount(texts[js], loc(js))
     elif len(nums) == 1:
         j = nums[0]
-        if s_col is not None and w_col is not None and abs(j - s_col) < abs(j - w_col):
-            tot.score = amount(texts[j], loc(j))
+        if s_col is not None and (w_col is None or abs(j - s_col) < abs(j - w_col)):
+            tot.score = amount(texts[j], loc(j))  # a table without a 分值 column totals its scores only
         else:
             tot.weight = amount(texts[j], loc(j))
     return tot
@@ -102,3 +102,32 @@ def _children_of(inds: list[Indicator], k: int) -> int:
         if total > w:
             return 0
     return 0
+
+
+def marked_parent_rows(inds: list[Indicator]):
+    """Parent rows by their marks alone, where the points do not add up (parent_rows took those
+    that do): 一、… over rows numbered 1、 or marked 其中, ★… over 其中 rows. Bottom up, as
+    (index, number of children)."""
+    k = len(inds) - 2
+    while k >= 0:
+        parent = inds[k]
+        style = numbering(parent.name.text)
+        n = 0
+        if style in ("cn", "star"):
+            for child in inds[k + 1:]:
+                name = child.name.text
+                if child.level1.text != parent.level1.text:
+                    break
+                if child_marked(name) or (style == "cn" and numbering(name) == "num"):
+                    n += 1
+                else:
+                    break
+        if n:
+            yield k, n
+        k -= 1
+
+
+def sum_of(amounts) -> Decimal | None:
+    """The sum of the printed values, None when none is printed."""
+    vals = [a.value for a in amounts if a.value is not None]
+    return sum(vals, Decimal(0)) if vals else None

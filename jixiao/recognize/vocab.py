@@ -50,7 +50,7 @@ INDICATORS = Vocabulary(
         Field("actual", ("实际完成值", "全年实际值", "全年完成值", "实际完成", "实际值", "完成值")),
         Field("weight", ("指标分值权重", "分值", "权重")),
         Field("score", ("得分",)),
-        Field("deviation", ("偏差原因", "未完成原因", "原因分析")),
+        Field("deviation", ("偏差原因", "未完成原因", "原因分析", "偏差大或目标未完成原因")),
     ),
     extras=(
         Field("指标值设置依据", ("指标值设置依据", "目标值设置依据", "设置依据", "指标值确定依据")),
@@ -60,6 +60,9 @@ INDICATORS = Vocabulary(
         Field("完成率", ("完成率", "指标完成率", "完成比例")),
         Field("得分系数", ("得分系数",)),
         Field("调整指标值", ("调整指标值", "调整后指标值")),  # a department-wide form's flat list
+        # a score split in three: 单项指标得分 (a percentage) | 权重占比 | 折算得分 (the score)
+        Field("单项指标得分", ("单项指标得分", "单项得分")),
+        Field("权重占比", ("权重占比",)),
         Field("是否核心指标", ("是否核心指标", "核心指标")),
         Field("序号", ("序号",)),
         Field("备注", ("备注",)),
@@ -70,11 +73,15 @@ INDICATORS = Vocabulary(
 FUNDS = Vocabulary(
     fields=(
         Field("initial_budget", ("年初预算数", "年初预算")),
-        Field("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算")),
+        Field("annual_budget", ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "全年(调整)预算", "全年（调整）预算",
+                                "调整预算数", "调整预算", "预算数")),
         Field("executed", ("全年执行数", "实际执行数", "执行数")),
         Field("weight", ("分值", "权重")),
-        Field("rate", ("执行率", "预算执行率")),
+        Field("rate", ("执行率", "预算执行率", "执行进度")),
         Field("score", ("得分",)),
+    ),
+    extras=(
+        Field("到位数", ("到位数", "资金到位数")),
     ),
 )
 
@@ -113,6 +120,11 @@ INDICATOR_BLOCK = "绩效指标"
 INDICATOR_HEADER_FIRST = "一级指标"
 INDICATOR_HEADER_NEXT = ("三级指标", "二级指标", "指标名称")
 TOTAL_LABELS = ("总分", "合计", "总计")
+HEADER_TOTAL_LABELS = ("自评得分", "自评总分")  # the self-score printed in the header rows
+# points printed in a header: 得分 (20分*执行率), 年度绩效目标 (80分)
+POINTS_IN_HEADER = re.compile(r"[（(](\d+(?:\.\d+)?)分")
+# a row after the table holding one 偏差原因 paragraph for the whole form (the 20/80 family)
+FORM_DEVIATION_LABELS = ("偏差原因", "未完成原因", "偏差大或目标未完成原因")
 
 
 class FundsRowKind(Enum):
@@ -121,10 +133,10 @@ class FundsRowKind(Enum):
 
 
 FUNDS_TOTAL_LABELS = ("年度资金总额", "资金总额", "合计")
-FUNDS_SUB_LABELS = ("当年财政拨款", "本年财政拨款", "财政拨款", "财政资金", "上年结转资金", "上年结转", "其他资金",
-                    "单位资金", "其他",
+FUNDS_SUB_LABELS = ("当年财政拨款", "本年财政拨款", "财政拨款", "财政专户管理资金", "财政专户", "财政资金", "上年结转资金",
+                    "上年结转", "其他资金", "单位资金", "其他",
                     # department-wide forms, by source and by use; transfer-payment forms
-                    "一般公共预算", "政府性基金", "国有资本经营预算", "财政专户", "基本支出", "项目支出",
+                    "一般公共预算", "政府性基金", "国有资本经营预算", "基本支出", "项目支出",
                     "中央财政资金", "中央资金", "地方资金", "地方财政资金")
 _QIZHONG = re.compile(r"^其中[:：]?")
 

@@ -28,7 +28,7 @@ from ..model import PROJECT, Form
 from . import kinds
 from . import text as textfmt
 from .generate import FormMaker, retotal
-from .inject import LAYOUT_DAMAGE_FORMATS, RULES, Injected, State, plan
+from .inject import LAYOUT_DAMAGE_FORMATS, RULES, TEXT_ONLY_RULES, Injected, State, plan
 
 # Department-wide and transfer-payment forms (kinds.py, when a corpus asks for other kinds) are
 # written as text in their paper layouts. This share of the clean .txt forms is of another kind.
@@ -60,7 +60,7 @@ class CorpusInfo:
 def injectable(rule: str, fmt: str, other_kinds: bool = True) -> bool:
     if rule in kinds.KIND_RULES:
         return other_kinds and fmt == "txt"
-    return rule != "P002" or fmt in LAYOUT_DAMAGE_FORMATS
+    return rule not in TEXT_ONLY_RULES or fmt in LAYOUT_DAMAGE_FORMATS
 
 
 def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share: float = 0.5,
@@ -112,6 +112,8 @@ def _text_of(d: Drawn, rng: random.Random) -> tuple[str, str]:
         rows, note = textfmt.damage(rows, rng.choice(textfmt.DAMAGE_KINDS), rng)  # type: ignore[assignment]
     elif d.injected and d.injected.rule == "P001":
         rows, note = textfmt.truncate(rows)
+    elif d.injected and d.injected.rule == "P004":
+        rows, note = textfmt.truncate(rows, before="一级指标")
     return textfmt.render(rows), note
 
 

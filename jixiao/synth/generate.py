@@ -192,7 +192,7 @@ class FormMaker:
     # -- a whole form ---------------------------------------------------------------------
     def make(self, p: Params | None = None) -> Form:
         p = p or Params()
-        form = Form()
+        form = Form(layout="standard")  # the layout the synth writers print
         ctx = self.header(form)
         self.funds(form, p)
         self.indicators(form, ctx, p)
@@ -219,8 +219,10 @@ def set_execution(form: Form, initial: Decimal, annual: Decimal, executed: Decim
 def retotal(form: Form, total_weight: Decimal | None = None) -> None:
     """The 总分 row: the printed execution score plus every printed row score (S006)."""
     score = form.funds.total.score.value or Decimal(0)
+    parents = {i.parent for i in form.indicators if i.parent}  # a parent row's points are its children's
     for ind in form.indicators:
-        score += ind.score.value or Decimal(0)
+        if ind.name.text not in parents:
+            score += ind.score.value or Decimal(0)
     weight = total_weight if total_weight is not None else form.total.weight.value
     form.total = Total(weight=amount(decimal_text(weight)), score=amount(decimal_text(score)))
 

@@ -30,6 +30,10 @@ from .kinds import KIND_RULES
 RULES = tuple(CATALOGUE)
 # Formats whose writer lays out a form in the standard layout only: layout damage (P002) needs text.
 LAYOUT_DAMAGE_FORMATS = ("txt",)
+# Rules that live in the text of the file, injected into .txt only: layout damage (P002), a form
+# cut off before its indicator table (P004), an amount typed with a unit (F008; the office writers
+# write amounts as numbers), parent rows (W003), the 20/80 family (S007), a header 自评得分 (S008).
+TEXT_ONLY_RULES = ("P002", "P004", "F008", "W003", "S007", "S008")
 
 
 @dataclass(slots=True)
@@ -335,11 +339,59 @@ def p002(rng, form, state):
     return Injected("P002", ("P002",), "版面损坏（读取时修复）")
 
 
+def w003(rng, form, state):
+    # 一、 over the rows of one 二级 group renumbered 1、 2、…, its 分值 5 more than theirs
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k, i in enumerate(form.indicators):
+        groups.setdefault((i.level1.text, i.level2.text), []).append(k)
+    ks = max(groups.values(), key=len)
+    kids = [form.indicators[k] for k in ks]
+    name = "一、重点任务"  # not a taxonomy label (一、经济效益 would read as the 二级 label)
+    for n, kid in enumerate(kids, 1):
+        kid.name = Text(f"{n}、{kid.name.text}")
+        kid.parent = name
+    weight = sum((c.weight.value for c in kids), Decimal(0)) + 5
+    score = sum((c.score.value for c in kids), Decimal(0))
+    parent = Indicator(Text(kids[0].level1.text), Text(kids[0].level2.text), Text(name), kids[0].target, kids[0].actual,
+                       amount(decimal_text(weight)), amount(decimal_text(score)), Text(""))
+    form.indicators.insert(ks[0], parent)
+    return Injected("W003", ("W003", "P002"), f"上级行“{name}”分值 {decimal_text(weight)}，其下 {len(kids)} 行之和少 5 分")
+
+
+def s007(rng, form, state):
+    # the 20/80 family (no 分值 column): a satisfaction row scored above its block's implied points
+    form.layout = "twenty-eighty"
+    ind = [i for i in form.indicators if i.level1.text == "满意度指标"][-1]
+    _set_score(ind, ind.weight.value + Decimal(rng.choice((2, 5))))
+    return Injected("S007", ("S007",), f"无分值列；满意度指标“{ind.name.text}”得分 {ind.score.text} 超过其一级指标的分值")
+
+
+def s008(rng, form, state):
+    printed = form.total.score.value - Decimal(rng.choice((1, 2, 3)))
+    form.header_total = amount(decimal_text(printed))
+    return Injected("S008", ("S008",), f"表头自评得分 {decimal_text(printed)} 与总分行不符")
+
+
+def p003(rng, form, state):
+    return Injected("P004", ("P004",), "绩效指标表缺失（表不完整）")
+
+
+def f007(rng, form, state):
+    # 年初预算数 typed in the block's unit with the other unit beside it (a stray 万 in a block in
+    # 元, 元 in a block in 万元): converted, it no longer equals its 其中 rows (F001), and the
+    # conversion is reported (P002)
+    t = form.funds.total
+    stray = "元" if form.amount_unit == "万元" else "万"
+    t.initial_budget = amount(t.initial_budget.text + stray)
+    return Injected("F008", ("F008", "F001", "P002"),
+                    f"年初预算数填作“{t.initial_budget.text}”（数字按{form.amount_unit}填写却带了“{stray}”）")
+
+
 MUTATORS = {
-    "P001": p001, "P002": p002,
-    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006,
-    "W001": w001, "W002": w002, "T001": t001, "T002": t002,
-    "S001": s001, "S002": s002, "S003": s003, "S004": s004, "S005": s005, "S006": s006,
+    "P001": p001, "P002": p002, "P004": p003,
+    "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006, "F008": f007,
+    "W001": w001, "W002": w002, "W003": w003, "T001": t001, "T002": t002,
+    "S001": s001, "S002": s002, "S003": s003, "S004": s004, "S005": s005, "S006": s006, "S007": s007, "S008": s008,
     "V001": v001, "V002": v002, "V003": v003, "V004": v004,
     "D001": d001, "D002": d002, "G001": g001,
 }

@@ -28,7 +28,7 @@ def _funds_row(fr: FundsRow, first_sub: bool = False) -> list[str]:
     )
 
 
-def _indicator_rows(indicators: list[Indicator]) -> list[list[str]]:
+def _indicator_rows(indicators: list[Indicator], weights: bool = True) -> list[list[str]]:
     rows = []
     last1 = last2 = None
     for ind in indicators:
@@ -37,7 +37,7 @@ def _indicator_rows(indicators: list[Indicator]) -> list[list[str]]:
         last1, last2 = ind.level1.text, ind.level2.text
         rows.append(_row(
             "", l1, l2, ind.name.text, ind.target.text, ind.actual.text,
-            ind.weight.text, ind.score.text, ind.deviation.text,
+            *((ind.weight.text,) if weights else ()), ind.score.text, ind.deviation.text,
         ))
     return rows
 
@@ -58,6 +58,14 @@ def form_rows(form: Form) -> list[list[str]]:
         *_indicator_rows(form.indicators),
         _row("总分", "", "", "", "", "", form.total.weight.text, form.total.score.text),
     ]
+    if form.header_total is not None:  # 自评得分 printed in the header
+        rows.insert(4, _row("自评得分", form.header_total.text))
+    if form.layout == "twenty-eighty":  # the 20/80 family: no 分值 column, the total row scores only
+        head = next(i for i, r in enumerate(rows) if r[1] == "一级指标")
+        rows[head] = _row("年度绩效目标 (80分)", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分",
+                          "偏差原因分析及改进措施")
+        rows[head + 1:-1] = _indicator_rows(form.indicators, weights=False)
+        rows[-1] = _row("总分", "", "", "", "", "", form.total.score.text)
     return rows
 
 
@@ -106,10 +114,12 @@ def damage(rows: list[list[str]], kind: str, rng: random.Random) -> tuple[list[l
     raise ValueError(kind)
 
 
-def truncate(rows: list[list[str]]) -> tuple[list[list[str]], str]:
-    """The form cut off before its indicator table (a lost page): the reader cannot read it (P001)."""
-    head = next(i for i, r in enumerate(rows) if r[1] == "一级指标")
-    return rows[:head], "表格在绩效指标表头之前中断（缺少绩效指标部分）"
+def truncate(rows: list[list[str]], before: str = "年度总体目标") -> tuple[list[list[str]], str]:
+    """The form cut off after its funds block (a lost page): the reader cannot read it (P001). Cut
+    off later, `before` its indicator table's header (一级指标), it is read and kept incomplete (P004)."""
+    head = next(i for i, r in enumerate(rows) if before in r[:2])
+    what = "总体目标和绩效指标部分" if before == "年度总体目标" else "绩效指标部分"
+    return rows[:head], f"表格在{before}之前中断（缺少{what}）"
 
 
 def render(rows: list[list[str] | None]) -> str:

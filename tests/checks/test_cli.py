@@ -187,3 +187,34 @@ def test_min_severity_says_what_it_hides():
     out = run(str(SEED), "--min-severity", "error", "--detail").output
     first = out.split("【")[1]  # 交换平台运行费: one S004 warning and four V001 infos
     assert "未发现问题（另有 5 处较低级别的问题未显示）" in first
+
+
+def test_the_rule_set_is_picked_by_the_forms_taxonomy_when_none_is_given(tmp_path):
+    """A form of the 决策/管理/产出/效益 framework is checked under its own rule set, and the
+    report says so; the seed keeps the default (cn-2020) and no line about it."""
+    from ..conftest import tsv
+
+    text = tsv("""
+    项目支出绩效自评表
+    (2022 年度)
+    项目名称 | 示例项目
+    主管部门 | 示例局 | | | 实施单位 | 示例中心
+    项目资金 (元) | | 年初预算数 | 调整预算数(A) | 全年执行数(B) | 执行率(B/A)
+     | 年度资金总额 | 1000.00 | 1000.00 | 1,000 | 100.00%
+    年度总体目标 | 预期目标 | | | 实际完成情况
+     | 保障系统正常运行。 | | | 保障了系统正常运行。
+    绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+     | 项目决策(10分) | 项目立项 | 立项依据充分性 | 充分 | 充分 | 10 | 10 |
+     | 项目管理(20分) | 资金管理 | 预算执行率 | =100% | 100% | 20 | 20 |
+     | 项目产出(40分) | 产出数量 | 系统建设完成率 | =100% | 100% | 40 | 40 |
+     | 项目效益(30分) | 社会效益 | 管理制度健全性 | 健全 | 健全 | 20 | 20 |
+     | | 满意度 | 群众满意度 | >=90% | 95% | 10 | 10 |
+    总分 | | | | | | 100 | 100 |
+    """)
+    p = tmp_path / "dmoe.txt"
+    p.write_text(text, encoding="utf-8")
+    r = run(str(p), "--detail")
+    assert r.output.splitlines()[0] == ("规则集：未指定规则集，按表的指标体系和执行率分值选用"
+                                        "“决策/管理/产出/效益框架（项目支出绩效评价指标体系）”（project-dmoe）")
+    assert "T001" not in r.output and r.exit_code == 0, r.output
+    assert "规则集" not in run(str(SEED)).output.splitlines()[0]

@@ -120,3 +120,19 @@ def test_f006_threshold_is_a_rule_set_parameter(findings, tmp_path):
     funds = " | 年度资金总额 | 4104326.00 | 4104326.00 | 3,503,794.70 | 10 | 85.37% | 8.54"
     subrows = " | 其中：当年财政拨款 | 4104326.00 | 4104326.00 | | — | |"
     assert findings(form_text(funds=funds, subrows=subrows), rule="F006", rules=load_ruleset(rules)) == []
+
+
+# -- F008: an amount whose unit disagrees with its block ------------------------------------------
+def test_f007_unit_and_number_disagree(findings, read):
+    # 1000万 in a block in 元 is 10,000,000, ten thousand times its row's other amounts: the number
+    # was typed in 元 and the 万 is a slip, or the reverse; which cannot be told.
+    funds = " | 年度资金总额 | 1000.00 | 1000万 | 1,000 | 10 | 100.00% | 10"
+    [f] = findings(form_text(funds=funds, subrows=""), rule="F008")
+    assert (f.severity, f.field, f.printed) == ("warning", "funds.annual_budget", "10000000")
+    assert "1000万" in f.message and f.location.line == 6
+    # 0.1万 beside 1000 (元) is the same amount, converted: clear, only the P002 repair says so
+    funds = " | 年度资金总额 | 1000.00 | 0.1万 | 1,000 | 10 | 100.00% | 10"
+    assert findings(form_text(funds=funds, subrows=""), rule="F008") == []
+    [form] = read(form_text(funds=funds, subrows=""))
+    assert form.funds.total.annual_budget.value == 1000 and form.funds.total.annual_budget.unit == "万"
+    assert any(r.kind == "convert-unit" and "“0.1万”→1000" in r.message for r in form.repairs)

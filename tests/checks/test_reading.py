@@ -40,3 +40,17 @@ def test_p002_one_finding_per_repair(findings, read):
     assert "换行空格" in f.message and "第13行" in f.message
     assert f.location.line == 13
     assert findings(form_text(), rule="P002") == []
+
+
+# -- P004: a form kept though its indicator table is missing ----------------------------------------
+def test_p003_a_form_cut_off_before_its_indicator_table_is_kept(findings, read):
+    lines = form_text().splitlines()
+    cut = next(i for i, line in enumerate(lines) if line.startswith("绩效指标"))
+    text = "\n".join(lines[:cut]) + "\n"  # header, funds and goals: the page with the table is lost
+    [form] = read(text)
+    assert form.incomplete and "绩效指标表" in form.incomplete[0]
+    assert form.indicators == [] and form.total.score.value is None
+    got = findings(text)
+    assert [(f.rule, f.severity) for f in got] == [("P004", "info")]  # no T002 for blocks it cannot have
+    assert "缺少：绩效指标表" in got[0].message
+    assert findings(form_text(), rule="P004") == []

@@ -216,3 +216,65 @@ def test_s006_never_compares_a_total_the_reader_inferred(read, findings, tmp_pat
     form, = read(text)
     assert form.total.inferred
     assert findings(text, rule="S006") == []
+
+
+# -- S007: scores above the weights a rule set implies (no 分值 printed) ---------------------------
+TWENTY_EIGHTY = """
+项目支出绩效自评表
+(2022 年度)
+项目名称 | 示例项目
+主管部门 | 示例局 | | | 实施单位 | 示例中心
+项目资金 (元) | | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 得分 (20分*执行率)
+ | 年度资金总额 | 1000.00 | 1000.00 | 1,000 | 100.00% | 20
+年度总体目标 | 预期目标 | | | 实际完成情况
+ | 保障系统正常运行。 | | | 保障了系统正常运行。
+年度绩效目标 (80分) | 一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分
+ | 产出指标 | 数量指标 | 系统建设完成率 | =100% | 100% | {a}
+ | ^ | 质量指标 | 验收合格率 | =100% | 100% | {b}
+ | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30
+ | 满意度指标 | 服务对象满意度指标 | 群众满意度 | >=90% | 95% | 10
+总分 | | | | | | {total}
+偏差原因分析及改进措施 | 无
+"""
+
+
+def test_s007_block_scores_above_the_implied_weight(findings):
+    from jixiao.rules import load_ruleset
+
+    from ..conftest import tsv
+
+    rs = load_ruleset("cn-2020-80")  # 产出指标 40 of the 80 points
+    over = tsv(TWENTY_EIGHTY.format(a=25, b=20, total=105).replace("| ^ |", "| |"))
+    [f] = findings(over, rule="S007", rules=rs)
+    assert (f.severity, f.field, f.expected, f.printed) == ("error", "indicators[0].score", "40", "45")
+    assert "产出指标" in f.message
+    ok = tsv(TWENTY_EIGHTY.format(a=20, b=20, total=100).replace("| ^ |", "| |"))
+    assert findings(ok, rule="S007", rules=rs) == []
+
+
+def test_the_20_80_form_reads_with_its_execution_points_and_form_deviation(read):
+    from ..conftest import tsv
+
+    [form] = read(tsv(TWENTY_EIGHTY.format(a=20, b=20, total=100).replace("| ^ |", "| |")))
+    assert form.layout == "twenty-eighty" and form.funds.total.weight.value == 20
+    assert [i.weight.value for i in form.indicators] == [None] * 4
+    assert (form.total.weight.value, form.total.score.value) == (None, 100)
+    assert form.deviation is not None and form.deviation.text == "无"
+
+
+# -- S008: a header self-score or a total the rows cannot give --------------------------------------
+def test_s008_header_total_differs_from_the_total_row(findings):
+    text = form_text()
+    text = text.replace("主管部门", "自评得分\t98\n主管部门", 1)
+    [f] = findings(text, rule="S008")
+    assert (f.severity, f.expected, f.printed) == ("error", "100", "98")
+    assert findings(form_text().replace("主管部门", "自评得分\t100\n主管部门", 1), rule="S008") == []
+
+
+def test_s008_header_total_above_every_point_the_rows_carry(findings):
+    # weights 50 + 30 + 10 and 10 for execution: at most 100; a self-score of 101 cannot be reached
+    text = form_text().replace("主管部门", "自评得分\t101\n主管部门", 1)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("总分")) + "\n"
+    [f] = findings(text, rule="S008")
+    assert (f.expected, f.printed) == ("100", "101")
+    assert findings(text.replace("自评得分\t101", "自评得分\t100"), rule="S008") == []

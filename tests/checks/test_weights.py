@@ -94,3 +94,36 @@ def test_t002_missing_block(findings):
     [f] = findings(form_text(indicators=indicators), rule="T002")
     assert f.severity == "warning" and "满意度指标" in f.message and f.field is None
     assert findings(form_text(indicators=INDICATORS), rule="T002") == []
+
+
+# -- W003: a parent row's points against its children's -------------------------------------------
+def test_w003_parent_differs_from_its_children(findings, read):
+    from .conftest import form_text
+
+    rows = """
+     | 产出指标 | 数量指标 | 一、系统建设 | =100% | 100% | 50 | 50 |
+     | | | 1、系统建设完成率 | =100% | 100% | 30 | 30 |
+     | | | 2、功能上线率 | =100% | 100% | 15 | 15 |
+     | 效益指标 | 社会效益指标 | 管理制度健全性 | 健全 | 健全 | 30 | 30 |
+     | 满意度指标 | 服务对象满意度指标 | 群众满意度 | >=90% | 95% | 10 | 10 |
+    """
+    text = form_text(indicators=rows, total="100 | 95")
+    [form] = read(text)
+    assert [i.name.text for i in form.indicators][:2] == ["1、系统建设完成率", "2、功能上线率"]
+    assert [i.parent for i in form.indicators][:3] == ["一、系统建设", "一、系统建设", None]
+    got = findings(text, rule="W003")
+    assert [(f.severity, f.expected, f.printed) for f in got] == [("error", "45", "50"), ("error", "45", "50")]
+    assert "一、系统建设" in got[0].message and "分值" in got[0].message and "得分" in got[1].message
+    # children that add up: a heading with subtotals, no finding
+    fine = rows.replace("| 30 | 30 |\n     | | | 2、功能上线率 | =100% | 100% | 15 | 15 |",
+                        "| 30 | 30 |\n     | | | 2、功能上线率 | =100% | 100% | 20 | 20 |")
+    assert findings(form_text(indicators=fine), rule="W003") == []
+
+
+def test_t001_not_for_the_templates_own_satisfaction_label(findings, read):
+    from .conftest import form_text
+
+    text = form_text().replace("服务对象满意度指标", "服务对象满意度指标等")
+    [form] = read(text)
+    assert form.indicators[-1].level2.text == "服务对象满意度指标"
+    assert findings(text, rule="T001") == []

@@ -84,10 +84,11 @@ def damage(lines: list[str], rng: random.Random) -> None:
     lines[k] = "\t".join(cells)
 
 
-# Fields the other kinds of form added (issue 14): the frozen readings are of project forms, where
-# they keep their defaults, so a field at its default is left out and the corpus stays valid.
-KIND_FIELDS = {"Form": ("kind", "local_department", "management"), "FundsRow": ("group",),
-               "Indicator": ("adjusted", "coefficient", "core")}
+# Fields the model gained after the corpus was frozen (the layout families of issue 13, the other
+# kinds of form of issue 14): left out while they hold their default, so that an additive field does
+# not rewrite the corpus (a reading that sets one still differs).
+ADDED = {"Amount": ("unit",), "FundsRow": ("group",), "Indicator": ("parent", "adjusted", "coefficient", "core"),
+         "Form": ("layout", "incomplete", "header_total", "deviation", "kind", "local_department", "management")}
 
 
 def _default(f: dataclasses.Field):
@@ -97,7 +98,7 @@ def _default(f: dataclasses.Field):
 def plain(value):
     """A form (or any part of one) as JSON data: every field of every dataclass, by name."""
     if dataclasses.is_dataclass(value):
-        added = KIND_FIELDS.get(type(value).__name__, ())
+        added = ADDED.get(type(value).__name__, ())
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if not (f.name in added and getattr(value, f.name) == _default(f))}
     if isinstance(value, Decimal):
@@ -163,11 +164,12 @@ def test_every_case_reads_as_frozen(frozen):
 
 
 def test_the_corpus_covers_repairs_and_errors(frozen):
-    """The frozen readings are not trivial: they hold repairs of every common kind and errors."""
+    """The frozen readings are not trivial: they hold repairs of every common kind and forms cut short."""
     full = [e for e in frozen["expected"].values() if isinstance(e, dict)]
     kinds = {r["kind"] for e in full for f in e["forms"] for r in f["repairs"]}
     assert {"shift-row", "join-name-row", "join-deviation", "infer-level1", "clean-label"} <= kinds
-    assert sum(bool(e["errors"]) for e in full) >= 3
+    # files cut short: refused with an error, or (cut before the indicator table only) kept incomplete
+    assert sum(bool(e["errors"]) or any(f.get("incomplete") for f in e["forms"]) for e in full) >= 3
 
 
 def write() -> None:

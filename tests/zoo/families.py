@@ -195,7 +195,6 @@ def family(*args, **kwargs) -> Family:
 
 family(
     "standard", "the seed's layout (上海): the baseline", STANDARD, [expected()], break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -212,7 +211,6 @@ family(
     [expected(amount_unit="万元", funds=["120", "100", "95", "10", "95", "9.5"],
               funds_rows=[["财政资金", "120", "100", "95"], ["单位资金", "0", "0", "0"]])],
     break_before="服务合格率",
-    missing={"*": "header vocabulary: 全年(调整)预算数 (the annual budget) and 偏差大或目标未完成原因分析 (the deviation)"},
 )
 
 family(
@@ -274,7 +272,6 @@ family(
 ^ | 其他资金 | < | 0 | 0 | 0 | — | |
 """ + GOALS9 + INDICATORS9,
     [expected()], break_before="服务合格率",
-    missing={"*": "amount cells with a unit or suffix (120万, 95万元, 1,000,000.00元) and a rate written 95 % (issue 13 item 3)"},
 )
 
 family(
@@ -309,8 +306,6 @@ family(
         total=[None, "88"],
     )],
     break_before="服务合格率",
-    missing={"*": "the 20/80 family: no 分值 column (weights implied by the rule set), the execution weight "
-                  "printed in the 得分 header, a form-level deviation paragraph"},
 )
 
 family(
@@ -361,7 +356,6 @@ family(
 """ + FUNDS9 + GOALS9 + INDICATORS9.split("总分")[0],
     [expected(total=[None, "95.5"])],
     break_before="服务合格率",
-    missing={"*": "the header's 自评得分 as the form's total (the total is summed from the rows instead)", "pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -370,7 +364,6 @@ family(
                                                           "总分 | < | < | < | < | < | | 95.5 |"),
     [expected(total=[None, "95.5"])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -386,8 +379,7 @@ family(
 """ + GOALS9 + INDICATORS9,
     [expected(funds_rows=[["本年财政拨款", "1000000", "800000", "780000"], ["上年结转资金", "200000", "200000", "170000"],
                           ["财政专户管理资金", "0", "0", "0"], ["单位资金", "0", "0", "0"]])],
-    break_before="服务合格率",  # 财政专户管理资金 and 单位资金 are sub-rows since the department-wide form's labels
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
+    break_before="服务合格率",
 )
 
 DECISION = [
@@ -432,8 +424,6 @@ family(
               funds_rows=[["财政资金", "1200000", "1000000", "950000"], ["其他资金", "0", "0", "0"]],
               indicators=DECISION, total=[None, "96.5"])],
     break_before="产出质量",
-    missing={"*": "the 决策/管理/产出/效益 framework: its rule set and taxonomy, 调整预算数(A) as the annual budget, "
-                  "the total from the header's 自评得分"},
 )
 
 family(
@@ -451,8 +441,6 @@ family(
 """,
     [expected()],
     break_before="服务合格率",
-    missing={"*": "the split score: 折算得分 (score × 权重占比) as the indicator's score, 单项指标得分 as a "
-                  "percentage"},
 )
 
 family(
@@ -488,7 +476,6 @@ family(
     [expected(indicators=[INDICATORS[0][:5] + ["30", "29", ""], INDICATORS[1][:5] + [None, None, INDICATORS[1][7]]]
               + INDICATORS[2:])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -521,7 +508,7 @@ family(
     STANDARD + SECOND,
     [expected(), expected(project="老年助餐点建设")],
     break_before=None,
-    missing={"pdf-chromium": CHROMIUM_SPLIT, "pdf-writer": WRITER_SPLIT},
+    missing={"pdf-writer": WRITER_SPLIT},
 )
 
 family(
@@ -539,7 +526,6 @@ family(
 """,
     [expected(indicators=[r[:4] + ["", r[5], None, ""] for r in INDICATORS], total=["100", None])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -548,13 +534,11 @@ family(
 项目类型 | < | □新增项目 ☑延续项目 | < | < | < | < | < | <
 """ + FUNDS9 + GOALS9 + INDICATORS9,
     [expected()], break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
     "traditional", "a Traditional-character mirror of the standard form (項目名稱, 產出指標, 滿意度)",
     _traditional(STANDARD), [expected()], break_before=_traditional("服务合格率"),
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 
@@ -563,7 +547,6 @@ family(
     STANDARD.replace("| 95.00% | 9.5", "| 0.95 | 9.5").replace("| ≥90% | 93% |", "| ≥0.9 | 0.93 |"),
     [expected(indicators=INDICATORS[:6] + [INDICATORS[6][:3] + [">=0.9", "0.93"] + INDICATORS[6][5:]])],
     break_before="服务合格率",
-    missing={"pdf-chromium": CHROMIUM_SPLIT},
 )
 
 family(
@@ -575,7 +558,6 @@ family(
 """ + GOALS9 + INDICATORS9,
     [expected(funds=[None, "1000000", "950000", "10", "95", "9.5"], funds_rows=[["财政资金", None, "1000000", "950000"]])],
     break_before="服务合格率",
-    missing={"*": "funds headed 预算数 / 到位数 / 执行数 / 执行进度 (预算数 the annual budget, 执行进度 the rate)"},
 )
 
 family(
@@ -591,7 +573,6 @@ family(
     "cut-off", "published without its indicator table (the page cut off after the goals): kept, marked incomplete",
     TITLE9 + HEAD9 + FUNDS9 + GOALS9,
     [expected(indicators=[], total=[None, None])],
-    missing={"*": "a form without its indicator table kept, marked incomplete, instead of refused"},
 )
 
 
@@ -629,7 +610,7 @@ family(
     "".join(t for _, t in _SHEETS),
     [expected(), expected(project="老年助餐点建设")],
     sheets=_SHEETS,
-    missing={"pdf-writer": WRITER_SPLIT, "pdf-chromium": CHROMIUM_SPLIT},
+    missing={"pdf-writer": WRITER_SPLIT},
 )
 
 
