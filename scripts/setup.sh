@@ -9,6 +9,8 @@
 #   - LibreOffice Calc/Writer: PDF round trips and recalculating exported workbooks
 #   - Noto CJK fonts: Chinese text in PDFs LibreOffice makes and in screenshots
 #   - Tesseract with its Simplified Chinese data: the OCR comparison of scanned forms
+#   - libgl1, libglib2.0-0: OpenCV's shared libraries (rapidocr-onnxruntime pulls in opencv-python,
+#     which loads them even when only the headless functions are used)
 # PYTHON chooses the interpreter the environment is made from (default: python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +38,8 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc libreoffice-writer
 fc-list 2>/dev/null | grep -i "noto sans cjk" >/dev/null || need+=(fonts-noto-cjk)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 tesseract --list-langs 2>/dev/null | grep -x chi_sim >/dev/null || need+=(tesseract-ocr-chi-sim)
+ldconfig -p 2>/dev/null | grep "libGL.so.1 " >/dev/null || need+=(libgl1)
+ldconfig -p 2>/dev/null | grep "libgthread-2.0.so.0 " >/dev/null || need+=(libglib2.0-0)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "安装 Debian 软件包：${need[*]}" >&2
