@@ -89,7 +89,10 @@ def _children_of(inds: list[Indicator], k: int) -> int:
     scores = Decimal(0)
     for j in range(k + 1, len(inds)):
         child = inds[j]
-        if child.weight.value is None or child.level1.text != parent.level1.text:
+        # a heading sums rows of its own group: rows of another 一级, or of another 二级 where the
+        # parent has one, are not its children (a 2、 row's weight can equal the next group's sum)
+        if child.weight.value is None or child.level1.text != parent.level1.text or (
+                parent.level2.text and child.level2.text != parent.level2.text):
             return 0
         total += child.weight.value
         if child.score.value is not None:
