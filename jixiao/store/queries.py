@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..values import round2
 from .access import scoped
+from .errors import Invalid
 from .schema import FindingRow, FormRow, User
 
 GRADES = ("优", "良", "中", "差")
@@ -49,6 +50,16 @@ class FormFilter:
     status: str | None = None
     q: str | None = None  # part of the project name
 
+    def __post_init__(self):
+        # Checked here, once for the pages and the API: a year no form can have is a wrong
+        # request (422), not a query that overflows the database's integer.
+        if self.year is not None and not 1000 <= self.year <= 9999:
+            raise Invalid(f"年度“{self.year}”无效：应为四位数的年份")
+        for name in ("department", "unit", "rule", "status", "q"):
+            value = getattr(self, name)
+            if value is not None and len(value) > 500:
+                raise Invalid("筛选条件过长（最多500个字符）")
+
     def where(self, stmt):
         if self.year is not None:
             stmt = stmt.where(FormRow.year == self.year)
@@ -77,7 +88,8 @@ def list_forms(s: Session, user: User | None, flt: FormFilter | None = None, sor
     col = SORTS.get(sort, FormRow.id)
     order = col.desc() if descending else col.asc()
     # NULLs last in both directions and on both databases; id breaks ties so pages are stable.
-    stmt = stmt.order_by(col.is_(None), order, FormRow.id)
+    # Written as NULLS LAST (not "col IS NULL, col") so that the (col, id) indexes serve it.
+    stmt = stmt.order_by(order.nulls_last(), FormRow.id)
     if limit:
         stmt = stmt.limit(limit)
     if offset:

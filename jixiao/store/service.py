@@ -15,20 +15,22 @@ import secrets
 import threading
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from ..errors import ReadError, RuleSetError
 from ..model import Form
 from ..rules import RuleSet, load_ruleset
-from . import editing, queries
+from . import editing, queries, security
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
 from .errors import Invalid, NotFound
+from .security import LoginFailed
 from .imports import ImportResult, has_skipped, import_in_transaction, read_bytes, safe_filename, sha256_of
-from .schema import AuditEntry, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, User
-from .users import add_user, authenticate, hash_password, validate
+from .schema import AuditEntry, AuthEvent, FindingRow, FormRow, RuleSetRow, SessionRow, Setting, SourceFile, User
+from .users import (UserError, add_user, authenticate, check_password, hash_password, password_matches, validate,
+                    verify_password)
 
 
 class Store:
@@ -157,13 +159,23 @@ class Store:
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                         descending: bool = False) -> list[FormRow]:
         """Like list_forms, with each form's findings loaded (for exports)."""
-        with self.Session() as s:
-            rows = queries.list_forms(s, user, flt, sort, descending)
-            ids = [r.id for r in rows]
-            for k in range(0, len(ids), 5000):
-                list(s.scalars(select(FormRow).where(FormRow.id.in_(ids[k:k + 5000]))
-                               .options(selectinload(FormRow.findings))))
-            return rows
+        return list(self.iter_forms_full(user, flt, sort, descending))
+
+    def iter_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
+                        descending: bool = False, chunk: int = 1000):
+        """The listed forms with their findings, read `chunk` at a time, each chunk in a short
+        session of its own: an export of 100,000 forms holds neither them all nor a connection."""
+        offset = 0
+        while True:
+            with self.Session() as s:
+                rows = queries.list_forms(s, user, flt, sort, descending, limit=chunk, offset=offset)
+                if rows:
+                    list(s.scalars(select(FormRow).where(FormRow.id.in_([r.id for r in rows]))
+                                   .options(selectinload(FormRow.findings))))
+            yield from rows
+            if len(rows) < chunk:
+                return
+            offset += chunk
 
     def filter_choices(self, user: User | None = None) -> dict[str, list]:
         with self.Session() as s:
@@ -228,20 +240,125 @@ class Store:
             return list(s.scalars(select(User).order_by(User.id)))
 
     def update_user(self, user_id: int, *, active: bool | None = None, password: str | None = None,
-                    unit: str | None = None, departments: list[str] | None = None) -> User:
+                    unit: str | None = None, departments: list[str] | None = None, role: str | None = None,
+                    by: User | None = None) -> User:
+        """Change a user (an administrator's edit). A password reset, a deactivation or a new role
+        ends every session of the user at once: they log in again, with the new password or rights."""
         with self.Session.begin() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise NotFound(f"没有编号为 {user_id} 的用户")
             new_unit = unit.strip() or None if unit is not None else u.unit
             new_deps = [d.strip() for d in departments if d.strip()] if departments is not None else u.departments
-            validate(u.username, password, u.role, new_unit, new_deps)
-            u.unit, u.departments = new_unit, new_deps
+            new_role = role if role is not None else u.role
+            validate(u.username, password, new_role, new_unit, new_deps)
+            ends = []
+            if role is not None and role != u.role:
+                ends.append(f"角色改为“{role}”")
+            if active is False and u.active:
+                ends.append("停用")
+            u.unit, u.departments, u.role = new_unit, new_deps, new_role
             if active is not None:
                 u.active = active
             if password is not None:
                 u.password_hash = hash_password(password)
+                security.log(s, security.PASSWORD_RESET, u.username, user_id=u.id, by=by.username if by else None,
+                             detail="管理员重设密码")
+                ends.append("重设密码")
+            if ends:
+                n = security.end_sessions(s, u.id)
+                security.log(s, security.SESSIONS_ENDED, u.username, user_id=u.id, by=by.username if by else None,
+                             detail=f"{'、'.join(ends)}：结束 {n} 个会话")
             return u
+
+    # -- log-in, sessions, passwords -----------------------------------------------------------
+    def login(self, username: str, password: str, address: str = "") -> User:
+        """Check a log-in: throttled per account and address (`security`), logged either way.
+        Raises TooManyAttempts before checking the password, or LoginFailed."""
+        username = (username or "").strip()[:100]
+        with self.Session.begin() as s:
+            security.check_allowed(s, username, address)
+        with self.Session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+        ok = password_matches(user, password)  # the slow hash, with no connection held
+        with self.Session.begin() as s:
+            if not ok:
+                security.record_failure(s, username, address, user)
+                raise LoginFailed("用户名或密码错误，或账号已停用")
+            security.log(s, security.LOGIN, username, address, user.id)
+        return user
+
+    def log_event(self, event: str, user: User | None, address: str = "", detail: str | None = None) -> None:
+        with self.Session.begin() as s:
+            security.log(s, event, user.username if user else "", address, user.id if user else None, detail)
+
+    def unlock(self, user_id: int, by: User | None = None) -> User:
+        """An administrator lifts a lockout: the account's earlier failures no longer count."""
+        with self.Session.begin() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise NotFound(f"没有编号为 {user_id} 的用户")
+            security.log(s, security.UNLOCKED, u.username, user_id=u.id, by=by.username if by else None,
+                         detail="管理员解锁")
+            return u
+
+    def locked_accounts(self) -> dict[str, object]:
+        with self.Session() as s:
+            return security.locked_accounts(s)
+
+    def security_log(self, limit: int = 100, offset: int = 0, username: str | None = None) -> tuple[list[AuthEvent], int]:
+        """The newest security events first, a page of them, and how many there are."""
+        with self.Session() as s:
+            stmt = select(AuthEvent)
+            count = select(func.count(AuthEvent.id))
+            if username:
+                stmt, count = stmt.where(AuthEvent.username == username), count.where(AuthEvent.username == username)
+            rows = list(s.scalars(stmt.order_by(AuthEvent.at.desc(), AuthEvent.id.desc()).limit(limit).offset(offset)))
+            return rows, int(s.scalar(count) or 0)
+
+    def change_password(self, user: User, current: str, new: str, keep_session: int | None = None,
+                        address: str = "") -> None:
+        """A user changes their own password: the current one must be right; every other session
+        of theirs ends (the one they are using stays)."""
+        with self.Session.begin() as s:
+            u = s.get(User, user.id)
+            if u is None or not u.active:
+                raise NotFound("用户不存在或已停用")
+            if not verify_password(u.password_hash, current or ""):
+                raise UserError("当前密码不正确")
+            if new == current:
+                raise UserError("新密码不能与当前密码相同")
+            check_password(new or "", u.username, [u.unit or "", *(u.departments or [])])
+            u.password_hash = hash_password(new)
+            n = security.end_sessions(s, u.id, keep=keep_session)
+            security.log(s, security.PASSWORD_CHANGED, u.username, address, u.id, f"本人修改密码；结束其他 {n} 个会话")
+
+    def open_session(self, user: User | None, data: dict, address: str = "", agent: str = "") -> tuple[int, str]:
+        with self.Session.begin() as s:
+            return security.open_session(s, user.id if user else None, data, address, agent)
+
+    def load_session(self, token: str) -> security.Loaded | None:
+        with self.Session.begin() as s:
+            return security.load_session(s, token)
+
+    def save_session(self, session_id: int, data: dict) -> None:
+        with self.Session.begin() as s:
+            security.save_data(s, session_id, data)
+
+    def end_session(self, session_id: int, user: User | None = None) -> bool:
+        """End one session (one of `user`'s only, when given)."""
+        with self.Session.begin() as s:
+            return security.end_session(s, session_id, user.id if user else None)
+
+    def end_sessions(self, user: User, keep: int | None = None) -> int:
+        with self.Session.begin() as s:
+            n = security.end_sessions(s, user.id, keep)
+            security.log(s, security.SESSIONS_ENDED, user.username, user_id=user.id, detail=f"本人结束其他 {n} 个会话")
+            return n
+
+    def sessions_of(self, user: User) -> list[SessionRow]:
+        with self.Session() as s:
+            return security.sessions_of(s, user.id)
 
     def _user_id(self, user: User | str | None) -> int | None:
         if user is None:

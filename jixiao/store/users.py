@@ -15,7 +15,9 @@ _hasher = PasswordHasher()
 # wrong password and response times do not tell which user names exist.
 _DUMMY = _hasher.hash("jixiao-dummy-password")
 
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200  # hashing a megabyte of "password" would be a cheap way to keep a worker busy
+MIN_STRENGTH = 3  # zxcvbn's score 0–4: 3 = "safely unguessable" against an offline attack on a slow hash
 
 
 class UserError(Invalid):
@@ -33,13 +35,31 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_password(password: str, username: str = "", hints: list[str] | tuple[str, ...] = ()) -> None:
+    """Refuse a short, common or guessable password (the same rule for `jixiao user add`, the
+    pages and the API): at least MIN_PASSWORD characters and a zxcvbn score of MIN_STRENGTH,
+    counting the user name, unit and departments as words an attacker would try first."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"密码至少需要{MIN_PASSWORD}个字符")
+    if len(password) > MAX_PASSWORD:
+        raise UserError(f"密码不能超过{MAX_PASSWORD}个字符")
+    if username and username.lower() in password.lower():
+        raise UserError("密码不能包含用户名")
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password, user_inputs=[username, *hints, "jixiao", "绩效", "自评"])
+    if result["score"] < MIN_STRENGTH:
+        raise UserError("密码太容易被猜到（常见密码、重复或连续的字符、键盘顺序、日期、用户名或单位名称都很容易被猜中）；"
+                        "请用几个不相关的词加上数字或符号组成，至少10个字符")
+
+
 def validate(username: str, password: str | None, role: str, unit: str | None, departments: list[str]) -> None:
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise UserError("用户名不能为空、不能含空格，且不超过100个字符")
     if role not in ROLES:
         raise UserError(f"角色“{role}”无效，只能是：{'、'.join(ROLES)}")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise UserError(f"密码至少需要{MIN_PASSWORD}个字符")
+    if password is not None:
+        check_password(password, username, [unit or "", *departments])
     if role == ROLE_UNIT and not unit:
         raise UserError("填报用户必须指定所属实施单位（--unit）")
     if role == ROLE_REVIEWER and not departments:
@@ -63,7 +83,12 @@ def add_user(s: Session, username: str, password: str, role: str, unit: str | No
 
 def authenticate(s: Session, username: str, password: str) -> User | None:
     user = s.scalar(select(User).where(User.username == (username or "").strip()))
+    return user if password_matches(user, password) else None
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Is this the active user's password? An unknown or deactivated user costs one hash too."""
     if user is None or not user.active:
         verify_password(_DUMMY, password or "")
-        return None
-    return user if verify_password(user.password_hash, password or "") else None
+        return False
+    return verify_password(user.password_hash, password or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ...store import Invalid
@@ -13,11 +13,13 @@ from ...store.schema import ROLES, User
 from ...store.users import UserError
 from ..auth import check_csrf, page_admin, store_of
 from ..render import flash, render
+from ..params import ID
 from . import fields, int_or_none
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 Admin = Annotated[User, Depends(page_admin)]
 Fields = Annotated[dict, Depends(fields)]
+SECURITY_PAGE = 100
 
 
 def _departments(text: str | None) -> list[str]:
@@ -42,17 +44,35 @@ def add_user(request: Request, user: Admin, form: Fields):
 
 
 @router.post("/admin/users/{user_id}")
-def change_user(request: Request, user_id: int, user: Admin, form: Fields):
+def change_user(request: Request, user_id: ID, user: Admin, form: Fields):
     active = {"1": True, "0": False}.get(form.get("active", ""))
     if user_id == user.id and active is False:
         raise Invalid("不能停用自己的账号")
     password = form.get("password") or None
     try:
-        u = store_of(request).update_user(user_id, active=active, password=password)
+        u = store_of(request).update_user(user_id, active=active, password=password, by=user)
     except UserError as e:
         raise Invalid(e.message) from e
     flash(request, f"已更新用户“{u.username}”。")
     return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/security")
+def security_page(request: Request, user: Admin, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Locked accounts (with an unlock button) and the security log, newest first."""
+    store = store_of(request)
+    events, total = store.security_log(limit=SECURITY_PAGE, offset=(page - 1) * SECURITY_PAGE)
+    users = {u.username: u for u in store.users()}
+    locked = [(users.get(name), name, until) for name, until in store.locked_accounts().items()]
+    return render(request, "admin_security.html", user, events=events, total=total, page=page,
+                  pages=max(1, -(-total // SECURITY_PAGE)), locked=locked)
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def unlock_user(request: Request, user_id: ID, user: Admin):
+    u = store_of(request).unlock(user_id, by=user)
+    flash(request, f"已解除用户“{u.username}”的登录锁定。")
+    return RedirectResponse("/admin/security", status_code=303)
 
 
 @router.get("/admin/rulesets")
