@@ -45,7 +45,7 @@ TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minut
 WINDOW = timedelta(minutes=15)
 LOCKOUT = timedelta(minutes=15)
 ACCOUNT_DELAY_AFTER, ACCOUNT_LOCK_AFTER = 3, 10
-ADDRESS_DELAY_AFTER, ADDRESS_LOCK_AFTER = 10, 30
+ADDRESS_DELAY_AFTER, ADDRESS_LOCK_AFTER = 10, 20
 MAX_DELAY = 60  # seconds
 
 # The security log's events (stored as shown).

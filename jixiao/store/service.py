@@ -276,16 +276,24 @@ class Store:
         """Check a log-in: throttled per account and address (`security`), logged either way.
         Raises TooManyAttempts before checking the password, or LoginFailed."""
         username = (username or "").strip()[:100]
+        refused = None
         with self.Session.begin() as s:
-            security.check_allowed(s, username, address)
+            try:
+                security.check_allowed(s, username, address)
+            except security.TooManyAttempts as e:
+                refused = e  # raised after the refusal's log entry is committed
+        if refused is not None:
+            raise refused
         with self.Session() as s:
             user = s.scalar(select(User).where(User.username == username))
         ok = password_matches(user, password)  # the slow hash, with no connection held
-        with self.Session.begin() as s:
-            if not ok:
+        with self.Session.begin() as s:  # committed before anything is raised
+            if ok:
+                security.log(s, security.LOGIN, username, address, user.id)
+            else:
                 security.record_failure(s, username, address, user)
-                raise LoginFailed("用户名或密码错误，或账号已停用")
-            security.log(s, security.LOGIN, username, address, user.id)
+        if not ok:
+            raise LoginFailed("用户名或密码错误，或账号已停用")
         return user
 
     def log_event(self, event: str, user: User | None, address: str = "", detail: str | None = None) -> None:

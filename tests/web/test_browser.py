@@ -174,7 +174,7 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path):
     ok = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "上海市公安局", "--db", db,
                 stdin="a-good-password\n")
     assert ok.returncode == 0 and "已创建用户 审核员甲（审核，主管部门 上海市公安局）" in ok.stdout
-    again = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "x", "--db", db, stdin="another-pw\n")
+    again = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "x", "--db", db, stdin="another-good-password-7\n")
     assert again.returncode == 2 and "用户“审核员甲”已存在" in again.stderr
     missing = jixiao("user", "add", "单位乙", "--role", "填报", "--db", db, stdin="a-good-password\n")
     assert missing.returncode == 2 and "填报用户必须指定所属实施单位" in missing.stderr
