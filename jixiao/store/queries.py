@@ -177,12 +177,13 @@ class Dashboard:
     grades: dict[str, dict[str, int]] = field(default_factory=dict)  # grade → {self, rescored}
     histogram: list[dict] = field(default_factory=list)  # [{low, high, self, rescored}]
     rules: list[tuple[str, int, int]] = field(default_factory=list)  # (rule, findings, forms)
-    points: list[dict] = field(default_factory=list)  # [{id, project, rate, score, self}], at most POINTS_CAP
-    points_total: int = 0  # how many forms have a dot: more than len(points) when the scatter is capped
+    # Execution rate against re-scored total, counted in bins (RATE_EDGES × HIST_EDGES): the
+    # non-empty cells as {rate, score, forms} with bin numbers; at most 8 × 7 whatever the forms.
+    cells: list[dict] = field(default_factory=list)
 
     @property
-    def points_capped(self) -> bool:
-        return len(self.points) < self.points_total
+    def plotted(self) -> int:
+        return sum(c["forms"] for c in self.cells)
 
     def to_dict(self) -> dict:
         return {
@@ -192,16 +193,15 @@ class Dashboard:
             "grades": self.grades,
             "histogram": self.histogram,
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in self.rules],
-            "points": self.points,
-            "points_total": self.points_total,
+            "rate_edges": [str(e) for e in RATE_EDGES],
+            "score_edges": [str(e) for e in HIST_EDGES],
+            "cells": self.cells,
         }
 
 
 HIST_EDGES = [Decimal(x) for x in (0, 60, 70, 80, 85, 90, 95, 100)]
-
-# The scatter plot draws at most this many forms (a page of 100,000 dots helps nobody): beyond
-# it, an evenly spaced sample in id order (see `_points`). Read at call time, so tests may lower it.
-POINTS_CAP = 1000
+# Execution-rate bins of the rate × score chart: below 50 %, 50–60, …, 95–100, and 100 % or more.
+RATE_EDGES = [Decimal(x) for x in (0, 50, 60, 70, 80, 90, 95, 100)]
 
 
 def _count_if(cond):
@@ -288,39 +288,31 @@ def _rules(s: Session, visible) -> list[tuple[str, int, int]]:
     return sorted(((r, int(n), int(m)) for r, n, m in s.execute(stmt)), key=lambda t: (-t[2], -t[1], t[0]))
 
 
-def _points(s: Session, visible, cap: int) -> tuple[list[dict], int]:
-    """The scatter's dots (forms with a rate and a re-score, in id order) and how many there are.
-
-    With more than `cap` of them, the j-th (from 0) is kept when j·cap mod n < cap: exactly `cap`
-    dots, evenly spaced over the whole id range, the same ones every time for the same forms.
-    With `cap` or fewer every one is kept. Numbered and counted in the same statement, so the
-    sample and its count agree even while others import.
-    """
-    inner = visible(select(
-        FormRow.id, FormRow.project, FormRow.rate, FormRow.rescored_total, FormRow.self_total,
-        (func.row_number().over(order_by=FormRow.id) - 1).label("j"), func.count().over().label("n"),
-    ).where(_plotted())).subquery()
-    stmt = select(inner).where((inner.c.j * cap) % inner.c.n < cap).order_by(inner.c.id)
-    points, n = [], 0
-    for r in s.execute(stmt):
-        n = int(r.n)
-        points.append({"id": r.id, "project": r.project, "rate": str(r.rate), "score": str(r.rescored_total),
-                       "self": None if r.self_total is None else str(r.self_total)})
-    return points, n
+def _bin_of(col, edges: list[Decimal], last_open: bool):
+    """The bin number of a value: below edges[1] → 0 (negatives too); with `last_open`, one bin
+    more for edges[-1] and above, else edges[-2] and above share the last bin."""
+    top = len(edges) - 1 if last_open else len(edges) - 2
+    return case(*[(col >= edges[i], i) for i in range(top, 0, -1)], else_=0)
 
 
-def dashboard(s: Session, user: User | None, flt: FormFilter | None = None, max_points: int | None = None) -> Dashboard:
+def _cells(s: Session, visible) -> list[dict]:
+    """Forms counted per (rate bin, re-score bin): one GROUP BY, at most 8 × 7 rows."""
+    inner = visible(select(_bin_of(FormRow.rate, RATE_EDGES, True).label("x"),
+                           _bin_of(FormRow.rescored_total, HIST_EDGES, False).label("y")).where(_plotted())).subquery()
+    stmt = select(inner.c.x, inner.c.y, func.count()).group_by(inner.c.x, inner.c.y).order_by(inner.c.x, inner.c.y)
+    return [{"rate": int(x), "score": int(y), "forms": int(n)} for x, y, n in s.execute(stmt)]
+
+
+def dashboard(s: Session, user: User | None, flt: FormFilter | None = None) -> Dashboard:
     """The dashboard's figures, aggregated by the database: what Python holds grows with the
-    number of departments, units and rules, not of forms (the scatter is capped, `POINTS_CAP`)."""
+    number of departments, units and rules, not of forms (the rate × score chart is binned)."""
     flt = flt or FormFilter()
 
     def visible(stmt):
         return flt.where(scoped(stmt, user))
 
-    cap = POINTS_CAP if max_points is None else max_points
     total, departments, units = _groups(s, visible)
     grades, hist = _distribution(s, visible)
     rules = _rules(s, visible)
-    points, plotted = _points(s, visible, cap) if cap > 0 else ([], 0)
     return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
-                     rules=rules, points=points, points_total=plotted)
+                     rules=rules, cells=_cells(s, visible))

@@ -26,6 +26,7 @@ from ..store.schema import AuthEvent, SessionRow
 from . import exports, upload
 from .formview import loc_text
 from .auth import api_admin, api_user, check_csrf, client_address, csrf_token, login, logout, session_id, store_of
+from .pages.dashboard import largest
 from .params import DEFAULT_LIMIT, ID, Limit, Offset, page
 
 router = APIRouter(prefix="/api", tags=["API"], dependencies=[Depends(check_csrf)])
@@ -261,7 +262,11 @@ def api_export_form(request: Request, form_id: ID, user: Annotated[User, Depends
 @router.get("/dashboard", summary="汇总：按主管部门与实施单位")
 def api_dashboard(request: Request, user: Annotated[User, Depends(api_user)],
                   flt: Annotated[FormFilter, Depends(filters)]) -> dict:
-    return store_of(request).dashboard(user, flt).to_dict()
+    d = store_of(request).dashboard(user, flt)
+    out = d.to_dict()
+    # Bounded like the page: the units with most forms (units_total says how many there are).
+    out["units"], out["units_total"] = [g.to_dict() for g in largest(d.units)], len(d.units)
+    return out
 
 
 @router.get("/filters", summary="筛选项的可选值")

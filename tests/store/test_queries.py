@@ -38,5 +38,5 @@ def test_dashboard_groups_by_department_and_unit(store, seed_path):
     assert [g.name for g in d.units] == ["上海市社会保障卡服务中心"]
     assert d.units[0].forms == d.total.forms == 10
     assert d.total.budget == sum((r.budget for r in store.list_forms()), Decimal(0))
-    assert len(d.points) == 10
+    assert d.plotted == 10
     assert sum(n for _, n, _ in d.rules) == sum(len(store.get_form(r.id).findings) for r in store.list_forms())
