@@ -148,9 +148,10 @@ class Store:
             return row
 
     def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
-                   descending: bool = False, limit: int | None = None, offset: int = 0) -> list[FormRow]:
+                   descending: bool = False, limit: int | None = None, offset: int = 0,
+                   summary: bool = False) -> list[FormRow]:
         with self.Session() as s:
-            return queries.list_forms(s, user, flt, sort, descending, limit, offset)
+            return queries.list_forms(s, user, flt, sort, descending, limit, offset, summary)
 
     def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
         with self.Session() as s:

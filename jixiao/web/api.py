@@ -198,7 +198,7 @@ def api_forms(request: Request, user: Annotated[User, Depends(api_user)], flt: A
               sort: str = "id", order: Literal["asc", "desc"] = "asc", limit: Limit = DEFAULT_LIMIT,
               offset: Offset = 0) -> dict:
     store = store_of(request)
-    rows = store.list_forms(user, flt, sort, order == "desc", limit=limit, offset=offset)
+    rows = store.list_forms(user, flt, sort, order == "desc", limit=limit, offset=offset, summary=True)
     total = store.count_forms(user, flt)
     return page([row_summary(r) for r in rows], total, limit, offset)
 

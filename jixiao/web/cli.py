@@ -27,7 +27,9 @@ def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
 
     url = db_url or default_url()
     try:
-        app = create_app(url)  # opens (and migrates) the database once, before any worker starts
+        # One process: the app. Several: only open (and migrate) the database here, once, before
+        # any worker starts; each worker builds its own app (the supervisor stays small).
+        app = create_app(url) if workers == 1 else open_store(url).close()
     except Exception as e:  # noqa: BLE001 - say what is wrong with the database in one line
         click.echo(f"错误：无法打开数据库 {url}：{e}", err=True)
         sys.exit(2)
@@ -35,7 +37,6 @@ def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
         return
-    app.state.store.close()
     os.environ["JIXIAO_DB"] = url  # each worker process builds its own app over the same database
     uvicorn.run("jixiao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="info", proxy_headers=False)

@@ -52,7 +52,8 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
     total = store.count_forms(user, flt)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = store.list_forms(user, flt, sort, order == "desc", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows = store.list_forms(user, flt, sort, order == "desc", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                            summary=True)
     base = {k: v for k, v in chosen.items() if v}
 
     def sort_link(key: str) -> str:
