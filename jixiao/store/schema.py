@@ -66,7 +66,8 @@ class SourceFile(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(500))
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: a form's page names its file but never needs the bytes (Store.source_file loads them).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     read_errors: Mapped[list] = mapped_column(JSON, default=list)  # [{message, location}]
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker, undefer
 
 from ..errors import ReadError, RuleSetError
 from ..model import Form
@@ -135,7 +135,7 @@ class Store:
 
     def source_file(self, file_id: int) -> SourceFile | None:
         with self.Session() as s:
-            return s.get(SourceFile, file_id)
+            return s.get(SourceFile, file_id, options=[undefer(SourceFile.content)])
 
     # -- forms ---------------------------------------------------------------------------------
     def get_form(self, form_id: int, user: User | None = None) -> FormRow:
