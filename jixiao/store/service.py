@@ -10,13 +10,10 @@ them freely, change the store only through these methods.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from pathlib import Path
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker, undefer
 
 from ..errors import ReadError, RuleSetError
@@ -392,22 +389,6 @@ class Store:
         with self.Session() as s:
             row = s.get(Setting, key)
             return row.value if row else default
-
-    def secret(self) -> str:
-        """The key that signs session cookies: $JIXIAO_SECRET, else one generated once and kept
-        in the database (so restarts and several workers agree, and nobody has to invent one)."""
-        env = os.environ.get("JIXIAO_SECRET")
-        if env:
-            return env
-        existing = self.setting("session_secret")
-        if existing:
-            return existing
-        try:
-            with self.Session.begin() as s:
-                s.add(Setting(key="session_secret", value=secrets.token_urlsafe(48)))
-        except IntegrityError:  # a second worker stored one first; use theirs
-            pass
-        return self.setting("session_secret") or ""
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
