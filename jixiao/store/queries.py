@@ -108,9 +108,20 @@ def count(s: Session, user: User | None, flt: FormFilter | None = None) -> int:
     return s.scalar((flt or FormFilter()).where(scoped(select(func.count(FormRow.id)), user))) or 0
 
 
+def skip_scan(col):
+    """The distinct values of an indexed column in order, one index probe per value (a recursive
+    "loose index scan"): 40 departments cost 40 probes, not a pass over 100,000 forms."""
+    step = select(func.min(col).label("v")).where(col.is_not(None)).cte("steps", recursive=True)
+    nxt = select(select(func.min(col)).where(col > step.c.v).scalar_subquery().label("v")).where(step.c.v.is_not(None))
+    step = step.union_all(nxt)
+    return select(step.c.v).where(step.c.v.is_not(None))
+
+
 def choices(s: Session, user: User | None) -> dict[str, list]:
     """The values the filter menus offer: only those present in forms the user may see."""
     def distinct_of(col):
+        if unrestricted(user):
+            return [v for v in s.scalars(skip_scan(col)) if v != ""]
         return [v for v in s.scalars(scoped(select(col), user).where(col.is_not(None)).distinct().order_by(col)) if v != ""]
 
     # Which of the catalogue's rules occur: one EXISTS per rule, each an index probe on

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.readers import read_forms
 from jixiao.store import FormFilter
 
 
@@ -40,3 +41,23 @@ def test_dashboard_groups_by_department_and_unit(store, seed_path):
     assert d.total.budget == sum((r.budget for r in store.list_forms()), Decimal(0))
     assert d.plotted == 10
     assert sum(n for _, n, _ in d.rules) == sum(len(store.get_form(r.id).findings) for r in store.list_forms())
+
+
+def test_filter_choices_are_the_distinct_values_each_user_may_see(store, seed_path):
+    """The menus: read by a loose index scan for those who see everything, by DISTINCT for the
+    others; both equal the plain distinct values of the visible forms."""
+    store.import_file(seed_path)
+    forms, _ = read_forms(seed_path)
+    forms[0].unit.text, forms[0].department.text, forms[0].year = "乙单位", "乙局", 2019
+    forms[1].unit.text = ""
+    store.import_forms(forms[:2], data=b"two more", filename="two.json")
+    unit = store.add_user("unit", "violet-anchor-1907", "填报", "上海市社会保障卡服务中心")
+    for user, forms_seen in ((None, 12), (unit, 10)):
+        got = store.filter_choices(user)
+        rows = store.list_forms(user)
+        assert len(rows) == forms_seen
+        assert got["year"] == sorted({r.year for r in rows})
+        assert got["department"] == sorted({r.department for r in rows} - {""})
+        assert got["unit"] == sorted({r.unit for r in rows} - {""})
+        rules = sorted({f.rule for r in rows for f in store.get_form(r.id).findings})
+        assert got["rule"] == rules and rules
