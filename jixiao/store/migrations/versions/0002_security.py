@@ -16,6 +16,9 @@ depends_on = None
 SORTED_COLUMNS = ("unit", "project", "budget", "executed", "rate", "self_total", "rescored_total",
                   "rescored_grade", "error_count", "warning_count", "updated_at")
 
+SUMMARY_COLUMNS = ("department", "unit", "year", "status", "rescored_grade", "self_grade", "error_count", "rate",
+                   "budget", "executed", "self_total", "rescored_total", "id")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -48,11 +51,13 @@ def upgrade() -> None:
     for c in SORTED_COLUMNS:
         op.create_index(f"ix_forms_{c}", "forms", [c, "id"])
     op.create_index("ix_forms_source_file", "forms", ["source_file_id", "position"])
+    op.create_index("ix_forms_summary", "forms", list(SUMMARY_COLUMNS))
     op.drop_index("ix_findings_rule", "findings")
     op.create_index("ix_findings_rule_form", "findings", ["rule", "form_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_forms_summary", "forms")
     op.drop_index("ix_findings_rule_form", "findings")
     op.create_index("ix_findings_rule", "findings", ["rule"])
     op.drop_index("ix_forms_source_file", "forms")
