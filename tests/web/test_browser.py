@@ -326,3 +326,43 @@ def test_a_user_changes_their_password_and_other_sessions_end(server, browser, s
     expect(other.locator(".who")).to_contain_text("changer")
     page.close()
     elsewhere.close()
+
+
+def test_serve_with_several_workers_shares_sessions_and_throttling(tmp_path):
+    """`jixiao serve --workers 2`: sessions and failed log-ins are in the database, so whichever
+    process answers, a session works, a log-out ends it, and failures add up across workers."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    assert jixiao("user", "add", "admin", "--role", "管理员", "--db", db, stdin=PASSWORDS["admin"] + "\n").returncode == 0
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port),
+                             "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(base + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.time() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        with httpx.Client(base_url=base) as c:
+            assert c.post("/api/login", json={"username": "admin", "password": PASSWORDS["admin"]}).status_code == 200
+            # A new connection each time, so the kernel hands them to either worker.
+            cookie = {"jixiao_session": c.cookies["jixiao_session"]}
+            assert all(httpx.get(base + "/api/me", cookies=cookie).status_code == 200 for _ in range(12))
+            token = c.get("/api/me").json()["csrf_token"]
+            assert c.post("/api/logout", headers={"X-CSRF-Token": token}).status_code == 200
+        assert all(httpx.get(base + "/api/me", cookies=cookie).status_code == 401 for _ in range(6))
+        answers = [httpx.post(base + "/api/login", json={"username": "admin", "password": "wrong-guess-1"}).status_code
+                   for _ in range(4)]
+        assert answers == [401, 401, 401, 429]
+        pids = {line.split("[")[1].split("]")[0] for line in (tmp_path / "serve.log").read_text().splitlines()
+                if "Started server process" in line}
+        assert len(pids) == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
