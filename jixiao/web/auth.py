@@ -83,8 +83,8 @@ class ServerSessions:
         self.flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if https_only else "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["path"].startswith(("/static/", "/docs-static/")):
+            return await self.app(scope, receive, send)  # files need no session: no query for them
         token = self._token(scope)
         loaded = await run_in_threadpool(self.store.load_session, token) if token else None
         handle = Handle(loaded)
