@@ -40,6 +40,7 @@ def _minutes(name: str, default: float) -> timedelta:
 
 IDLE = _minutes("JIXIAO_SESSION_IDLE_MINUTES", 120)
 ABSOLUTE = _minutes("JIXIAO_SESSION_MAX_MINUTES", 12 * 60)
+ANONYMOUS_IDLE = timedelta(minutes=30)  # a log-in page's session (only its CSRF token) lasts less
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
 
 WINDOW = timedelta(minutes=15)
@@ -103,6 +104,7 @@ def open_session(s: Session, user_id: int | None, data: dict, address: str, agen
     now = utcnow()
     # Sessions nobody finished are deleted by whoever starts the next one (an index range scan).
     s.execute(delete(SessionRow).where(SessionRow.last_seen < now - IDLE))
+    s.execute(delete(SessionRow).where(SessionRow.user_id.is_(None), SessionRow.last_seen < now - ANONYMOUS_IDLE))
     token = secrets.token_urlsafe(32)
     row = SessionRow(token_hash=token_hash(token), user_id=user_id, data=data, created_at=now, last_seen=now,
                      address=address[:64], user_agent=agent[:300])
@@ -119,7 +121,8 @@ def load_session(s: Session, token: str) -> Loaded | None:
         return None
     now = utcnow()
     user = s.get(User, row.user_id) if row.user_id is not None else None
-    if (now - _aware(row.last_seen) > IDLE or now - _aware(row.created_at) > ABSOLUTE
+    idle = IDLE if row.user_id is not None else ANONYMOUS_IDLE
+    if (now - _aware(row.last_seen) > idle or now - _aware(row.created_at) > ABSOLUTE
             or (row.user_id is not None and (user is None or not user.active))):
         s.delete(row)
         return None

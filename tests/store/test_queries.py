@@ -61,3 +61,12 @@ def test_filter_choices_are_the_distinct_values_each_user_may_see(store, seed_pa
         assert got["unit"] == sorted({r.unit for r in rows} - {""})
         rules = sorted({f.rule for r in rows for f in store.get_form(r.id).findings})
         assert got["rule"] == rules and rules
+
+
+def test_an_export_reads_the_forms_a_chunk_at_a_time_with_their_findings(store, seed_path):
+    store.import_file(seed_path)
+    whole = store.list_forms(sort="rescored_total", descending=True)
+    chunked = list(store.iter_forms_full(sort="rescored_total", descending=True, chunk=3))
+    assert [r.id for r in chunked] == [r.id for r in whole]
+    assert [len(r.findings) for r in chunked] == [len(store.get_form(r.id).findings) for r in whole]
+    assert sum(len(r.findings) for r in chunked) > 0
