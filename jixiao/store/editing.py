@@ -82,6 +82,17 @@ def _audit(s: Session, row: FormRow, user: User | None, action: str, field: str 
                      action=action, field=field, old=old, new=new, comment=comment, at=utcnow()))
 
 
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def check_content(form: Form) -> None:
+    """A form a person saves must name its project, and its year must be a year."""
+    if not form.project.text.strip():
+        raise Invalid("表内容为空或缺少项目名称：请至少填写项目名称")
+    if form.year is not None and not YEAR_MIN <= form.year <= YEAR_MAX:
+        raise Invalid(f"年度“{form.year}”无效：应在 {YEAR_MIN}–{YEAR_MAX} 之间")
+
+
 def _keep_in_scope(user: User, form: Form) -> None:
     if not access.sees(user, form.department.text, form.unit.text):
         raise Forbidden(f"您只能填报本人负责范围内的自评表（实施单位：{user.unit or '—'}），"
@@ -91,6 +102,7 @@ def _keep_in_scope(user: User, form: Form) -> None:
 def create_form(s: Session, form: Form, user: User, ruleset: RuleSet) -> FormRow:
     if not access.can_create(user):
         raise Forbidden("只有填报用户或管理员可以新建自评表")
+    check_content(form)
     _keep_in_scope(user, form)
     row = FormRow(status=DRAFT, created_by=user.id, updated_by=user.id, position=0)
     apply_report(row, report_one(form, ruleset), ruleset)
@@ -105,6 +117,7 @@ def save_form(s: Session, form_id: int, form: Form, version: int | None, user: U
     if not access.can_edit(user, row):
         raise Forbidden(f"这张表当前状态为“{row.status}”，您不能修改（只有草稿或退回的表可由填报单位修改）")
     _check_version(row, version)
+    check_content(form)
     _keep_in_scope(user, form)
     diff = changes(row.data, form_to_dict(form))
     if not diff:
