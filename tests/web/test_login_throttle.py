@@ -79,8 +79,13 @@ def test_a_delay_then_a_lockout_that_says_when_and_an_admin_unlocks(client_for, 
     assert admin.get("/api/security-log?username=unit").json()["total"] >= 12
     assert "unit" in admin.get("/admin/security").text
     uid = store.user_by_name("unit").id
+    # The locked account is on the administrator's to-do list, linked to the unlock page.
+    todo = [i for i in admin.get("/api/todo").json() if i["kind"] == "user" and i["id"] == uid]
+    assert len(todo) == 1 and todo[0]["locked"] and "已锁定至" in todo[0]["todo"]
+    assert 'href="/admin/security">unit</a>' in admin.get("/todo").text
     assert client_for("reviewer").post(f"/api/users/{uid}/unlock").status_code == 403
     assert admin.post(f"/api/users/{uid}/unlock").status_code == 200
+    assert not [i for i in admin.get("/api/todo").json() if i["kind"] == "user" and i["id"] == uid and i["locked"]]
     assert attempt(client_for, PASSWORD).status_code == 200
     assert [e.by_user for e in events(store, "解锁")] == ["admin"]
 
