@@ -20,6 +20,7 @@ from ..errors import JixiaoError, ReadError, RuleSetError
 from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
 from . import access, editing, evidence, organisation, queries, security, todo
+from .figures import Figures, scope_key
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
 from .errors import Invalid, NeedsConfirmation, NotFound
@@ -38,6 +39,8 @@ class Store:
         if migrate:
             upgrade(self.engine)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.figures = Figures()  # the dashboard's and the list's sums, kept briefly (figures.py)
+        self.figures.watch(self.Session)
         self._ruleset: tuple[int | None, RuleSet] | None = None
         self._lock = threading.Lock()
 
@@ -151,9 +154,14 @@ class Store:
         with self.Session() as s:
             return queries.list_forms(s, user, flt, sort, descending, limit, offset, summary)
 
+    def _figure(self, what: str, user: User | None, flt: queries.FormFilter | None, compute):
+        return self.figures.get((what, scope_key(user), repr(flt or queries.FormFilter())), compute)
+
     def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
-        with self.Session() as s:
-            return queries.count(s, user, flt)
+        def compute():
+            with self.Session() as s:
+                return queries.count(s, user, flt)
+        return self._figure("count", user, flt, compute)
 
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                         descending: bool = False) -> list[FormRow]:
@@ -177,17 +185,22 @@ class Store:
             offset += chunk
 
     def filter_choices(self, user: User | None = None) -> dict[str, list]:
-        with self.Session() as s:
-            return queries.choices(s, user)
+        def compute():
+            with self.Session() as s:
+                return queries.choices(s, user)
+        return self._figure("choices", user, None, compute)
 
     def dashboard(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Dashboard:
-        """The figures, summed by the database in a few statements (see `queries.dashboard`)."""
-        with self.Session() as s:
-            if self.engine.dialect.name == "postgresql":
-                # One snapshot for all the statements, so the figures agree with each other while a
-                # batch imports; a transaction that only reads never fails for it.
-                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            return queries.dashboard(s, user, flt)
+        """The figures, summed by the database in a few statements (see `queries.dashboard`), and
+        kept a few seconds (`figures.py`)."""
+        def compute():
+            with self.Session() as s:
+                if self.engine.dialect.name == "postgresql":
+                    # One snapshot for all the statements, so the figures agree with each other while a
+                    # batch imports; a transaction that only reads never fails for it.
+                    s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                return queries.dashboard(s, user, flt)
+        return self._figure("dashboard", user, flt, compute)
 
     def create_form(self, form: Form, user: User) -> FormRow:
         with self.Session.begin() as s:
@@ -269,8 +282,10 @@ class Store:
             return todo.count(s, user)
 
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
-        with self.Session() as s:
-            return queries.progress(s, user, flt)
+        def compute():
+            with self.Session() as s:
+                return queries.progress(s, user, flt)
+        return self._figure("progress", user, flt, compute)
 
     # -- evidence (佐证材料) ------------------------------------------------------------------------
     def attach(self, form_id: int, filename: str, data: bytes, *, user: User, indicator: int | None = None) -> Attachment:

@@ -53,5 +53,5 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
                                 "执行率与重新评分"),
         rule_titles={r: RULES[r].title for r, _, _ in top if r in RULES}, top=top,
         list_link=lambda **kw: "/forms?" + urlencode({**base, **kw}),
-        progress=store.progress(user, flt),
+        progress=store.progress(user, flt), figures_seconds=store.figures.seconds,
     )
