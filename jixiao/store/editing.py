@@ -8,7 +8,7 @@ if the form has moved on since, the save is refused instead of overwriting the o
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..model import Form
@@ -53,8 +53,12 @@ def changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
     return [(k, a.get(k, ""), b.get(k, "")) for k in keys if a.get(k, "") != b.get(k, "")]
 
 
-def visible(s: Session, form_id: int, user: User | None) -> FormRow:
-    row = s.get(FormRow, form_id)
+def visible(s: Session, form_id: int, user: User | None, light: bool = False) -> FormRow:
+    """The form if the user may see it, else NotFound. `light`: without its JSON columns (the form,
+    report and re-scoring), for a caller that reads only what belongs to the form (its audit
+    trail, review, evidence)."""
+    options = [defer(FormRow.data), defer(FormRow.report), defer(FormRow.assessment)] if light else []
+    row = s.get(FormRow, form_id, options=options)
     if row is None or not access.sees_form(user, row):
         raise NotFound(f"没有编号为 {form_id} 的自评表，或您无权查看")
     return row

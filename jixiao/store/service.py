@@ -270,7 +270,7 @@ class Store:
     def last_review(self, form_id: int, user: User | None = None) -> dict | None:
         """The latest approval or return of the form: status, comment, reviewer, time."""
         with self.Session() as s:
-            editing.visible(s, form_id, user)
+            editing.visible(s, form_id, user, light=True)
             return editing.last_review(s, form_id)
 
     def todo(self, user: User) -> list[dict]:
@@ -339,7 +339,7 @@ class Store:
 
     def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
         with self.Session() as s:
-            editing.visible(s, form_id, user)
+            editing.visible(s, form_id, user, light=True)
             return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
                                   .order_by(AuditEntry.at, AuditEntry.id)))
 
