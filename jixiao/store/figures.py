@@ -42,24 +42,39 @@ class Figures:
         self.seconds = seconds
         self.generation = 0
         self._entries: dict[tuple, tuple[int, float, Any]] = {}
+        self._computing: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if self.seconds <= 0:
             return compute()
-        now = time.monotonic()
+        hit = self._fresh(key)
+        if hit is not None:
+            return hit[0]
+        with self._lock:
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:  # requests that miss the same entry together wait for one computation
+            hit = self._fresh(key)
+            if hit is not None:
+                return hit[0]
+            with self._lock:
+                generation = self.generation
+            started = time.monotonic()
+            value = compute()
+            with self._lock:
+                if self.generation == generation:  # no write committed meanwhile
+                    if len(self._entries) >= MAX_ENTRIES:
+                        self._entries.clear()
+                    self._entries[key] = (generation, started, value)
+                self._computing.pop(key, None)
+            return value
+
+    def _fresh(self, key: tuple) -> tuple[Any] | None:
         with self._lock:
             hit = self._entries.get(key)
-            generation = self.generation
-        if hit is not None and hit[0] == generation and now - hit[1] < self.seconds:
-            return hit[2]
-        value = compute()
-        with self._lock:
-            if self.generation == generation:  # no write committed meanwhile
-                if len(self._entries) >= MAX_ENTRIES:
-                    self._entries.clear()
-                self._entries[key] = (generation, now, value)
-        return value
+            if hit is not None and hit[0] == self.generation and time.monotonic() - hit[1] < self.seconds:
+                return (hit[2],)
+        return None
 
     def changed(self) -> None:
         with self._lock:
