@@ -32,10 +32,21 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def pool_size() -> int:
+    """Connections each process keeps open ($JIXIAO_DB_POOL, default 8). The web server runs as
+    many request threads as this (`jixiao.web.app`), and a thread may briefly hold a second
+    connection (reading the rule set inside a save), so the pool may overflow by as many again:
+    a process opens at most 2 × this; with `--workers N`, N × 2 × this must stay below the
+    server's max_connections (PostgreSQL: 100 by default)."""
+    return max(1, int(os.environ.get("JIXIAO_DB_POOL", "8")))
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
+    size = pool_size()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               **({} if ":memory:" in url else {"pool_size": size, "max_overflow": size}))
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - runs inside the driver
@@ -47,7 +58,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=size, pool_timeout=30)
 
 
 def alembic_config() -> Config:

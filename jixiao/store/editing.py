@@ -8,7 +8,7 @@ if the form has moved on since, the save is refused instead of overwriting the o
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..model import Form
@@ -53,8 +53,12 @@ def changes(old: dict, new: dict) -> list[tuple[str, str, str]]:
     return [(k, a.get(k, ""), b.get(k, "")) for k in keys if a.get(k, "") != b.get(k, "")]
 
 
-def visible(s: Session, form_id: int, user: User | None) -> FormRow:
-    row = s.get(FormRow, form_id)
+def visible(s: Session, form_id: int, user: User | None, light: bool = False) -> FormRow:
+    """The form if the user may see it, else NotFound. `light`: without its JSON columns (the form,
+    report and re-scoring), for a caller that reads only what belongs to the form (its audit
+    trail, review, evidence)."""
+    options = [defer(FormRow.data), defer(FormRow.report), defer(FormRow.assessment)] if light else []
+    row = s.get(FormRow, form_id, options=options)
     if row is None or not access.sees_form(user, row):
         raise NotFound(f"没有编号为 {form_id} 的自评表，或您无权查看")
     return row
@@ -82,6 +86,17 @@ def _audit(s: Session, row: FormRow, user: User | None, action: str, field: str 
                      action=action, field=field, old=old, new=new, comment=comment, at=utcnow()))
 
 
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def check_content(form: Form) -> None:
+    """A form a person saves must name its project, and its year must be a year."""
+    if not form.project.text.strip():
+        raise Invalid("表内容为空或缺少项目名称：请至少填写项目名称")
+    if form.year is not None and not YEAR_MIN <= form.year <= YEAR_MAX:
+        raise Invalid(f"年度“{form.year}”无效：应在 {YEAR_MIN}–{YEAR_MAX} 之间")
+
+
 def _keep_in_scope(user: User, form: Form) -> None:
     if not access.sees(user, form.department.text, form.unit.text):
         raise Forbidden(f"您只能填报本人负责范围内的自评表（实施单位：{user.unit or '—'}），"
@@ -91,6 +106,7 @@ def _keep_in_scope(user: User, form: Form) -> None:
 def create_form(s: Session, form: Form, user: User, ruleset: RuleSet) -> FormRow:
     if not access.can_create(user):
         raise Forbidden("只有填报用户或管理员可以新建自评表")
+    check_content(form)
     _keep_in_scope(user, form)
     row = FormRow(status=DRAFT, created_by=user.id, updated_by=user.id, position=0)
     apply_report(row, report_one(form, ruleset), ruleset)
@@ -105,6 +121,7 @@ def save_form(s: Session, form_id: int, form: Form, version: int | None, user: U
     if not access.can_edit(user, row):
         raise Forbidden(f"这张表当前状态为“{row.status}”，您不能修改（只有草稿或退回的表可由填报单位修改）")
     _check_version(row, version)
+    check_content(form)
     _keep_in_scope(user, form)
     diff = changes(row.data, form_to_dict(form))
     if not diff:

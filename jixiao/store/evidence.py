@@ -99,7 +99,7 @@ def attach(s: Session, form_id: int, user: User, filename: str, data: bytes, ind
 
 
 def listed(s: Session, form_id: int, user: User | None) -> list[Attachment]:
-    visible(s, form_id, user)
+    visible(s, form_id, user, light=True)
     return list(s.scalars(select(Attachment).where(Attachment.form_id == form_id).order_by(Attachment.id)))
 
 
@@ -108,7 +108,7 @@ def fetch(s: Session, attachment_id: int, user: User | None) -> tuple[Attachment
     if a is None:
         raise NotFound(f"没有编号为 {attachment_id} 的佐证材料，或您无权查看")
     try:
-        visible(s, a.form_id, user)
+        visible(s, a.form_id, user, light=True)
     except NotFound:
         raise NotFound(f"没有编号为 {attachment_id} 的佐证材料，或您无权查看") from None
     return a, s.get(AttachmentBlob, a.sha256).content

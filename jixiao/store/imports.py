@@ -107,11 +107,13 @@ def read_bytes(data: bytes, filename: str) -> tuple[list[Form], list[ReadError]]
     return forms, errors
 
 
-def existing_forms(s: Session, sha: str) -> list[int] | None:
+def existing_forms(s: Session, sha: str, user: User | None = None) -> list[int] | None:
+    """The ids of the stored forms of a file that the user may see (None: no such file)."""
     sf = s.scalar(select(SourceFile).where(SourceFile.sha256 == sha))
     if sf is None:
         return None
-    return list(s.scalars(select(FormRow.id).where(FormRow.source_file_id == sf.id).order_by(FormRow.position)))
+    stmt = access.scoped(select(FormRow.id).where(FormRow.source_file_id == sf.id), user)
+    return list(s.scalars(stmt.order_by(FormRow.position)))
 
 
 def has_skipped(s: Session, sha: str) -> bool:
@@ -150,7 +152,9 @@ def store_forms(s: Session, forms: list[Form], *, data: bytes, filename: str, re
         else:
             skipped.append(_skipped(f, pos))
     if sf is not None and not todo:
-        result.duplicate, result.form_ids = True, existing_forms(s, sha) or []
+        # Only the forms this user may see: a duplicate upload must not reveal the ids of forms
+        # of other units or departments that the same file holds.
+        result.duplicate, result.form_ids = True, existing_forms(s, sha, user)
         result.errors = [e for e in sf.read_errors if not e.get("skipped")] + skipped
         return result
     result.errors.extend(skipped)
@@ -187,7 +191,8 @@ def import_in_transaction(session_factory, forms, *, data, filename, read_errors
     except IntegrityError:
         # Someone imported the same bytes at the same moment: theirs is kept.
         with session_factory() as s:
-            known = existing_forms(s, sha256_of(data))
+            user = s.get(User, user_id) if user_id is not None else None
+            known = existing_forms(s, sha256_of(data), user)
         if known is not None:
             return ImportResult(filename=filename, sha256=sha256_of(data), form_ids=known, duplicate=True)
         return ImportResult(filename=filename, sha256=sha256_of(data),

@@ -84,7 +84,7 @@ def update_department(s: Session, dep_id: int, name: str | None = None, active: 
             for u in s.scalars(select(User)):
                 if d.name in (u.departments or []):
                     u.departments = [new if x == d.name else x for x in u.departments]
-                    end_sessions(u)
+                    end_sessions(u, f"主管部门“{d.name}”改名为“{new}”")
             d.name = new
     if active is not None:
         d.active = active
@@ -114,7 +114,7 @@ def update_unit(s: Session, unit_id: int, name: str | None = None, department: i
         for user in s.scalars(select(User).where(User.role == ROLE_UNIT, User.unit == old_name)):
             user.unit = u.name
             user.departments = [u.department.name]
-            end_sessions(user)
+            end_sessions(user, f"实施单位“{old_name}”改名或调整主管部门")
     s.flush()
     return u
 

@@ -35,6 +35,15 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# The forms' columns the list sorts or filters on that have an index of their own (with the id).
+SORTED_COLUMNS = ("unit", "project", "budget", "executed", "rate", "self_total", "rescored_total",
+                  "rescored_grade", "error_count", "warning_count", "updated_at")
+
+
+SUMMARY_COLUMNS = ("department", "unit", "year", "status", "rescored_grade", "self_grade", "error_count", "rate",
+                   "budget", "executed", "self_total", "rescored_total", "kind", "id")
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -50,9 +59,6 @@ class User(Base):
     departments: Mapped[list] = mapped_column(JSON, default=list)  # 审核: departments it reviews
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Bumped by `users.end_sessions` when the account's role, scope or state changes; a session
-    # remembers the number it started with and ends when it no longer matches.
-    session_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Department(Base):
@@ -89,7 +95,8 @@ class SourceFile(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(500))
     size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: a form's page names its file but never needs the bytes (Store.source_file loads them).
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     read_errors: Mapped[list] = mapped_column(JSON, default=list)  # [{message, location}]
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -146,6 +153,13 @@ class FormRow(Base):
         Index("ix_forms_department_unit", "department", "unit"),
         Index("ix_forms_status", "status"),
         Index("ix_forms_kind", "kind"),
+        # One per filter and sort column of the list (queries.SORTS, FormFilter), with the id that
+        # breaks ties, so a page of a sorted list is read from an index (migration 0002).
+        *(Index(f"ix_forms_{c}", c, "id") for c in SORTED_COLUMNS),
+        Index("ix_forms_source_file", "source_file_id", "position"),
+        # Every column the dashboard adds up, so that its scans read this index alone and not the
+        # table's rows, which carry the form's JSON (kilobytes each).
+        Index("ix_forms_summary", *SUMMARY_COLUMNS),
     )
 
 
@@ -172,7 +186,7 @@ class FindingRow(Base):
 
     form: Mapped[FormRow] = relationship(back_populates="findings")
 
-    __table_args__ = (Index("ix_findings_form", "form_id"), Index("ix_findings_rule", "rule"))
+    __table_args__ = (Index("ix_findings_form", "form_id"), Index("ix_findings_rule_form", "rule", "form_id"))
 
 
 class AuditEntry(Base):
@@ -241,3 +255,41 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SessionRow(Base):
+    """A log-in session. The browser's cookie holds only a random token; this row holds its
+    SHA-256 (a stolen copy of the table opens no session), whose user it is, and the little the
+    pages keep between requests (the CSRF token, a flash message). Deleting the row ends it."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    address: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+    __table_args__ = (Index("ix_sessions_user", "user_id"), Index("ix_sessions_last_seen", "last_seen"))
+
+
+class AuthEvent(Base):
+    """The security log: every log-in, failed log-in, lockout, unlock, log-out and password
+    change, with the user name tried and the client address. Log-in throttling counts its rows."""
+
+    __tablename__ = "auth_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    event: Mapped[str] = mapped_column(String(20))  # see security.EVENTS
+    username: Mapped[str] = mapped_column(String(100), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str | None] = mapped_column(Text)
+    by_user: Mapped[str | None] = mapped_column(String(100))  # who did it, when not the user (an admin)
+
+    __table_args__ = (Index("ix_auth_events_username", "username", "at"), Index("ix_auth_events_address", "address", "at"),
+                      Index("ix_auth_events_at", "at"))

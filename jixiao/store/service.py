@@ -10,27 +10,26 @@ them freely, change the store only through these methods.
 
 from __future__ import annotations
 
-import os
-import secrets
 import threading
 from pathlib import Path
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker, undefer
 
 from ..errors import JixiaoError, ReadError, RuleSetError
 from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
-from ..errors import JixiaoError
-from . import access, editing, evidence, organisation, queries, todo
+from . import access, editing, evidence, organisation, queries, security, todo
+from .figures import Figures, scope_key
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
 from .errors import Invalid, NeedsConfirmation, NotFound
+from .security import LoginFailed
 from .imports import ImportResult, has_skipped, import_in_transaction, read_bytes, safe_filename, sha256_of
-from .schema import (Attachment, AuditEntry, Department, FindingRow, FormRow, RuleSetRow, Setting, SourceFile, Unit,
-                     User)
-from .users import add_user, authenticate, update_user
+from .schema import (Attachment, AuditEntry, AuthEvent, Department, FindingRow, FormRow, RuleSetRow, SessionRow,
+                     Setting, SourceFile, Unit, User)
+from .users import (UserError, add_user, authenticate, check_password, hash_password, password_matches,
+                    update_user, verify_password)
 
 
 class Store:
@@ -40,6 +39,8 @@ class Store:
         if migrate:
             upgrade(self.engine)
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
+        self.figures = Figures()  # the dashboard's and the list's sums, kept briefly (figures.py)
+        self.figures.watch(self.Session)
         self._ruleset: tuple[int | None, RuleSet] | None = None
         self._lock = threading.Lock()
 
@@ -135,7 +136,7 @@ class Store:
 
     def source_file(self, file_id: int) -> SourceFile | None:
         with self.Session() as s:
-            return s.get(SourceFile, file_id)
+            return s.get(SourceFile, file_id, options=[undefer(SourceFile.content)])
 
     # -- forms ---------------------------------------------------------------------------------
     def get_form(self, form_id: int, user: User | None = None) -> FormRow:
@@ -148,37 +149,58 @@ class Store:
             return row
 
     def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
-                   descending: bool = False, limit: int | None = None, offset: int = 0) -> list[FormRow]:
+                   descending: bool = False, limit: int | None = None, offset: int = 0,
+                   summary: bool = False) -> list[FormRow]:
         with self.Session() as s:
-            return queries.list_forms(s, user, flt, sort, descending, limit, offset)
+            return queries.list_forms(s, user, flt, sort, descending, limit, offset, summary)
+
+    def _figure(self, what: str, user: User | None, flt: queries.FormFilter | None, compute):
+        return self.figures.get((what, scope_key(user), repr(flt or queries.FormFilter())), compute)
 
     def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
-        with self.Session() as s:
-            return queries.count(s, user, flt)
+        def compute():
+            with self.Session() as s:
+                return queries.count(s, user, flt)
+        return self._figure("count", user, flt, compute)
 
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                         descending: bool = False) -> list[FormRow]:
         """Like list_forms, with each form's findings loaded (for exports)."""
-        with self.Session() as s:
-            rows = queries.list_forms(s, user, flt, sort, descending)
-            ids = [r.id for r in rows]
-            for k in range(0, len(ids), 5000):
-                list(s.scalars(select(FormRow).where(FormRow.id.in_(ids[k:k + 5000]))
-                               .options(selectinload(FormRow.findings))))
-            return rows
+        return list(self.iter_forms_full(user, flt, sort, descending))
+
+    def iter_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
+                        descending: bool = False, chunk: int = 1000):
+        """The listed forms with their findings, read `chunk` at a time, each chunk in a short
+        session of its own: an export of 100,000 forms holds neither them all nor a connection."""
+        offset = 0
+        while True:
+            with self.Session() as s:
+                rows = queries.list_forms(s, user, flt, sort, descending, limit=chunk, offset=offset)
+                if rows:
+                    list(s.scalars(select(FormRow).where(FormRow.id.in_([r.id for r in rows]))
+                                   .options(selectinload(FormRow.findings))))
+            yield from rows
+            if len(rows) < chunk:
+                return
+            offset += chunk
 
     def filter_choices(self, user: User | None = None) -> dict[str, list]:
-        with self.Session() as s:
-            return queries.choices(s, user)
+        def compute():
+            with self.Session() as s:
+                return queries.choices(s, user)
+        return self._figure("choices", user, None, compute)
 
     def dashboard(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Dashboard:
-        """The figures, summed by the database in a few statements (see `queries.dashboard`)."""
-        with self.Session() as s:
-            if self.engine.dialect.name == "postgresql":
-                # One snapshot for all the statements, so the figures agree with each other while a
-                # batch imports; a transaction that only reads never fails for it.
-                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            return queries.dashboard(s, user, flt)
+        """The figures, summed by the database in a few statements (see `queries.dashboard`), and
+        kept a few seconds (`figures.py`)."""
+        def compute():
+            with self.Session() as s:
+                if self.engine.dialect.name == "postgresql":
+                    # One snapshot for all the statements, so the figures agree with each other while a
+                    # batch imports; a transaction that only reads never fails for it.
+                    s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                return queries.dashboard(s, user, flt)
+        return self._figure("dashboard", user, flt, compute)
 
     def create_form(self, form: Form, user: User) -> FormRow:
         with self.Session.begin() as s:
@@ -248,7 +270,7 @@ class Store:
     def last_review(self, form_id: int, user: User | None = None) -> dict | None:
         """The latest approval or return of the form: status, comment, reviewer, time."""
         with self.Session() as s:
-            editing.visible(s, form_id, user)
+            editing.visible(s, form_id, user, light=True)
             return editing.last_review(s, form_id)
 
     def todo(self, user: User) -> list[dict]:
@@ -260,8 +282,10 @@ class Store:
             return todo.count(s, user)
 
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
-        with self.Session() as s:
-            return queries.progress(s, user, flt)
+        def compute():
+            with self.Session() as s:
+                return queries.progress(s, user, flt)
+        return self._figure("progress", user, flt, compute)
 
     # -- evidence (佐证材料) ------------------------------------------------------------------------
     def attach(self, form_id: int, filename: str, data: bytes, *, user: User, indicator: int | None = None) -> Attachment:
@@ -315,7 +339,7 @@ class Store:
 
     def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
         with self.Session() as s:
-            editing.visible(s, form_id, user)
+            editing.visible(s, form_id, user, light=True)
             return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
                                   .order_by(AuditEntry.at, AuditEntry.id)))
 
@@ -342,14 +366,113 @@ class Store:
             return list(s.scalars(select(User).order_by(User.id)))
 
     def update_user(self, user_id: int, *, active: bool | None = None, password: str | None = None,
-                    unit: str | None = None, departments: list[str] | None = None, role: str | None = None) -> User:
-        """Change a user's role, unit, departments, state or password; any such change ends the
-        user's sessions (`users.end_sessions`)."""
+                    unit: str | None = None, departments: list[str] | None = None, role: str | None = None,
+                    by: User | None = None) -> User:
+        """Change a user's role, unit, departments, state or password (an administrator's edit); any
+        such change ends the user's sessions at once (`users.end_sessions`)."""
         with self.Session.begin() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise NotFound(f"没有编号为 {user_id} 的用户")
-            return update_user(s, u, role=role, unit=unit, departments=departments, active=active, password=password)
+            return update_user(s, u, role=role, unit=unit, departments=departments, active=active, password=password,
+                               by=by.username if by else None)
+
+    # -- log-in, sessions, passwords -----------------------------------------------------------
+    def login(self, username: str, password: str, address: str = "") -> User:
+        """Check a log-in: throttled per account and address (`security`), logged either way.
+        Raises TooManyAttempts before checking the password, or LoginFailed."""
+        username = (username or "").strip()[:100]
+        refused = None
+        with self.Session.begin() as s:
+            try:
+                security.check_allowed(s, username, address)
+            except security.TooManyAttempts as e:
+                refused = e  # raised after the refusal's log entry is committed
+        if refused is not None:
+            raise refused
+        with self.Session() as s:
+            user = s.scalar(select(User).where(User.username == username))
+        ok = password_matches(user, password)  # the slow hash, with no connection held
+        with self.Session.begin() as s:  # committed before anything is raised
+            if ok:
+                security.log(s, security.LOGIN, username, address, user.id)
+            else:
+                security.record_failure(s, username, address, user)
+        if not ok:
+            raise LoginFailed("用户名或密码错误，或账号已停用")
+        return user
+
+    def log_event(self, event: str, user: User | None, address: str = "", detail: str | None = None) -> None:
+        with self.Session.begin() as s:
+            security.log(s, event, user.username if user else "", address, user.id if user else None, detail)
+
+    def unlock(self, user_id: int, by: User | None = None) -> User:
+        """An administrator lifts a lockout: the account's earlier failures no longer count."""
+        with self.Session.begin() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise NotFound(f"没有编号为 {user_id} 的用户")
+            security.log(s, security.UNLOCKED, u.username, user_id=u.id, by=by.username if by else None,
+                         detail="管理员解锁")
+            return u
+
+    def locked_accounts(self) -> dict[str, object]:
+        with self.Session() as s:
+            return security.locked_accounts(s)
+
+    def security_log(self, limit: int = 100, offset: int = 0, username: str | None = None) -> tuple[list[AuthEvent], int]:
+        """The newest security events first, a page of them, and how many there are."""
+        with self.Session() as s:
+            stmt = select(AuthEvent)
+            count = select(func.count(AuthEvent.id))
+            if username:
+                stmt, count = stmt.where(AuthEvent.username == username), count.where(AuthEvent.username == username)
+            rows = list(s.scalars(stmt.order_by(AuthEvent.at.desc(), AuthEvent.id.desc()).limit(limit).offset(offset)))
+            return rows, int(s.scalar(count) or 0)
+
+    def change_password(self, user: User, current: str, new: str, keep_session: int | None = None,
+                        address: str = "") -> None:
+        """A user changes their own password: the current one must be right; every other session
+        of theirs ends (the one they are using stays)."""
+        with self.Session.begin() as s:
+            u = s.get(User, user.id)
+            if u is None or not u.active:
+                raise NotFound("用户不存在或已停用")
+            if not verify_password(u.password_hash, current or ""):
+                raise UserError("当前密码不正确")
+            if new == current:
+                raise UserError("新密码不能与当前密码相同")
+            check_password(new or "", u.username, [u.unit or "", *(u.departments or [])])
+            u.password_hash = hash_password(new)
+            n = security.end_sessions(s, u.id, keep=keep_session)
+            security.log(s, security.PASSWORD_CHANGED, u.username, address, u.id, f"本人修改密码；结束其他 {n} 个会话")
+
+    def open_session(self, user: User | None, data: dict, address: str = "", agent: str = "") -> tuple[int, str]:
+        with self.Session.begin() as s:
+            return security.open_session(s, user.id if user else None, data, address, agent)
+
+    def load_session(self, token: str) -> security.Loaded | None:
+        with self.Session.begin() as s:
+            return security.load_session(s, token)
+
+    def save_session(self, session_id: int, data: dict) -> None:
+        with self.Session.begin() as s:
+            security.save_data(s, session_id, data)
+
+    def end_session(self, session_id: int, user: User | None = None) -> bool:
+        """End one session (one of `user`'s only, when given)."""
+        with self.Session.begin() as s:
+            return security.end_session(s, session_id, user.id if user else None)
+
+    def end_sessions(self, user: User, keep: int | None = None) -> int:
+        with self.Session.begin() as s:
+            n = security.end_sessions(s, user.id, keep)
+            security.log(s, security.SESSIONS_ENDED, user.username, user_id=user.id, detail=f"本人结束其他 {n} 个会话")
+            return n
+
+    def sessions_of(self, user: User) -> list[SessionRow]:
+        with self.Session() as s:
+            return security.sessions_of(s, user.id)
 
     def _user_id(self, user: User | str | None) -> int | None:
         if user is None:
@@ -374,22 +497,6 @@ class Store:
         with self.Session() as s:
             row = s.get(Setting, key)
             return row.value if row else default
-
-    def secret(self) -> str:
-        """The key that signs session cookies: $JIXIAO_SECRET, else one generated once and kept
-        in the database (so restarts and several workers agree, and nobody has to invent one)."""
-        env = os.environ.get("JIXIAO_SECRET")
-        if env:
-            return env
-        existing = self.setting("session_secret")
-        if existing:
-            return existing
-        try:
-            with self.Session.begin() as s:
-                s.add(Setting(key="session_secret", value=secrets.token_urlsafe(48)))
-        except IntegrityError:  # a second worker stored one first; use theirs
-            pass
-        return self.setting("session_secret") or ""
 
 
 def open_store(url: str | None = None, *, migrate: bool = True) -> Store:

@@ -3,8 +3,8 @@ the navigation bar).
 
 - 填报: its returned forms (with the reviewer's comment), then its drafts;
 - 审核: the submitted forms of its departments, longest waiting first;
-- 管理员: accounts that need a look (deactivated, or placed in a unit or department that is not
-  in the lists or has been deactivated).
+- 管理员: accounts that need a look (locked after failed log-ins, deactivated, or placed in a unit
+  or department that is not in the lists or has been deactivated).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import security
 from .access import scoped
 from .schema import (DRAFT, RETURNED, ROLE_ADMIN, ROLE_REVIEWER, ROLE_UNIT, SUBMITTED, AuditEntry, Department,
                      FormRow, Unit, User)
@@ -46,17 +47,22 @@ def _form_items(s: Session, user: User, statuses: tuple[str, ...]) -> list[dict]
 def _account_items(s: Session) -> list[dict]:
     deps = {d.name: d.active for d in s.scalars(select(Department))}
     units = {u.name: u.active for u in s.scalars(select(Unit))}
+    locked = security.locked_accounts(s)
     items = []
     for u in s.scalars(select(User).order_by(User.id)):
         why = None
         if not u.active:
             why = "账号已停用：如仍需使用请启用，否则无需处理"
+        elif u.username in locked:
+            why = (f"登录失败次数过多，已锁定至 {security.when_text(locked[u.username])}（北京时间）："
+                   "如确认是本人，可在“安全日志”页解锁")
         elif u.role == ROLE_UNIT and not units.get(u.unit or "", False):
             why = f"所属实施单位“{u.unit}”不在单位名录中或已停用：请核对并重新分配"
         elif u.role == ROLE_REVIEWER and not all(deps.get(d, False) for d in u.departments or []):
             why = "负责的主管部门有的不在名录中或已停用：请核对并重新分配"
         if why:
-            items.append({"kind": "user", "id": u.id, "username": u.username, "role": u.role, "todo": why})
+            items.append({"kind": "user", "id": u.id, "username": u.username, "role": u.role, "todo": why,
+                          "locked": u.username in locked and u.active})
     return items
 
 

@@ -7,11 +7,12 @@ a session (`POST /api/login`); every state-changing call needs the header X-CSRF
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -21,9 +22,12 @@ from ..readers.jsonio import form_from_dict
 from ..store import FormFilter, Invalid
 from ..store.schema import FindingRow, FormRow, User
 from ..store import access
+from ..store.schema import AuthEvent, SessionRow
 from . import exports, upload
 from .formview import loc_text
-from .auth import api_admin, api_user, check_csrf, csrf_token, login, logout, store_of
+from .auth import api_admin, api_user, check_csrf, client_address, csrf_token, login, logout, session_id, store_of
+from .pages.dashboard import largest
+from .params import DEFAULT_LIMIT, ID, Limit, Offset, page
 
 router = APIRouter(prefix="/api", tags=["API"], dependencies=[Depends(check_csrf)])
 login_router = APIRouter(prefix="/api", tags=["API"])  # no CSRF token before there is a session
@@ -32,8 +36,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LoginBody(BaseModel):
-    username: str
-    password: str
+    username: str = Field(..., max_length=100)
+    password: str = Field(..., max_length=1000)
+
+
+class PasswordBody(BaseModel):
+    current_password: str = Field(..., max_length=1000)
+    new_password: str = Field(..., max_length=1000)
 
 
 class SaveBody(BaseModel):
@@ -61,9 +70,9 @@ class UserBody(BaseModel):
 
 
 class UserPatch(BaseModel):
-    role: Literal["填报", "审核", "管理员"] | None = None
     active: bool | None = None
     password: str | None = None
+    role: Literal["填报", "审核", "管理员"] | None = None
     unit: str | None = None
     departments: list[str] | None = None
 
@@ -130,6 +139,16 @@ def form_full_json(store, r: FormRow, user: User) -> dict:
     return out
 
 
+def session_json(r: SessionRow, current: int | None) -> dict:
+    return {"id": r.id, "current": r.id == current, "created_at": r.created_at.isoformat(),
+            "last_seen": r.last_seen.isoformat(), "address": r.address, "user_agent": r.user_agent}
+
+
+def event_json(e: AuthEvent) -> dict:
+    return {"id": e.id, "at": e.at.isoformat(), "event": e.event, "username": e.username, "address": e.address,
+            "detail": e.detail, "by": e.by_user}
+
+
 def filters(year: int | None = None, department: str | None = None, unit: str | None = None,
             grade: Literal["优", "良", "中", "差"] | None = None, has_errors: bool | None = None,
             rule: str | None = None, status: str | None = None, q: str | None = None,
@@ -139,16 +158,14 @@ def filters(year: int | None = None, department: str | None = None, unit: str | 
 
 
 # -- session ----------------------------------------------------------------------------------
-@login_router.post("/login", summary="登录（设置会话 Cookie，返回 CSRF 令牌）")
+@login_router.post("/login", summary="登录（设置会话 Cookie，返回 CSRF 令牌）；失败过多时 429")
 def api_login(body: LoginBody, request: Request) -> dict:
-    user = store_of(request).authenticate(body.username, body.password)
-    if user is None:
-        raise HTTPException(401, "用户名或密码错误")
+    user = store_of(request).login(body.username, body.password, client_address(request))
     token = login(request, user)
     return {"user": user_json(user), "csrf_token": token}
 
 
-@router.post("/logout", summary="退出登录")
+@router.post("/logout", summary="退出登录（会话立即失效）")
 def api_logout(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
     logout(request)
     return {"ok": True}
@@ -156,7 +173,31 @@ def api_logout(request: Request, user: Annotated[User, Depends(api_user)]) -> di
 
 @router.get("/me", summary="当前用户与 CSRF 令牌")
 def api_me(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
-    return {"user": user_json(user), "csrf_token": csrf_token(request)}
+    return {"user": user_json(user), "csrf_token": csrf_token(request), "session": session_id(request)}
+
+
+@router.post("/me/password", summary="修改本人密码（需当前密码；本人的其他会话随即失效）")
+def api_change_password(request: Request, user: Annotated[User, Depends(api_user)], body: PasswordBody) -> dict:
+    store_of(request).change_password(user, body.current_password, body.new_password, keep_session=session_id(request),
+                                      address=client_address(request))
+    return {"ok": True}
+
+
+@router.get("/me/sessions", summary="本人的会话（登录的浏览器与程序）")
+def api_sessions(request: Request, user: Annotated[User, Depends(api_user)]) -> list[dict]:
+    return [session_json(r, session_id(request)) for r in store_of(request).sessions_of(user)]
+
+
+@router.delete("/me/sessions/{sid}", summary="结束本人的一个会话")
+def api_end_session(request: Request, sid: ID, user: Annotated[User, Depends(api_user)]) -> dict:
+    if not store_of(request).end_session(sid, user):
+        raise HTTPException(404, "没有这个会话")
+    return {"ok": True}
+
+
+@router.delete("/me/sessions", summary="结束本人的其他所有会话（保留当前这个）")
+def api_end_other_sessions(request: Request, user: Annotated[User, Depends(api_user)]) -> dict:
+    return {"ended": store_of(request).end_sessions(user, keep=session_id(request))}
 
 
 # -- uploads and forms ------------------------------------------------------------------------
@@ -169,20 +210,21 @@ async def api_upload(request: Request, user: Annotated[User, Depends(api_user)],
             "forms": sum(r.forms for r in results if not r.duplicate)}
 
 
-@router.get("/forms", summary="当前用户可见的自评表（可筛选、排序）")
+@router.get("/forms", summary="当前用户可见的自评表（可筛选、排序、分页）：{items, total, limit, offset}")
 def api_forms(request: Request, user: Annotated[User, Depends(api_user)], flt: Annotated[FormFilter, Depends(filters)],
-              sort: str = "id", order: Literal["asc", "desc"] = "asc", limit: int | None = None,
-              offset: int = 0) -> list[dict]:
-    rows = store_of(request).list_forms(user, flt, sort, order == "desc", limit=limit, offset=max(offset, 0))
-    return [row_summary(r) for r in rows]
+              sort: str = "id", order: Literal["asc", "desc"] = "asc", limit: Limit = DEFAULT_LIMIT,
+              offset: Offset = 0) -> dict:
+    store = store_of(request)
+    rows = store.list_forms(user, flt, sort, order == "desc", limit=limit, offset=offset, summary=True)
+    total = store.count_forms(user, flt)
+    return page([row_summary(r) for r in rows], total, limit, offset)
 
 
 @router.get("/forms/export.xlsx", summary="筛选后的自评表汇总（Excel）", response_class=Response)
 def api_export_list(request: Request, user: Annotated[User, Depends(api_user)],
                     flt: Annotated[FormFilter, Depends(filters)], sort: str = "id",
                     order: Literal["asc", "desc"] = "asc") -> Response:
-    rows = store_of(request).list_forms_full(user, flt, sort, order == "desc")
-    return xlsx_response(exports.summary_workbook(rows), "自评表汇总.xlsx")
+    return exports.summary_response(store_of(request), user, flt, sort, order == "desc", "")
 
 
 @router.post("/forms", summary="新建一张自评表", status_code=201)
@@ -193,13 +235,13 @@ def api_create(request: Request, user: Annotated[User, Depends(api_user)], body:
 
 
 @router.get("/forms/{form_id}", summary="一张自评表：表内容、重新评分与全部问题")
-def api_form(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> dict:
+def api_form(request: Request, form_id: ID, user: Annotated[User, Depends(api_user)]) -> dict:
     store = store_of(request)
     return form_full_json(store, store.get_form(form_id, user), user)
 
 
 @router.put("/forms/{form_id}", summary="保存修改（需给出开始编辑时的版本号）")
-def api_save(request: Request, form_id: int, user: Annotated[User, Depends(api_user)], body: SaveBody) -> dict:
+def api_save(request: Request, form_id: ID, user: Annotated[User, Depends(api_user)], body: SaveBody) -> dict:
     store = store_of(request)
     current = store.get_form(form_id, user)
     form_dict = dict(body.form)
@@ -209,7 +251,7 @@ def api_save(request: Request, form_id: int, user: Annotated[User, Depends(api_u
 
 
 @router.post("/forms/{form_id}/{action}", summary="提交（submit）、审核通过（approve）或退回（return）")
-def api_status(request: Request, form_id: int, action: Literal["submit", "approve", "return"],
+def api_status(request: Request, form_id: ID, action: Literal["submit", "approve", "return"],
                user: Annotated[User, Depends(api_user)], body: StatusBody | None = None) -> dict:
     body = body or StatusBody()
     store = store_of(request)
@@ -219,20 +261,20 @@ def api_status(request: Request, form_id: int, action: Literal["submit", "approv
 
 
 @router.post("/forms/{form_id}/findings/{finding_id}/review", summary="审核人员对一个问题的复核意见")
-def api_review_finding(request: Request, form_id: int, finding_id: int, user: Annotated[User, Depends(api_user)],
+def api_review_finding(request: Request, form_id: ID, finding_id: ID, user: Annotated[User, Depends(api_user)],
                        body: FindingReviewBody) -> dict:
     f = store_of(request).review_finding(form_id, finding_id, user=user, decision=body.decision, comment=body.comment)
     return finding_json(f)
 
 
 @router.get("/forms/{form_id}/audit", summary="修改记录：谁、何时、哪个单元格、原值 → 新值")
-def api_audit(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> list[dict]:
+def api_audit(request: Request, form_id: ID, user: Annotated[User, Depends(api_user)]) -> list[dict]:
     return [{"at": a.at.isoformat(), "username": a.username, "action": a.action, "field": a.field, "old": a.old,
              "new": a.new, "comment": a.comment} for a in store_of(request).audit(form_id, user)]
 
 
 @router.get("/forms/{form_id}/export.xlsx", summary="一张自评表（Excel）", response_class=Response)
-def api_export_form(request: Request, form_id: int, user: Annotated[User, Depends(api_user)]) -> Response:
+def api_export_form(request: Request, form_id: ID, user: Annotated[User, Depends(api_user)]) -> Response:
     row = store_of(request).get_form(form_id, user)
     return xlsx_response(exports.form_workbook(row), f"自评表-{row.id}.xlsx")
 
@@ -240,7 +282,11 @@ def api_export_form(request: Request, form_id: int, user: Annotated[User, Depend
 @router.get("/dashboard", summary="汇总：按主管部门与实施单位")
 def api_dashboard(request: Request, user: Annotated[User, Depends(api_user)],
                   flt: Annotated[FormFilter, Depends(filters)]) -> dict:
-    return store_of(request).dashboard(user, flt).to_dict()
+    d = store_of(request).dashboard(user, flt)
+    out = d.to_dict()
+    # Bounded like the page: the units with most forms (units_total says how many there are).
+    out["units"], out["units_total"] = [g.to_dict() for g in largest(d.units)], len(d.units)
+    return out
 
 
 @router.get("/filters", summary="筛选项的可选值")
@@ -260,13 +306,26 @@ def api_add_user(request: Request, user: Annotated[User, Depends(api_admin)], bo
 
 
 @router.patch("/users/{user_id}", summary="修改用户的角色、实施单位、主管部门，停用/启用，重设密码（管理员）；其会话随即失效")
-def api_patch_user(request: Request, user_id: int, user: Annotated[User, Depends(api_admin)], body: UserPatch) -> dict:
+def api_patch_user(request: Request, user_id: ID, user: Annotated[User, Depends(api_admin)], body: UserPatch) -> dict:
     if user_id == user.id and body.active is False:
         raise Invalid("不能停用自己的账号")
     if user_id == user.id and body.role not in (None, user.role):
         raise Invalid("不能更改自己的角色")
     return user_json(store_of(request).update_user(user_id, active=body.active, password=body.password,
-                                                   unit=body.unit, departments=body.departments, role=body.role))
+                                                   unit=body.unit, departments=body.departments, role=body.role,
+                                                   by=user))
+
+
+@router.post("/users/{user_id}/unlock", summary="解除账号的登录锁定（管理员）")
+def api_unlock(request: Request, user_id: ID, user: Annotated[User, Depends(api_admin)]) -> dict:
+    return user_json(store_of(request).unlock(user_id, by=user))
+
+
+@router.get("/security-log", summary="安全日志：登录、失败、锁定、解锁、密码修改（管理员，分页）")
+def api_security_log(request: Request, user: Annotated[User, Depends(api_admin)], limit: Limit = DEFAULT_LIMIT,
+                     offset: Offset = 0, username: str | None = None) -> dict:
+    rows, total = store_of(request).security_log(limit, offset, username or None)
+    return page([event_json(e) for e in rows], total, limit, offset)
 
 
 @router.get("/rulesets", summary="规则集（管理员）")
@@ -283,13 +342,32 @@ def api_add_ruleset(request: Request, user: Annotated[User, Depends(api_admin)],
 
 
 @router.post("/rulesets/{ruleset_id}/activate", summary="启用规则集；0 = 恢复内置 cn-2020（管理员）")
-def api_activate(request: Request, ruleset_id: int, user: Annotated[User, Depends(api_admin)]) -> dict:
+def api_activate(request: Request, ruleset_id: Annotated[int, Path(ge=0, le=2**31 - 1)], user: Annotated[User, Depends(api_admin)]) -> dict:
     store_of(request).activate_ruleset(ruleset_id or None)
     return {"active": store_of(request).ruleset().id}
 
 
 # -- helpers ----------------------------------------------------------------------------------
+NON_NUMBERS = {"nan", "+nan", "-nan", "snan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _finite(value, where: str = "form") -> None:
+    """Refuse NaN and Infinity anywhere in a form: JSON's NaN/Infinity literals (which Python's
+    parser accepts) and the same words written as strings."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Invalid(f"表内容有误：{where} 不是有限的数字（{value}）")
+    if isinstance(value, str) and value.strip().lower() in NON_NUMBERS:
+        raise Invalid(f"表内容有误：{where} 不是数字（“{value.strip()}”）")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _finite(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for k, v in enumerate(value):
+            _finite(v, f"{where}[{k}]")
+
+
 def _form(d: dict):
+    _finite(d)
     try:
         return form_from_dict(d, "API", 0)
     except ReadError as e:

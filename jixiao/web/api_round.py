@@ -19,6 +19,7 @@ from ..store.schema import Attachment, Department, Unit, User
 from ..store import FormFilter
 from .api import filters, form_full_json
 from .auth import api_admin, api_user, check_csrf, store_of
+from .params import ID, BodyID
 
 router = APIRouter(prefix="/api", tags=["API"], dependencies=[Depends(check_csrf)])
 ApiUser = Annotated[User, Depends(api_user)]
@@ -26,7 +27,7 @@ ApiAdmin = Annotated[User, Depends(api_admin)]
 
 
 class Decision(BaseModel):
-    finding_id: int
+    finding_id: BodyID
     decision: Literal["说明已接受", "需更正", ""] | None = Field(None, description="empty or null: no decision")
     comment: str | None = None
 
@@ -37,7 +38,7 @@ class DecisionsBody(BaseModel):
 
 class BatchBody(BaseModel):
     action: Literal["approve", "return"]
-    ids: list[int]
+    ids: list[BodyID] = Field(..., max_length=500)
     comment: str | None = None
     confirm: bool = Field(False, description="approve even forms with open errors (else 409 listing them)")
 
@@ -53,12 +54,12 @@ class DepartmentPatch(BaseModel):
 
 class UnitBody(BaseModel):
     name: str
-    department_id: int
+    department_id: BodyID
 
 
 class UnitPatch(BaseModel):
     name: str | None = None
-    department_id: int | None = None
+    department_id: BodyID | None = None
     active: bool | None = None
 
 
@@ -101,7 +102,7 @@ def api_batch(request: Request, user: ApiUser, body: BatchBody) -> dict:
 
 
 @router.post("/forms/{form_id}/findings/review", summary="一次保存对各个问题的复核结论和意见")
-def api_review_findings(request: Request, form_id: int, user: ApiUser, body: DecisionsBody) -> dict:
+def api_review_findings(request: Request, form_id: ID, user: ApiUser, body: DecisionsBody) -> dict:
     store = store_of(request)
     row = store.review_findings(form_id, [(d.finding_id, d.decision, d.comment) for d in body.decisions], user=user)
     return form_full_json(store, row, user)
@@ -109,7 +110,7 @@ def api_review_findings(request: Request, form_id: int, user: ApiUser, body: Dec
 
 @router.post("/forms/{form_id}/attachments", summary="上传佐证材料（字段 file；可选 indicator：第几行指标，从 0 起）",
              status_code=201)
-async def api_attach(request: Request, form_id: int, user: ApiUser, file: Annotated[UploadFile, File()],
+async def api_attach(request: Request, form_id: ID, user: ApiUser, file: Annotated[UploadFile, File()],
                      indicator: Annotated[int | None, Form()] = None) -> dict:
     data = await file.read(evidence.MAX_BYTES + 1)
     a = store_of(request).attach(form_id, file.filename or "", data, user=user, indicator=indicator)
@@ -117,18 +118,18 @@ async def api_attach(request: Request, form_id: int, user: ApiUser, file: Annota
 
 
 @router.get("/forms/{form_id}/attachments", summary="一张表的佐证材料")
-def api_attachments(request: Request, form_id: int, user: ApiUser) -> list[dict]:
+def api_attachments(request: Request, form_id: ID, user: ApiUser) -> list[dict]:
     return [attachment_json(a) for a in store_of(request).attachments(form_id, user)]
 
 
 @router.get("/attachments/{attachment_id}", summary="下载佐证材料（总是作为附件下载）", response_class=Response)
-def api_attachment(request: Request, attachment_id: int, user: ApiUser) -> Response:
+def api_attachment(request: Request, attachment_id: ID, user: ApiUser) -> Response:
     a, data = store_of(request).attachment(attachment_id, user)
     return attachment_response(a, data)
 
 
 @router.delete("/attachments/{attachment_id}", summary="删除佐证材料（记入修改记录）")
-def api_delete_attachment(request: Request, attachment_id: int, user: ApiUser) -> dict:
+def api_delete_attachment(request: Request, attachment_id: ID, user: ApiUser) -> dict:
     a = store_of(request).delete_attachment(attachment_id, user=user)
     return {"deleted": a.id}
 
@@ -152,7 +153,7 @@ def api_add_department(request: Request, user: ApiAdmin, body: DepartmentBody) -
 
 
 @router.patch("/departments/{dep_id}", summary="主管部门改名、停用或启用（管理员）")
-def api_patch_department(request: Request, dep_id: int, user: ApiAdmin, body: DepartmentPatch) -> dict:
+def api_patch_department(request: Request, dep_id: ID, user: ApiAdmin, body: DepartmentPatch) -> dict:
     return department_json(store_of(request).update_department(dep_id, name=body.name, active=body.active))
 
 
@@ -167,6 +168,6 @@ def api_add_unit(request: Request, user: ApiAdmin, body: UnitBody) -> dict:
 
 
 @router.patch("/units/{unit_id}", summary="实施单位改名、改隶属部门、停用或启用（管理员）")
-def api_patch_unit(request: Request, unit_id: int, user: ApiAdmin, body: UnitPatch) -> dict:
+def api_patch_unit(request: Request, unit_id: ID, user: ApiAdmin, body: UnitPatch) -> dict:
     return unit_json(store_of(request).update_unit(unit_id, name=body.name, department=body.department_id,
                                                    active=body.active))

@@ -1,7 +1,9 @@
 """Sessions, log-in, CSRF and role checks: the dependencies every route declares.
 
-- The session is Starlette's signed cookie (itsdangerous), HttpOnly and SameSite=Lax; it holds
-  the user id and the CSRF token, nothing else.
+- The session lives in the database (`store.security`, table `sessions`); the cookie
+  `jixiao_session` (HttpOnly, SameSite=Lax) holds only its random token. `ServerSessions` loads
+  it before a request (one short transaction) and writes what changed after it (another), so no
+  database connection is held while a page renders. Ending a session is deleting its row.
 - Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's CSRF token:
   pages send it as the hidden field `csrf_token`, API clients as the header `X-CSRF-Token`
   (returned by `POST /api/login` and `GET /api/me`). The one exception is `POST /api/login`
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from http.cookies import SimpleCookie
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import Store
+from ..store import security
 from ..store.schema import ROLE_ADMIN, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -45,35 +51,118 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+COOKIE = "jixiao_session"
+
+
+class Handle:
+    """What a request knows of its session; `ServerSessions` writes the changes back."""
+
+    def __init__(self, loaded: security.Loaded | None):
+        self.id = loaded.id if loaded else None
+        self.user = loaded.user if loaded else None
+        self.saved = dict(loaded.data) if loaded else {}
+        self.started: User | None = None  # logged in during this request: a new session
+        self.ended = False
+
+
+def handle_of(request: Request) -> Handle:
+    return request.scope["jixiao.session"]
+
+
+def client_address(request_or_scope) -> str:
+    scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
+class ServerSessions:
+    """Sessions kept in the database; the cookie is only a random token."""
+
+    def __init__(self, app: ASGIApp, store: Store, https_only: bool = False):
+        self.app, self.store = app, store
+        self.flags = "; HttpOnly; SameSite=Lax" + ("; Secure" if https_only else "")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(("/static/", "/docs-static/")):
+            return await self.app(scope, receive, send)  # files need no session: no query for them
+        token = self._token(scope)
+        loaded = await run_in_threadpool(self.store.load_session, token) if token else None
+        handle = Handle(loaded)
+        scope["session"] = dict(handle.saved)
+        scope["jixiao.session"] = handle
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                cookie = await run_in_threadpool(self._persist, scope, handle, token is not None)
+                if cookie is not None:
+                    message["headers"] = list(message.get("headers") or []) + [(b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    @staticmethod
+    def _token(scope: Scope) -> str | None:
+        for name, value in scope.get("headers") or []:
+            if name == b"cookie":
+                try:
+                    jar = SimpleCookie(value.decode("latin-1"))
+                except Exception:  # noqa: BLE001 - a malformed Cookie header is no session
+                    return None
+                morsel = jar.get(COOKIE)
+                if morsel is not None and 20 <= len(morsel.value) <= 100:
+                    return morsel.value
+        return None
+
+    def _persist(self, scope: Scope, handle: Handle, had_cookie: bool) -> str | None:
+        """Write the session's changes; the Set-Cookie value to send, if any."""
+        data = scope["session"]
+        if handle.ended or handle.started is not None:
+            if handle.id is not None:
+                self.store.end_session(handle.id)
+            if handle.ended:
+                return f"{COOKIE}=; Path=/; Max-Age=0" + self.flags
+        if handle.started is not None or (handle.id is None and data):
+            agent = dict(scope.get("headers") or []).get(b"user-agent", b"").decode("latin-1")
+            sid, token = self.store.open_session(handle.started, data, client_address(scope), agent)
+            handle.id = sid
+            return f"{COOKIE}={token}; Path=/; Max-Age={int(security.ABSOLUTE.total_seconds())}" + self.flags
+        if handle.id is not None and data != handle.saved:
+            self.store.save_session(handle.id, data)
+        elif handle.id is None and had_cookie:
+            return f"{COOKIE}=; Path=/; Max-Age=0" + self.flags  # an ended or unknown session: forget it
+        return None
+
+
 def login(request: Request, user: User) -> str:
-    """Start a fresh session for the user (a new CSRF token too: no fixation from before log-in)."""
+    """Start a fresh session for the user: a new token and a new CSRF token (nothing carried over
+    from before log-in, so no session fixation)."""
+    handle = handle_of(request)
+    handle.started, handle.user = user, user
     request.session.clear()
-    request.session["uid"] = user.id
-    request.session["sv"] = user.session_version or 0
     return csrf_token(request)
 
 
 def logout(request: Request) -> None:
+    handle = handle_of(request)
+    if handle.user is not None:
+        store_of(request).log_event(security.LOGOUT, handle.user, client_address(request))
+    handle.ended, handle.user = True, None
     request.session.clear()
 
 
 def session_user(request: Request) -> User | None:
-    if hasattr(request.state, "user"):
-        return request.state.user
-    uid = request.session.get("uid")
-    user = store_of(request).user(uid) if isinstance(uid, int) else None
-    # A session ends when the account is deactivated or changed (`store.users.end_sessions`).
-    if user is not None and (not user.active or request.session.get("sv", 0) != (user.session_version or 0)):
-        user = None
-    request.state.user = user
-    return user
+    return handle_of(request).user
+
+
+def session_id(request: Request) -> int | None:
+    return handle_of(request).id
 
 
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing request whose CSRF token is missing or wrong (403)."""
     if request.method in SAFE_METHODS:
         return
-    if "uid" not in request.session and request.url.path != "/login":
+    if session_user(request) is None and request.url.path != "/login":
         # Not logged in at all: say that (401 / the log-in page), not "bad token".
         if request.url.path.startswith("/api/"):
             raise HTTPException(401, "请先登录", headers={"WWW-Authenticate": "Session"})

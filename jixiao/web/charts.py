@@ -3,7 +3,6 @@ elsewhere, and the figures are in the page itself (readable without JavaScript, 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from html import escape
 
 from markupsafe import Markup
@@ -75,45 +74,40 @@ def hbars(items: list[tuple[str, int, str]], label: str, width: int = 520) -> Ma
     return _svg(width, height, body, label)
 
 
-def _floor10(v: Decimal) -> Decimal:
-    return max(Decimal(0), (v / 10).to_integral_value(rounding="ROUND_FLOOR") * 10)
-
-
-def scatter(points: list[dict], label: str, width: int = 520, height: int = 300) -> Markup:
-    """Execution rate (x, %) against re-scored total (y): each form a dot linking to its page."""
-    left, right, top, bottom = 44, 14, 14, 40
+def heatmap(cells: list[dict], x_labels: list[str], y_labels: list[str], label: str, width: int = 520,
+            height: int = 300) -> Markup:
+    """Forms counted per (execution-rate bin, re-score bin): one rectangle per non-empty cell,
+    darker for more forms, with its count; so the chart has at most len(x) × len(y) marks
+    however many forms there are. Rows are drawn best score at the top."""
+    left, right, top, bottom = 64, 10, 10, 44
     pw, ph = width - left - right, height - top - bottom
-    xs = [Decimal(p["rate"]) for p in points]
-    ys = [Decimal(p["score"]) for p in points]
-    # Axes start a little below the lowest point (in steps of 10), so that forms bunched at
-    # 95–100 are told apart; they never start below 0 or end below 100.
-    x_min = _floor10(min(xs) - 5) if xs else Decimal(0)
-    x_max = max([Decimal(100)] + xs)
-    y_min, y_max = (_floor10(min(ys) - 5) if ys else Decimal(0)), Decimal(100)
-
-    def px(x: Decimal) -> float:
-        return left + float((x - x_min) / (x_max - x_min)) * pw
-
-    def py(y: Decimal) -> float:
-        y = max(min(y, y_max), y_min)
-        return top + ph - float((y - y_min) / (y_max - y_min)) * ph
-
-    body = []
-    for t in range(0, 101, 20):
-        yv = y_min + (y_max - y_min) * t / 100
-        y = py(yv)
-        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e5e5e5"/>')
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#666">{yv:.0f}</text>')
-        xv = x_min + (x_max - x_min) * t / 100
-        body.append(f'<text x="{px(xv):.1f}" y="{top + ph + 16}" text-anchor="middle" fill="#666">{xv:.0f}%</text>')
-    body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#333"/>')
-    body.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + ph}" stroke="#333"/>')
+    cw, ch = pw / max(len(x_labels), 1), ph / max(len(y_labels), 1)
+    peak = max([c["forms"] for c in cells] + [1])
+    body = [f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fafafa" stroke="#ccc"/>']
+    for i, name in enumerate(x_labels):
+        body.append(f'<text x="{left + cw * i + cw / 2:.1f}" y="{top + ph + 16}" text-anchor="middle" '
+                    f'font-size="10" fill="#666">{escape(name)}</text>')
+    for j, name in enumerate(y_labels):
+        y = top + ph - ch * (j + 1)
+        body.append(f'<text x="{left - 6}" y="{y + ch / 2 + 4:.1f}" text-anchor="end" font-size="10" fill="#666">'
+                    f'{escape(name)}</text>')
+    for c in cells:
+        x, y = left + cw * c["rate"], top + ph - ch * (c["score"] + 1)
+        share = c["forms"] / peak
+        tip = f"执行率 {x_labels[c['rate']]}，重新评分 {y_labels[c['score']]}：{c['forms']} 张"
+        body.append(f'<rect class="cell" x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cw - 2:.1f}" height="{ch - 2:.1f}" '
+                    f'fill="{RESCORE_COLOR}" fill-opacity="{0.15 + 0.85 * share:.2f}"><title>{escape(tip)}</title></rect>')
+        body.append(f'<text x="{x + cw / 2:.1f}" y="{y + ch / 2 + 4:.1f}" text-anchor="middle" font-size="10" '
+                    f'fill="{"#fff" if share > 0.5 else "#333"}">{c["forms"]}</text>')
     body.append(f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle">预算执行率</text>')
     body.append(f'<text x="12" y="{top + ph / 2:.1f}" text-anchor="middle" '
                 f'transform="rotate(-90 12 {top + ph / 2:.1f})">重新评分总分</text>')
-    for p in points:
-        x, y = px(Decimal(p["rate"])), py(Decimal(p["score"]))
-        tip = f"{p['project']}：执行率 {p['rate']}%，重新评分 {p['score']}"
-        body.append(f'<a href="/forms/{int(p["id"])}"><circle cx="{x:.1f}" cy="{y:.1f}" r="5" '
-                    f'fill="{RESCORE_COLOR}" fill-opacity="0.7"><title>{escape(tip)}</title></circle></a>')
     return _svg(width, height, body, label)
+
+
+def bin_labels(edges: list, last_open: bool, unit: str = "") -> list[str]:
+    """['<50%', '50–60%', …, '≥100%'] for edges (0, 50, …, 100) with an open last bin; without
+    it, edges[-2] and above share the last label ('≥95')."""
+    e = [str(x) for x in edges]
+    top = len(e) - 1 if last_open else len(e) - 2
+    return ([f"<{e[1]}{unit}"] + [f"{e[i]}–{e[i + 1]}{unit}" for i in range(1, top)] + [f"≥{e[top]}{unit}"])

@@ -16,19 +16,30 @@ from ..store.users import UserError
 @click.option("--db", "db_url", default=None, help="数据库 URL：sqlite:///文件.db 或 postgresql+psycopg://用户@主机:端口/库")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 @click.option("--port", default=8000, show_default=True, type=int, help="端口")
-def serve(db_url: str | None, host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="工作进程数（每个进程最多占用 2×JIXIAO_DB_POOL 个数据库连接）")
+def serve(db_url: str | None, host: str, port: int, workers: int) -> None:
+    import os
+
     import uvicorn
 
     from .app import create_app
 
     url = db_url or default_url()
     try:
-        app = create_app(url)
+        # One process: the app. Several: only open (and migrate) the database here, once, before
+        # any worker starts; each worker builds its own app (the supervisor stays small).
+        app = create_app(url) if workers == 1 else open_store(url).close()
     except Exception as e:  # noqa: BLE001 - say what is wrong with the database in one line
         click.echo(f"错误：无法打开数据库 {url}：{e}", err=True)
         sys.exit(2)
-    click.echo(f"jixiao Web 应用：http://{host}:{port}/ （数据库 {url}）")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    click.echo(f"jixiao Web 应用：http://{host}:{port}/ （数据库 {url}，{workers} 个工作进程）")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    os.environ["JIXIAO_DB"] = url  # each worker process builds its own app over the same database
+    uvicorn.run("jixiao.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="info", proxy_headers=False)
 
 
 @click.group(help="管理 Web 应用的用户。")

@@ -31,6 +31,7 @@ from jixiao.values import round2
 # -- the reference: the dashboard aggregated in Python, one form row at a time ------------------
 GRADES = ("优", "良", "中", "差")
 HIST_EDGES = [Decimal(x) for x in (0, 60, 70, 80, 85, 90, 95, 100)]
+RATE_EDGES = [Decimal(x) for x in (0, 50, 60, 70, 80, 90, 95, 100)]
 
 
 class RefGroup:
@@ -61,9 +62,9 @@ class RefGroup:
                 "_sums": (str(self.self_sum), str(self.rescored_sum), self.scored)}
 
 
-def _bin(score):
-    for i in range(len(HIST_EDGES) - 2, -1, -1):
-        if score >= HIST_EDGES[i]:
+def _bin(score, edges=HIST_EDGES, last_open=False):
+    for i in range(len(edges) - (1 if last_open else 2), -1, -1):
+        if score >= edges[i]:
             return i
     return 0
 
@@ -79,7 +80,7 @@ def reference(s, user, flt) -> dict:
     grades = {g: {"self": 0, "rescored": 0} for g in GRADES}
     hist = [{"low": str(HIST_EDGES[i]), "high": str(HIST_EDGES[i + 1]), "self": 0, "rescored": 0}
             for i in range(len(HIST_EDGES) - 1)]
-    points = []
+    cells = Counter()
     for r in rows:
         for g in (total, deps.setdefault(r.department, RefGroup(r.department or "（未填）")),
                   units.setdefault((r.department, r.unit), RefGroup(r.unit or "（未填）")),
@@ -94,8 +95,7 @@ def reference(s, user, flt) -> dict:
         if r.rescored_total is not None:
             hist[_bin(r.rescored_total)]["rescored"] += 1
         if r.rate is not None and r.rescored_total is not None:
-            points.append({"id": r.id, "project": r.project, "rate": str(r.rate),
-                           "score": str(r.rescored_total), "self": None if r.self_total is None else str(r.self_total)})
+            cells[(_bin(r.rate, RATE_EDGES, True), _bin(r.rescored_total))] += 1
     ids = {r.id for r in rows}
     counted, forms_per_rule = Counter(), {}
     for rule, form_id in s.execute(select(FindingRow.rule, FindingRow.form_id)):
@@ -108,18 +108,9 @@ def reference(s, user, flt) -> dict:
             "units": [g.to_dict() for g in sorted(units.values(), key=lambda g: g.name)],
             "grades": grades, "histogram": hist,
             "rules": [{"rule": r, "findings": n, "forms": m} for r, n, m in rules],
-            "points": points, "points_total": len(points),
-            "kinds": [kinds[k].to_dict() for k in ("project", "department", "transfer") if k in kinds]}
-
-
-def sample(points: list, cap: int) -> list:
-    """The scatter's cap, said plainly: with more than `cap` dots, every (n/cap)-th in id order."""
-    n = len(points)
-    if n <= cap:
-        return points
-    picked = [points[j] for j in range(n) if j * cap // n != (j - 1) * cap // n or j == 0]
-    assert len(picked) == cap
-    return picked
+            "kinds": [kinds[k].to_dict() for k in ("project", "department", "transfer") if k in kinds],
+            "rate_edges": [str(e) for e in RATE_EDGES], "score_edges": [str(e) for e in HIST_EDGES],
+            "cells": [{"rate": x, "score": y, "forms": n} for (x, y), n in sorted(cells.items())]}
 
 
 def figures(d) -> dict:
@@ -262,21 +253,13 @@ def test_the_dashboard_equals_the_python_aggregation(synth_store):
     assert seen == {True, False}
 
 
-@pytest.mark.parametrize("cap", [1, 2, 7, 100, 286, 287, 288, 0])
-def test_the_scatter_keeps_an_evenly_spaced_sample_of_at_most_cap_forms(synth_store, cap):
-    users = users_of(synth_store)
+def test_the_rate_score_bins_cover_every_plotted_form_once(synth_store):
     with synth_store.Session() as s:
-        for user in (None, users[1], users[6]):  # everything, an administrator, a reviewer of three departments
-            for flt in (FormFilter(), FormFilter(has_errors=True), FormFilter(year=1990)):
-                expected = reference(s, user, flt)
-                d = queries.dashboard(s, user, flt, max_points=cap)
-                assert d.points == (sample(expected["points"], cap) if cap else [])
-                assert d.points_total == (len(expected["points"]) if cap else 0)
-                assert d.points_capped == (len(d.points) < d.points_total)
-                got = figures(d)
-                for key in ("points", "points_total"):
-                    del got[key], expected[key]
-                assert got == expected
+        d = queries.dashboard(s, None, FormFilter())
+        plotted = s.scalar(select(func.count()).where(FormRow.rate.is_not(None), FormRow.rescored_total.is_not(None)))
+    assert d.plotted == plotted > 200
+    assert len({(c["rate"], c["score"]) for c in d.cells}) == len(d.cells) <= 8 * 7
+    assert len({c["rate"] for c in d.cells}) >= 3 and len({c["score"] for c in d.cells}) >= 3
 
 
 # -- scale: the dashboard's queries return group rows, never form rows ------------------------------
@@ -316,7 +299,7 @@ def test_the_dashboard_fetches_no_form_rows(store, seed_path):
     event.listen(FindingRow, "load", load)
     try:
         with store.Session() as s:
-            d = queries.dashboard(s, None, FormFilter(), max_points=5)
+            d = queries.dashboard(s, None, FormFilter())
     finally:
         event.remove(store.engine, "before_cursor_execute", capture)
         event.remove(FormRow, "load", load)
@@ -324,13 +307,12 @@ def test_the_dashboard_fetches_no_form_rows(store, seed_path):
     assert loaded == []
     with store.Session() as s:
         expected = reference(s, None, FormFilter())
-    assert d.total.forms == 1280 and len(d.units) == 1 and d.points_total == 1280 and len(d.points) == 5
-    assert figures(d) | {"points": None} == expected | {"points": None, "points_total": 1280}
-    assert d.points == sample(expected["points"], 5)
+    assert d.total.forms == 1280 and len(d.units) == 1 and d.plotted == 1280
+    assert figures(d) == expected
     rows = []
     with store.engine.connect() as c:
         for statement, parameters in statements:
             assert "forms.data" not in statement and "forms.report" not in statement
             rows.append(len(c.exec_driver_sql(statement, parameters).fetchall()))
     assert 1 <= len(statements) <= 5
-    assert sum(rows) <= 1 + 1 + len(d.rules) + 5, rows  # group, distribution, rules, dots
+    assert sum(rows) <= 1 + 1 + len(d.rules) + 8 * 7, rows  # group, distribution, rules, bins

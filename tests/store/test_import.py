@@ -110,8 +110,8 @@ def test_forms_a_unit_may_not_import_wait_for_someone_who_may(store, seed_path, 
     theirs.unit.text = "另一单位"
     path = tmp_path / "mixed.json"
     path.write_text(dumps([mine, theirs]), encoding="utf-8")
-    unit = store.add_user("unit", "password-1", "填报", "上海市社会保障卡服务中心")
-    other = store.add_user("other", "password-2", "填报", "另一单位")
+    unit = store.add_user("unit", "violet-anchor-1907", "填报", "上海市社会保障卡服务中心")
+    other = store.add_user("other", "copper-lantern-2214", "填报", "另一单位")
 
     first = store.import_file(path, user=unit)
     assert first.forms == 1 and "已跳过" in first.errors[0]["message"]
@@ -119,6 +119,10 @@ def test_forms_a_unit_may_not_import_wait_for_someone_who_may(store, seed_path, 
     assert not second.duplicate and second.forms == 1
     third = store.import_file(path)
     assert third.duplicate and third.form_ids == first.form_ids + second.form_ids and third.errors == []
+    # The same bytes again from the first unit: a duplicate that names only the unit's own form,
+    # nothing of the other unit's.
+    fourth = store.import_file(path, user=unit)
+    assert fourth.duplicate and fourth.form_ids == first.form_ids
 
     assert [r.unit for r in store.list_forms()] == ["上海市社会保障卡服务中心", "另一单位"]
     assert counts(store)["source_files"] == 1

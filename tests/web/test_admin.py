@@ -27,7 +27,7 @@ def test_an_administrator_creates_users_and_they_can_log_in(client_for):
     assert admin.post("/api/users", json={"username": "审核乙", "password": "a-long-password", "role": "审核"}
                       ).json()["detail"] == "审核用户必须指定至少一个主管部门"
     assert admin.post("/api/users", json={"username": "短", "password": "short", "role": "管理员"}
-                      ).json()["detail"] == "密码至少需要8个字符"
+                      ).json()["detail"] == "密码至少需要10个字符"
     fresh = client_for(None)
     assert fresh.http.post("/api/login", json={"username": "新单位", "password": "a-long-password"}).status_code == 200
 

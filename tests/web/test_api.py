@@ -27,7 +27,7 @@ def test_wrong_password_and_unknown_user_get_the_same_401(client_for):
     unknown = anon.http.post("/api/login", json={"username": "nobody", "password": PASSWORD})
 
     assert wrong.status_code == unknown.status_code == 401
-    assert wrong.json() == unknown.json() == {"detail": "用户名或密码错误"}
+    assert wrong.json() == unknown.json() == {"detail": "用户名或密码错误，或账号已停用", "status": 401}
 
 
 def test_calls_without_a_session_get_401_and_pages_redirect_to_login(client_for):
@@ -58,9 +58,10 @@ def test_upload_many_files_gives_a_result_per_file(client_for, seed_path):
 
 
 def test_form_list_has_the_contract_fields(client_for, seeded):
-    forms = client_for("admin").get("/api/forms").json()
+    listed = client_for("admin").get("/api/forms").json()
+    forms = listed["items"]
 
-    assert len(forms) == 11
+    assert len(forms) == listed["total"] == 11 and (listed["limit"], listed["offset"]) == (50, 0)
     first = forms[0]
     assert {"id", "project", "unit", "self_total", "rescored_total", "errors"} <= set(first)
     assert first["project"] == "2021年(社保卡中心)交换平台运行费"
@@ -89,7 +90,7 @@ def test_one_form_is_parse_json_plus_check_json(client_for, seeded, seed_path):
 
 
 def test_openapi_docs_are_served_without_any_cdn(client_for):
-    anon = client_for(None)
+    anon = client_for("unit")
     docs = anon.get("/docs")
     assert docs.status_code == 200 and "/docs-static/swagger-ui-bundle.js" in docs.text
     assert "cdn" not in docs.text.lower()
@@ -130,7 +131,7 @@ def test_uploads_read_every_supported_format(client_for, seed_path, tmp_path):
     xlsx, docx, doc = r.json()["files"]
     assert xlsx["forms"] == 3 and docx["forms"] == 2
     assert doc["forms"] == 0 and doc["errors"] and doc["errors"][0]["location"]["file"] == "old.doc"
-    projects = {f["project"] for f in admin.get("/api/forms").json()}
+    projects = {f["project"] for f in admin.get("/api/forms").json()["items"]}
     assert projects == {f.project.text for f in forms[:5]}
 
 
@@ -142,5 +143,6 @@ def test_the_list_pages_through_many_forms(client_for, seeded, monkeypatch):
     first, last = admin.get("/forms?sort=id").text, admin.get("/forms?sort=id&page=3").text
     assert "共 11 张，第 1/3 页" in first and first.count('<td><a href="/forms/') == 4
     assert "第 3 / 3 页" in last and last.count('<td><a href="/forms/') == 3
-    ids = [f["id"] for f in admin.get("/api/forms?limit=4&offset=8").json()]
-    assert ids == [f["id"] for f in admin.get("/api/forms").json()][8:]
+    paged = admin.get("/api/forms?limit=4&offset=8").json()
+    assert paged["total"] == 11 and paged["limit"] == 4 and paged["offset"] == 8
+    assert [f["id"] for f in paged["items"]] == [f["id"] for f in admin.get("/api/forms").json()["items"]][8:]

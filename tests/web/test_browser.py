@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from ..store.pgserver import free_port
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PASSWORDS = {"admin": "admin-password-1", "unit": "unit-password-1", "reviewer": "reviewer-password-1"}
+PASSWORDS = {"admin": "harbor-cobalt-31", "unit": "maple-orbit-4412", "reviewer": "quartz-meadow-87"}
 CAR = "2021年(社保卡中心)公务车辆购置费"
 
 
@@ -32,9 +33,14 @@ def jixiao(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    work = tmp_path_factory.mktemp("serve")
-    db = f"sqlite:///{work / 'jixiao.db'}"
+def server_db(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('serve') / 'jixiao.db'}"
+
+
+@pytest.fixture(scope="module")
+def server(server_db):
+    db = server_db
+    work = Path(db.removeprefix("sqlite:///")).parent
     for name, extra in (("admin", ["--role", "管理员"]),
                         ("unit", ["--role", "填报", "--unit", "上海市社会保障卡服务中心", "--department", "上海市公安局"]),
                         ("reviewer", ["--role", "审核", "--department", "上海市公安局"])):
@@ -175,7 +181,7 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path):
     ok = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "上海市公安局", "--db", db,
                 stdin="a-good-password\n")
     assert ok.returncode == 0 and "已创建用户 审核员甲（审核，主管部门 上海市公安局）" in ok.stdout
-    again = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "x", "--db", db, stdin="another-pw\n")
+    again = jixiao("user", "add", "审核员甲", "--role", "审核", "--department", "x", "--db", db, stdin="another-good-password-7\n")
     assert again.returncode == 2 and "用户“审核员甲”已存在" in again.stderr
     missing = jixiao("user", "add", "单位乙", "--role", "填报", "--db", db, stdin="a-good-password\n")
     assert missing.returncode == 2 and "填报用户必须指定所属实施单位" in missing.stderr
@@ -207,3 +213,157 @@ def test_a_unit_fills_in_a_new_form_with_an_added_row(server, browser):
     expect(page.locator("#rescored-total")).to_have_text("90")
     expect(page.locator("#form-status")).to_have_text("草稿")
     page.close()
+
+
+# -- sessions, lockout, password change (issue 16) ----------------------------------------------
+def _add_user(server_db: str, name: str, password: str) -> None:
+    done = jixiao("user", "add", name, "--role", "审核", "--department", "上海市公安局", "--db", server_db,
+                  stdin=password + "\n")
+    assert done.returncode == 0, done.stderr
+
+
+def _age_events(server_db: str, seconds: int) -> None:
+    """As if `seconds` had passed for the log-in throttle: the security log's times move back."""
+    import sqlite3
+    from datetime import datetime, timedelta
+
+    con = sqlite3.connect(server_db.removeprefix("sqlite:///"))
+    with con:
+        for rowid, at in con.execute("SELECT id, at FROM auth_events").fetchall():
+            moved = datetime.fromisoformat(at) - timedelta(seconds=seconds)
+            con.execute("UPDATE auth_events SET at = ? WHERE id = ?", (moved.isoformat(sep=" "), rowid))
+    con.close()
+
+
+def test_logging_out_in_the_browser_ends_the_session_for_a_copied_cookie(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, server, "unit")
+    cookie = next(c for c in context.cookies() if c["name"] == "jixiao_session")
+    log_out(page)
+    page.goto(server + "/forms")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
+    # Someone who copied the cookie before the log-out gets nothing with it.
+    thief = browser.new_context()
+    thief.add_cookies([cookie])
+    stolen = thief.new_page()
+    stolen.goto(server + "/forms")
+    expect(stolen).to_have_url(re.compile(r"/login"))
+    assert httpx.get(server + "/api/me", cookies={"jixiao_session": cookie["value"]}).status_code == 401
+    thief.close()
+    context.close()
+
+
+def test_a_locked_out_account_is_told_when_to_retry_in_the_browser(server, browser, server_db):
+    _add_user(server_db, "lockme", "lock-me-password-1")
+    page = browser.new_page()
+    page.goto(server + "/login")
+    for k in range(10):
+        _age_events(server_db, 60)  # wait out each delay
+        page.fill("input[name=username]", "lockme")
+        page.fill("input[name=password]", f"wrong-password-{k}")
+        page.click("button[type=submit]")
+        expect(page.locator(".flash-error")).to_contain_text("用户名或密码错误")
+    _age_events(server_db, 60)
+    page.fill("input[name=username]", "lockme")
+    page.fill("input[name=password]", "lock-me-password-1")
+    page.click("button[type=submit]")
+    expect(page.locator(".flash-error")).to_contain_text(re.compile(r"已被锁定，请于 \d\d:\d\d:\d\d（北京时间）后再试"))
+    # An administrator sees the lockout and lifts it; then the right password works.
+    admin = browser.new_page()
+    log_in(admin, server, "admin")
+    admin.goto(server + "/admin/security")
+    expect(admin.locator("#locked")).to_contain_text("lockme")
+    expect(admin.locator("#security-log")).to_contain_text("账号锁定")
+    admin.locator("#locked tr", has_text="lockme").locator("button").click()
+    expect(admin.locator(".flash")).to_contain_text("已解除用户“lockme”的登录锁定")
+    page.fill("input[name=username]", "lockme")
+    page.fill("input[name=password]", "lock-me-password-1")
+    page.click("button[type=submit]")
+    expect(page.locator(".who")).to_contain_text("lockme")
+    page.close()
+    admin.close()
+
+
+def test_a_user_changes_their_password_and_other_sessions_end(server, browser, server_db):
+    _add_user(server_db, "changer", "first-password-of-9")
+    _age_events(server_db, 3600)  # the lockout test's failures from this address are long past
+    elsewhere = browser.new_context()
+    other = elsewhere.new_page()
+    other.goto(server + "/login")
+    other.fill("input[name=username]", "changer")
+    other.fill("input[name=password]", "first-password-of-9")
+    other.click("button[type=submit]")
+    expect(other.locator(".who")).to_contain_text("changer")
+
+    page = browser.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "changer")
+    page.fill("input[name=password]", "first-password-of-9")
+    page.click("button[type=submit]")
+    page.click("#account-link")
+    expect(page.locator("#sessions tbody tr")).to_have_count(2)
+    page.fill("input[name=current_password]", "first-password-of-9")
+    page.fill("input[name=new_password]", "12345678")
+    page.fill("input[name=repeat_password]", "12345678")
+    page.evaluate("document.querySelectorAll('#password-form input').forEach(i => i.removeAttribute('minlength'))")
+    page.click("#password-form button")
+    expect(page.locator(".flash-error")).to_contain_text("密码至少需要10个字符")
+    page.fill("input[name=current_password]", "first-password-of-9")
+    page.fill("input[name=new_password]", "second-harbor-lantern-5")
+    page.fill("input[name=repeat_password]", "second-harbor-lantern-5")
+    page.click("#password-form button")
+    expect(page.locator(".flash")).to_contain_text("密码已修改")
+    expect(page.locator("#sessions tbody tr")).to_have_count(1)
+    # The other browser's session has ended; the new password logs in, the old one does not.
+    other.goto(server + "/forms")
+    expect(other).to_have_url(re.compile(r"/login"))
+    other.fill("input[name=username]", "changer")
+    other.fill("input[name=password]", "first-password-of-9")
+    other.click("button[type=submit]")
+    expect(other.locator(".flash-error")).to_contain_text("用户名或密码错误")
+    other.fill("input[name=password]", "second-harbor-lantern-5")
+    other.click("button[type=submit]")
+    expect(other.locator(".who")).to_contain_text("changer")
+    page.close()
+    elsewhere.close()
+
+
+def test_serve_with_several_workers_shares_sessions_and_throttling(tmp_path):
+    """`jixiao serve --workers 2`: sessions and failed log-ins are in the database, so whichever
+    process answers, a session works, a log-out ends it, and failures add up across workers."""
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    assert jixiao("user", "add", "admin", "--role", "管理员", "--db", db, stdin=PASSWORDS["admin"] + "\n").returncode == 0
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port),
+                             "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(base + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.time() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        with httpx.Client(base_url=base) as c:
+            assert c.post("/api/login", json={"username": "admin", "password": PASSWORDS["admin"]}).status_code == 200
+            # A new connection each time, so the kernel hands them to either worker.
+            cookie = {"jixiao_session": c.cookies["jixiao_session"]}
+            assert all(httpx.get(base + "/api/me", cookies=cookie).status_code == 200 for _ in range(12))
+            token = c.get("/api/me").json()["csrf_token"]
+            assert c.post("/api/logout", headers={"X-CSRF-Token": token}).status_code == 200
+        assert all(httpx.get(base + "/api/me", cookies=cookie).status_code == 401 for _ in range(6))
+        answers = [httpx.post(base + "/api/login", json={"username": "admin", "password": "wrong-guess-1"}).status_code
+                   for _ in range(4)]
+        assert answers == [401, 401, 401, 429]
+        pids = {line.split("[")[1].split("]")[0] for line in (tmp_path / "serve.log").read_text().splitlines()
+                if "Started server process" in line}
+        assert len(pids) == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

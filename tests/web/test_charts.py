@@ -1,16 +1,17 @@
-"""The dashboard's charts are SVG drawn on the server: one mark per figure, text escaped."""
+"""The dashboard's charts are SVG drawn on the server: one mark per figure or bin, text escaped."""
 
 from __future__ import annotations
 
 from jixiao.web import charts
 
 
-def test_the_scatter_has_a_dot_per_form_linking_to_it_and_escapes_names():
-    svg = str(charts.scatter([{"id": 7, "project": "<script>x</script>", "rate": "85.37", "score": "96.54"},
-                              {"id": 8, "project": "乙", "rate": "100", "score": "98"}], "执行率与重新评分"))
-    assert svg.count("<circle") == 2 and 'href="/forms/7"' in svg
+def test_the_rate_score_chart_has_a_mark_per_non_empty_bin_and_escapes_labels():
+    x, y = charts.bin_labels([0, 50, 100], True, "%"), charts.bin_labels([0, 60, 95, 100], False)
+    assert x == ["<50%", "50–100%", "≥100%"] and y == ["<60", "60–95", "≥95"]
+    svg = str(charts.heatmap([{"rate": 2, "score": 2, "forms": 90000}, {"rate": 0, "score": 0, "forms": 3}],
+                             x, ["<script>", "b", "c"], "执行率与重新评分"))
+    assert svg.count('class="cell"') == 2 and ">90000<" in svg and "执行率 ≥100%，重新评分 c：90000 张" in svg
     assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert ">80%<" in svg and ">90<" in svg  # the axes start just below the lowest point
 
 
 def test_paired_bars_draw_self_and_rescored_counts():

@@ -1,35 +1,32 @@
-"""The dashboard page and API over the SQL figures: the scatter is capped and says so."""
+"""The dashboard page and API over the SQL figures: every chart has a bounded number of marks."""
 
 from __future__ import annotations
 
-from jixiao.store import queries
+from jixiao.web.pages import dashboard as dashboard_page
 
 
-def _scatter(html: str) -> str:
-    start = html.index('<figure id="scatter">')
+def _figure(html: str) -> str:
+    start = html.index('<figure id="rate-score">')
     return html[start:html.index("</figure>", start)]
 
 
-def test_the_scatter_draws_every_form_below_the_cap(client_for, seeded):
+def test_the_rate_score_chart_counts_forms_in_bins(client_for, seeded):
     page = client_for("admin").get("/dashboard").text
-    scatter = _scatter(page)
-    assert scatter.count("<circle") == 11
-    assert "仅显示" not in page
+    chart = _figure(page)
     d = client_for("admin").get("/api/dashboard").json()
-    assert len(d["points"]) == d["points_total"] == 11
+    assert sum(c["forms"] for c in d["cells"]) == 11 and "共 11 张" in chart
+    assert chart.count('class="cell"') == len(d["cells"]) <= 8 * 7
+    assert "<circle" not in page
+    assert d["rate_edges"][-1] == "100" and d["score_edges"][0] == "0"
 
 
-def test_a_capped_scatter_says_how_many_it_shows(client_for, seeded, monkeypatch):
-    monkeypatch.setattr(queries, "POINTS_CAP", 4)
+def test_the_units_table_is_bounded_and_says_so(client_for, seeded, monkeypatch):
+    monkeypatch.setattr(dashboard_page, "GROUP_ROWS", 1)
     admin = client_for("admin")
     page = admin.get("/dashboard").text
-    scatter = _scatter(page)
-    assert "（仅显示 4 张）" in scatter and "共 11 张" in scatter
-    assert scatter.count("<circle") == 4
-    assert '<b id="card-forms">11</b>' in page  # the figures still count every form
+    assert "共 2 个实施单位，此处列出表数最多的 1 个" in page
     d = admin.get("/api/dashboard").json()
-    assert len(d["points"]) == 4 and d["points_total"] == 11 and d["total"]["forms"] == 11
-    assert [p["id"] for p in d["points"]] == sorted(p["id"] for p in d["points"])
+    assert d["units_total"] == 2 and [u["forms"] for u in d["units"]] == [10]
 
 
 def test_the_dashboard_counts_only_what_the_user_may_see(client_for, seeded):
@@ -40,7 +37,7 @@ def test_the_dashboard_counts_only_what_the_user_may_see(client_for, seeded):
     other = client_for("other_reviewer").get("/api/dashboard").json()
     admin = client_for("admin").get("/api/dashboard").json()
     assert (unit["total"]["forms"], other["total"]["forms"], admin["total"]["forms"]) == (10, 1, 11)
-    assert {p["id"] for p in unit["points"]} == set(seeded["own"])
-    assert [p["id"] for p in other["points"]] == [seeded["other"]]
+    count = lambda d: sum(c["forms"] for c in d["cells"])  # noqa: E731
+    assert (count(unit), count(other), count(admin)) == (10, 1, 11)
     assert sum(r["findings"] for r in unit["rules"]) + sum(r["findings"] for r in other["rules"]) == \
         sum(r["findings"] for r in admin["rules"])

@@ -15,7 +15,7 @@ def test_a_unit_user_cannot_read_another_units_form_by_api_or_page(client_for, s
     unit = client_for("unit")
     other = seeded["other"]
 
-    listed = {f["id"] for f in unit.get("/api/forms").json()}
+    listed = {f["id"] for f in unit.get("/api/forms").json()["items"]}
     assert listed == set(seeded["own"])  # only its own ten
     for url in (f"/api/forms/{other}", f"/api/forms/{other}/audit", f"/api/forms/{other}/export.xlsx",
                 f"/forms/{other}", f"/forms/{other}/edit", f"/forms/{other}/export.xlsx"):
@@ -57,14 +57,14 @@ def test_a_unit_user_cannot_move_its_form_to_another_unit(client_for, seeded, st
 def test_a_reviewer_sees_only_its_departments_and_cannot_edit(client_for, seeded, store):
     reviewer, other_reviewer = client_for("reviewer"), client_for("other_reviewer")
     # Reviewers see forms from submission on, never drafts.
-    assert reviewer.get("/api/forms").json() == [] and other_reviewer.get("/api/forms").json() == []
+    assert reviewer.get("/api/forms").json()["items"] == [] and other_reviewer.get("/api/forms").json()["items"] == []
     assert reviewer.get(f"/api/forms/{seeded['own'][0]}").status_code == 404
     for name, ids in (("unit", seeded["own"]), ("other_unit", [seeded["other"]])):
         for i in ids:
             store.change_status(i, "submit", version=None, user=store.user_by_name(name), confirm=True)
 
-    assert {f["id"] for f in reviewer.get("/api/forms").json()} == set(seeded["own"])
-    assert {f["id"] for f in other_reviewer.get("/api/forms").json()} == {seeded["other"]}
+    assert {f["id"] for f in reviewer.get("/api/forms").json()["items"]} == set(seeded["own"])
+    assert {f["id"] for f in other_reviewer.get("/api/forms").json()["items"]} == {seeded["other"]}
     assert other_reviewer.get(f"/api/forms/{seeded['own'][0]}").status_code == 404
     form = reviewer.get(f"/api/forms/{seeded['own'][0]}").json()
     assert form["permissions"] == {"edit": False, "submit": False, "review": True, "attach": False}
@@ -158,7 +158,7 @@ def test_uploads_are_limited_in_type_and_size(client_for, monkeypatch):
     assert "超过大小上限" in big["failed"]
     assert "不支持的文件类型 .exe" in exe["failed"]
     assert empty["failed"] == "文件是空的"
-    assert admin.get("/api/forms").json() == []
+    assert admin.get("/api/forms").json()["items"] == []
 
 
 def test_writes_without_a_session_get_401_not_a_csrf_error(client_for):
@@ -183,7 +183,7 @@ def test_a_chunked_upload_is_cut_off_at_the_limit(client_for, monkeypatch):
 
     r = admin.post("/api/uploads", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413 and "请求过大" in r.json()["detail"]
-    assert admin.get("/api/forms").json() == []
+    assert admin.get("/api/forms").json()["items"] == []
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(client_for):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse
 
 from ...store import Invalid
@@ -13,11 +13,13 @@ from ...store.schema import ROLES, User
 from ...store.users import UserError
 from ..auth import check_csrf, page_admin, store_of
 from ..render import flash, render
+from ..params import ID
 from . import fields, int_or_none
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 Admin = Annotated[User, Depends(page_admin)]
 Fields = Annotated[dict, Depends(fields)]
+SECURITY_PAGE = 100
 
 
 def _departments(text: str | None) -> list[str]:
@@ -56,7 +58,7 @@ async def add_user(request: Request, user: Admin):
 
 
 @router.post("/admin/users/{user_id}")
-async def change_user(request: Request, user_id: int, user: Admin):
+async def change_user(request: Request, user_id: ID, user: Admin):
     form, deps = await _all_fields(request)
     active = {"1": True, "0": False}.get(form.get("active", ""))
     password = form.get("password") or None
@@ -67,7 +69,7 @@ async def change_user(request: Request, user_id: int, user: Admin):
         if user_id == user.id and edit and form.get("role") != user.role:
             raise Invalid("不能更改自己的角色")
         u = store_of(request).update_user(
-            user_id, active=active, password=password, role=form.get("role") if edit else None,
+            user_id, active=active, password=password, by=user, role=form.get("role") if edit else None,
             unit=form.get("unit", "") if edit else None, departments=deps if edit else None)
     except Invalid as e:
         flash(request, e.message, "error")
@@ -75,6 +77,24 @@ async def change_user(request: Request, user_id: int, user: Admin):
     flash(request, f"已更新用户“{u.username}”（{u.role}{'，' + u.unit if u.unit else ''}"
                    f"{'，' + '、'.join(u.departments) if u.departments else ''}）；该用户需重新登录。")
     return RedirectResponse(f"/admin/users#user-{user_id}", status_code=303)
+
+
+@router.get("/admin/security")
+def security_page(request: Request, user: Admin, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """Locked accounts (with an unlock button) and the security log, newest first."""
+    store = store_of(request)
+    events, total = store.security_log(limit=SECURITY_PAGE, offset=(page - 1) * SECURITY_PAGE)
+    users = {u.username: u for u in store.users()}
+    locked = [(users.get(name), name, until) for name, until in store.locked_accounts().items()]
+    return render(request, "admin_security.html", user, events=events, total=total, page=page,
+                  pages=max(1, -(-total // SECURITY_PAGE)), locked=locked)
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def unlock_user(request: Request, user_id: ID, user: Admin):
+    u = store_of(request).unlock(user_id, by=user)
+    flash(request, f"已解除用户“{u.username}”的登录锁定。")
+    return RedirectResponse("/admin/security", status_code=303)
 
 
 @router.get("/admin/rulesets")

@@ -1,7 +1,7 @@
 """The dashboard: per department and unit — forms, budget, weighted execution rate, self-score
 vs re-score, grades, the rules most often violated, execution rate against score. The figures
-are summed by the database (`store.queries.dashboard`); the scatter draws at most
-`queries.POINTS_CAP` forms and says so when it leaves some out."""
+are summed by the database (`store.queries.dashboard`); every chart has a fixed number of marks
+(bins), so the page is the same size for ten forms or 100,000."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 
 from ...rules.catalogue import RULES
 from ...store import FormFilter
-from ...store.queries import GRADES
+from ...store.queries import GRADES, HIST_EDGES, RATE_EDGES
 from ...store.schema import User
 from .. import charts
 from ..auth import check_csrf, page_user, store_of
@@ -21,6 +21,16 @@ from ...model import KIND_NAMES
 from . import int_or_none
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+GROUP_ROWS = 200  # the units table shows the units with most forms; the list page has the rest
+
+
+def largest(groups: list, n: int | None = None) -> list:
+    """The n (GROUP_ROWS) groups with most forms, in name order (all when there are no more)."""
+    n = GROUP_ROWS if n is None else n
+    if len(groups) <= n:
+        return groups
+    keep = {id(g) for g in sorted(groups, key=lambda g: -g.forms)[:n]}
+    return [g for g in groups if id(g) in keep]
 PageUser = Annotated[User, Depends(page_user)]
 
 
@@ -36,12 +46,13 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
     chosen = {"year": year, "department": department, "unit": unit}
     base = {k: v for k, v in chosen.items() if v}
     return render(
-        request, "dashboard.html", user, d=d, chosen=chosen, choices=store.filter_choices(user),
+        request, "dashboard.html", user, d=d, units=largest(d.units), group_rows=GROUP_ROWS, chosen=chosen, choices=store.filter_choices(user),
         hist_svg=charts.paired_bars(hist, "自评分与重新评分分布"),
         grade_svg=charts.paired_bars(grades, "等级分布", width=360),
         rules_svg=charts.hbars(rule_bars, "最常见的问题"),
-        scatter_svg=charts.scatter(d.points, "执行率与重新评分" + (f"（仅显示 {len(d.points)} 张）" if d.points_capped else "")),
+        heat_svg=charts.heatmap(d.cells, charts.bin_labels(RATE_EDGES, True, "%"), charts.bin_labels(HIST_EDGES, False),
+                                "执行率与重新评分"),
         rule_titles={r: RULES[r].title for r, _, _ in top if r in RULES}, top=top,
         list_link=lambda **kw: "/forms?" + urlencode({**base, **kw}),
-        progress=store.progress(user, flt), kind_names=KIND_NAMES,
+        progress=store.progress(user, flt), kind_names=KIND_NAMES, figures_seconds=store.figures.seconds,
     )

@@ -22,6 +22,7 @@ from ..api import xlsx_response
 from ..auth import check_csrf, page_user, store_of
 from ..formfields import blank_dict, dict_from_fields, form_from_fields, kept_indicator_rows
 from ..render import flash, render
+from ..params import ID
 from . import fields, int_or_none
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -54,7 +55,8 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
     total = store.count_forms(user, flt)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    rows = store.list_forms(user, flt, sort, order == "desc", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    rows = store.list_forms(user, flt, sort, order == "desc", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                            summary=True)
     base = {k: v for k, v in chosen.items() if v}
 
     def sort_link(key: str) -> str:
@@ -73,9 +75,8 @@ def form_list(request: Request, user: PageUser, sort: str = "id", order: str = "
 @router.get("/forms/export.xlsx")
 def export_list(request: Request, user: PageUser, sort: str = "id", order: str = "asc"):
     flt, chosen = list_filter(request)
-    rows = store_of(request).list_forms_full(user, flt, sort if sort in SORTS else "id", order == "desc")
     shown = "，".join(f"{k}={v}" for k, v in chosen.items() if v)
-    return xlsx_response(exports.summary_workbook(rows, shown), "自评表汇总.xlsx")
+    return exports.summary_response(store_of(request), user, flt, sort if sort in SORTS else "id", order == "desc", shown)
 
 
 @router.get("/forms/new")
@@ -99,7 +100,7 @@ def create_form(request: Request, user: PageUser, form: Fields):
 
 
 @router.get("/forms/{form_id}")
-def view_form(request: Request, form_id: int, user: PageUser):
+def view_form(request: Request, form_id: ID, user: PageUser):
     return _form_page(request, user, form_id)
 
 
@@ -116,7 +117,7 @@ def _form_page(request: Request, user: User, form_id: int, status_code: int = 20
 
 
 @router.get("/forms/{form_id}/edit")
-def edit_form(request: Request, form_id: int, user: PageUser):
+def edit_form(request: Request, form_id: ID, user: PageUser):
     row = store_of(request).get_form(form_id, user)
     if not access.can_edit(user, row):
         raise HTTPException(403, f"这张表当前状态为“{row.status}”，您不能修改")
@@ -124,7 +125,7 @@ def edit_form(request: Request, form_id: int, user: PageUser):
 
 
 @router.post("/forms/{form_id}/edit")
-def save_form(request: Request, form_id: int, user: PageUser, form: Fields):
+def save_form(request: Request, form_id: ID, user: PageUser, form: Fields):
     store = store_of(request)
     row = store.get_form(form_id, user)
     version = int_or_none(form.get("version"))
@@ -146,7 +147,7 @@ def preview_new(request: Request, user: PageUser, form: Fields):
 
 
 @router.post("/forms/{form_id}/preview")
-def preview_edit(request: Request, form_id: int, user: PageUser, form: Fields):
+def preview_edit(request: Request, form_id: ID, user: PageUser, form: Fields):
     return _preview(request, user, form, store_of(request).get_form(form_id, user).data)
 
 
@@ -176,7 +177,7 @@ def _preview(request: Request, user: User, form: dict, base: dict | None):
 
 
 @router.post("/forms/{form_id}/status")
-def change_status(request: Request, form_id: int, user: PageUser, form: Fields):
+def change_status(request: Request, form_id: ID, user: PageUser, form: Fields):
     action = form.get("action", "")
     if action not in ("submit", "approve", "return"):
         raise Invalid("未知的操作")
@@ -196,13 +197,13 @@ def change_status(request: Request, form_id: int, user: PageUser, form: Fields):
 
 
 @router.get("/forms/{form_id}/export.xlsx")
-def export_form(request: Request, form_id: int, user: PageUser):
+def export_form(request: Request, form_id: ID, user: PageUser):
     row = store_of(request).get_form(form_id, user)
     return xlsx_response(exports.form_workbook(row), f"自评表-{row.id}-{row.project[:30]}.xlsx")
 
 
 @router.get("/files/{file_id}")
-def source_file(request: Request, file_id: int, user: PageUser):
+def source_file(request: Request, file_id: ID, user: PageUser):
     """The imported file as it was uploaded: for its uploader and administrators only, since a
     file may hold forms of units the viewer may not see."""
     sf = store_of(request).source_file(file_id)

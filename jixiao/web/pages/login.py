@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from ..auth import check_csrf, login, logout, safe_next, session_user, store_of
+from ...store.security import LoginFailed, TooManyAttempts
+from ..auth import check_csrf, client_address, login, logout, safe_next, session_user, store_of
 from ..render import render
 from . import fields
 
@@ -25,10 +26,15 @@ def login_page(request: Request, next: str = "/forms"):
 @router.post("/login")
 def login_submit(request: Request, form: Annotated[dict, Depends(fields)]):
     nxt = safe_next(form.get("next"))
-    user = store_of(request).authenticate(form.get("username", ""), form.get("password", ""))
-    if user is None:
-        return render(request, "login.html", None, status_code=401, next=nxt, username=form.get("username", ""),
-                      error="用户名或密码错误，或账号已停用")
+    try:
+        user = store_of(request).login(form.get("username", ""), form.get("password", ""), client_address(request))
+    except (LoginFailed, TooManyAttempts) as e:
+        status = 429 if isinstance(e, TooManyAttempts) else 401
+        resp = render(request, "login.html", None, status_code=status, next=nxt,
+                      username=form.get("username", "")[:100], error=e.message)
+        if isinstance(e, TooManyAttempts):
+            resp.headers["Retry-After"] = str(e.retry_after)
+        return resp
     login(request, user)
     return RedirectResponse(nxt, status_code=303)
 

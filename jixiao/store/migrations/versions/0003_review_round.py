@@ -1,13 +1,13 @@
-"""The review round: departments and units as lists, session versions, evidence files.
+"""The review round: departments and units as lists, evidence files.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -17,7 +17,6 @@ def _ts(name: str) -> sa.Column:
 
 
 def upgrade() -> None:
-    op.add_column("users", sa.Column("session_version", sa.Integer, nullable=False, server_default="0"))
     op.create_table(
         "departments",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -56,5 +55,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("attachments", "attachment_blobs", "units", "departments"):
         op.drop_table(table)
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("session_version")
