@@ -44,7 +44,7 @@ def test_pages_of_a_transfer_and_a_department_form(store, client_for, tmp_path):
     board = admin.get("/dashboard").text
     assert 'id="by-kind"' in board and "部门整体支出" in board and "转移支付" in board
     api = admin.get("/api/forms?kind=department").json()
-    assert [f["project"] for f in (api["forms"] if isinstance(api, dict) else api)] == [dept.project.text]
+    assert [f["project"] for f in api["items"]] == [dept.project.text]
 
 
 def _fields(page: str) -> dict:
