@@ -7,7 +7,8 @@ adds — the funds breakdowns, the flat indicator list, the 资金管理情况 b
 Every value is made through the value readers (`jixiao.values`), so a generated `Form` equals
 what reading its printed layout gives back.
 
-Variants: department "levels" (一级/二级/三级, as the project form) and "flat" (指标名称 | 计量单位 |
+Variants: department "levels" (一级/二级/三级, as the project form), "province" (the same
+under the headings 履职效能 / 管理效率 / 服务对象满意度) and "flat" (指标名称 | 计量单位 |
 指标性质 | 年初指标值 | 调整指标值 | 全年完成值 | 得分系数(%) | 指标权重(分) | 指标得分(分) |
 是否核心指标); transfer "points" (分值 and 得分 columns) and "plain" (no points at all).
 """
@@ -26,7 +27,17 @@ from ..values import amount, decimal_text, measure, rate, round2
 from .generate import FormMaker, Params, retotal
 
 HUNDRED = Decimal(100)
-VARIANTS = {DEPARTMENT: ("levels", "flat"), TRANSFER: ("points", "plain")}
+VARIANTS = {DEPARTMENT: ("levels", "flat", "province"), TRANSFER: ("points", "plain")}
+# The province headings of a department-wide form (rule set dept-performance): each cn-2020
+# (一级, 二级) drawn by the project form's maker printed as the province's, so the points of
+# 产出 / 效益 / 满意度 become those of 履职效能 / 管理效率 / 服务对象满意度.
+PROVINCE_LABELS = {
+    ("产出指标", "数量指标"): ("履职效能", "产出数量"), ("产出指标", "质量指标"): ("履职效能", "产出质量"),
+    ("产出指标", "时效指标"): ("履职效能", "产出时效"), ("产出指标", "成本指标"): ("履职效能", "产出成本"),
+    ("效益指标", "经济效益指标"): ("管理效率", "预算管理"), ("效益指标", "社会效益指标"): ("管理效率", "资产管理"),
+    ("效益指标", "生态效益指标"): ("管理效率", "绩效管理"), ("效益指标", "可持续影响指标"): ("管理效率", "制度建设"),
+    ("满意度指标", "服务对象满意度指标"): ("服务对象满意度", "服务对象满意度指标"),
+}
 DEPARTMENT_SOURCES = ("一般公共预算", "政府性基金", "国有资本经营预算", "财政专户管理资金", "单位资金")
 DEPARTMENT_USES = ("基本支出", "项目支出")
 TRANSFER_SOURCES = ("中央财政资金", "地方资金", "其他资金")
@@ -124,6 +135,10 @@ def department_form(rng: random.Random, variant: str = "levels", gen: FormMaker 
         assert group_of(r.label) == r.group
     if flat:
         form.indicators = [_flat(rng, ind) for ind in form.indicators]
+    elif variant == "province":
+        for ind in form.indicators:
+            level1, level2 = PROVINCE_LABELS[(ind.level1.text, ind.level2.text)]
+            ind.level1, ind.level2 = Text(level1), Text(level2)
     retotal(form)
     return form
 

@@ -11,10 +11,10 @@ import pytest
 
 from jixiao.synth.corpus import draw, read_manifest, write_corpus
 from jixiao.synth.evaluate import evaluate
-from jixiao.synth.kinds import KIND_RULES
+from jixiao.synth.kinds import KIND_RULES, VARIANTS
 
 FORMATS = ("xlsx", "docx", "pdf", "txt")
-N, SEED, SHARE = 96, 14, 0.6
+N, SEED, SHARE = 96, 18, 0.6
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,7 @@ def test_forms_of_other_kinds_are_drawn_in_every_format():
     clean = Counter(d.fmt for d in drawn if d.injected is None and d.form.kind != "project")
     assert set(injected) == set(FORMATS) and set(clean) == set(FORMATS), (injected, clean)
     assert all(d.form.kind != "project" for d in drawn if d.injected is not None)
+    assert {d.variant for d in drawn if d.form.kind != "project"} == {v for vs in VARIANTS.values() for v in vs}
 
 
 def test_the_manifest_lists_the_injected_rules_in_binary_files(corpus):
