@@ -1,6 +1,7 @@
 """One form being read: the rows of a grid from its title to its 总分, dispatched by section.
 
-Sections come in order (header → funds → goals → indicators → done); a row is recognised by its
+Sections come in order (header → funds → goals → indicators → done, or header → checklist for a
+transfer-payment form written as one, checklist.py); a row is recognised by its
 text (vocab.py), and each section's rows are read by that section's module. At the end the form
 is checked for its essential parts (a form cut short is an error that says what is missing and
 where it stops), pending pieces are settled, parent rows removed and a missing total inferred.
@@ -13,12 +14,12 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, Loc, Text
+from ..model import TRANSFER, Form, Loc, Text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
-from . import department, transfer
+from . import checklist, department, transfer
 from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
 from .repairs import record
 from .vocab import NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN, is_goals_header
@@ -33,11 +34,12 @@ class Section(Enum):
     INDICATORS = 4
     DONE = 5
     MANAGEMENT = 6  # a transfer-payment form's 资金管理情况 block (transfer.py)
+    CHECKLIST = 7  # a transfer-payment form written as a checklist (checklist.py)
 
 
 # Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
 # the section is tested on every row.
-_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE, _MANAGEMENT = Section
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE, _MANAGEMENT, _CHECKLIST = Section
 
 
 class FormReader:
@@ -50,11 +52,15 @@ class FormReader:
         self.table: IndicatorTable | None = None
         self.last_row = start
         self.saw_total = False
+        self.checklist: checklist.Checklist | None = None
 
     def feed(self, row: Row, clean: list[str], first: str) -> None:
         """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
         self.last_row = row
         if not first or self.section is _DONE:
+            return
+        if self.section is _CHECKLIST:
+            self.checklist.read(row, clean)
             return
         joined = "".join(clean)
         if self.section is _INDICATORS:
@@ -92,6 +98,10 @@ class FormReader:
             return
         if spec.names_header(joined) and (section is _HEADER or not (form.department or form.unit)):
             spec.read_header(form, row)
+            return
+        if form.kind == TRANSFER and checklist.is_header(clean):
+            self.checklist = checklist.Checklist(form, row, clean)
+            self.section = _CHECKLIST
             return
         if transfer.opens_management(form, label):
             self.section = _MANAGEMENT
@@ -138,11 +148,15 @@ class FormReader:
         name_label = self.spec.name_labels[0]
         if not f.project.text:
             missing.append(name_label)
-        if self.funds_hdr is None:
+        if self.checklist is not None:
+            missing += self.checklist.missing()
+        elif self.funds_hdr is None:
             missing.append(f"{self.spec.funds_blocks[0]}表头（年初预算数/全年预算数/全年执行数…）")
         elif f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
             missing.append("年度资金总额行")
-        if self.table is None or not self.table.hdr.fields:
+        if self.checklist is not None:
+            pass  # its indicators are rows of the checklist
+        elif self.table is None or not self.table.hdr.fields:
             missing.append("绩效指标表头（一级指标/二级指标/三级指标…）")
         elif not f.indicators:
             missing.append("绩效指标行")
@@ -153,6 +167,8 @@ class FormReader:
                 + "、".join(missing),
                 Loc(file=where.file, line=where.line, sheet=where.sheet),
             )
+        if self.checklist is not None:
+            return f  # no points, no parent rows, no table columns to settle
         table = self.table
         table.finish(where)
         self._drop_parent_rows()

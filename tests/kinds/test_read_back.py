@@ -147,9 +147,12 @@ def test_an_unknown_kind_in_json_is_refused_with_its_place(tmp_path):
 @pytest.mark.parametrize("kind,variant", [(k, v) for k in VARIANTS for v in VARIANTS[k]])
 def test_a_form_cut_off_before_its_indicators_says_what_is_missing(tmp_path, kind, variant):
     form, rows = generated(kind, variant, 3)
-    cut = next(k for k, r in enumerate(rows) if r[0] == "绩效指标")
+    if variant == "checklist":  # no indicator header: the checklist's first indicator row
+        cut, missing = next(k for k, r in enumerate(rows) if r[2].startswith("指标值")), "绩效指标行"
+    else:
+        cut, missing = next(k for k, r in enumerate(rows) if r[0] == "绩效指标"), "绩效指标表头"
     path = tmp_path / "cut.txt"
     path.write_text(render(rows[:cut]), encoding="utf-8")
     forms, errors = read_forms(path)
     assert forms == []
-    assert "绩效指标表头" in errors[0].message and f"第{cut}行" in errors[0].message
+    assert missing in errors[0].message and f"第{cut}行" in errors[0].message

@@ -14,7 +14,7 @@ from jixiao.synth.evaluate import evaluate
 from jixiao.synth.kinds import KIND_RULES, VARIANTS
 
 FORMATS = ("xlsx", "docx", "pdf", "txt")
-N, SEED, SHARE = 96, 18, 0.6
+N, SEED, SHARE = 96, 21, 0.6
 
 
 @pytest.fixture(scope="module")

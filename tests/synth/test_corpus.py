@@ -132,5 +132,5 @@ def test_clean_text_corpora_hold_forms_of_every_kind():
     drawn = list(draw(200, seed=3, error_share=0, other_kinds=True))
     assert {(d.form.kind, d.variant) for d in drawn if d.form.kind != "project"} == {
         ("department", "levels"), ("department", "flat"), ("department", "province"), ("transfer", "points"),
-        ("transfer", "plain")}
+        ("transfer", "plain"), ("transfer", "checklist")}
     assert all(d.injected is None for d in drawn)
