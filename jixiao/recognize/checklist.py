@@ -21,7 +21,7 @@ import re
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import Form, FundsRow, Indicator, ManagementItem, Text
+from ..model import TRANSFER, Form, FundsRow, Indicator, ManagementItem, Text
 from ..values import amount, measure, rate
 from .transfer import MANAGEMENT_BLOCK
 from .vocab import WAN
@@ -40,10 +40,10 @@ _INDICATOR = re.compile(r"^指标值[:：](?P<target>[^；;]*)[；;]\s*全年实
 _ITEM = re.compile(r"^(?P<level2>[^：:]+)[：:](?P<name>.+)$")
 
 
-def is_header(clean: list[str]) -> bool:
-    """说明 | 自查内容 | 完成情况 (| 佐证材料): the checklist's table header."""
+def opens(form: Form, clean: list[str]) -> bool:
+    """说明 | 自查内容 | 完成情况 (| 佐证材料) on a transfer-payment form: the checklist's header."""
     texts = [t.replace(" ", "") for t in clean if t]
-    return texts[:3] == list(HEADINGS)
+    return form.kind == TRANSFER and texts[:3] == list(HEADINGS)
 
 
 class Checklist:

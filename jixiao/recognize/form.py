@@ -14,7 +14,7 @@ from enum import Enum
 
 from ..errors import ReadError
 from ..grid import Row
-from ..model import TRANSFER, Form, Loc, Text
+from ..model import Form, Loc, Text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
@@ -99,7 +99,7 @@ class FormReader:
         if spec.names_header(joined) and (section is _HEADER or not (form.department or form.unit)):
             spec.read_header(form, row)
             return
-        if form.kind == TRANSFER and checklist.is_header(clean):
+        if checklist.opens(form, clean):
             self.checklist = checklist.Checklist(form, row, clean)
             self.section = _CHECKLIST
             return
