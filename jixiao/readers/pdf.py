@@ -91,13 +91,21 @@ def _line_text(line: list[dict]) -> str:
     return "".join(out)
 
 
+_NUMBER_HEAD = re.compile(r"[-+]?\d[\d,]*\.?\d*$")  # the cell so far: one number, cut at its end
+_NUMBER_TAIL = re.compile(r"[\d.,]*%?")  # what of it the next line holds
+
+
 def _join_lines(lines: list[str]) -> str:
     """Lines a cell wrapped, joined. A break needs a space only between two Latin words or
-    numbers when the producer left none; CJK text wraps anywhere and joins without one."""
+    numbers when the producer left none; CJK text wraps anywhere and joins without one. A line
+    that is a single number, continued by digits or a percent sign, is one number a narrow cell
+    broke inside (`97.2` / `9%`): a cell breaks between words where it can, so a number alone on
+    its line was cut only because it did not fit."""
     text = ""
     for line in lines:
         if text and line and text[-1].isascii() and text[-1].isalnum() and line[0].isascii() and line[0].isalnum():
-            text += " "
+            if not (_NUMBER_HEAD.match(text) and _NUMBER_TAIL.fullmatch(line.split(" ")[0])):
+                text += " "
         text += line
     return text
 

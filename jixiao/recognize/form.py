@@ -1,6 +1,7 @@
 """One form being read: the rows of a grid from its title to its 总分, dispatched by section.
 
-Sections come in order (header → funds → goals → indicators → done); a row is recognised by its
+Sections come in order (header → funds → goals → indicators → done, or header → checklist for a
+transfer-payment form written as one, checklist.py); a row is recognised by its
 text (vocab.py), and each section's rows are read by that section's module. At the end the form
 is checked for its essential parts (a form cut short is an error that says what is missing and
 where it stops), pending pieces are settled, parent rows removed and a missing total inferred.
@@ -19,7 +20,7 @@ from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
-from . import department, transfer
+from . import checklist, department, transfer
 from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
 from .layout import family_of
 from .repairs import record
@@ -36,11 +37,12 @@ class Section(Enum):
     INDICATORS = 4
     DONE = 5
     MANAGEMENT = 6  # a transfer-payment form's 资金管理情况 block (transfer.py)
+    CHECKLIST = 7  # a transfer-payment form written as a checklist (checklist.py)
 
 
 # Members bound once: in Python 3.11 `Section.HEADER` costs several times a global's lookup, and
 # the section is tested on every row.
-_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE, _MANAGEMENT = Section
+_HEADER, _FUNDS, _GOALS, _INDICATORS, _DONE, _MANAGEMENT, _CHECKLIST = Section
 
 
 class FormReader:
@@ -53,6 +55,7 @@ class FormReader:
         self.table: IndicatorTable | None = None
         self.last_row = start
         self.saw_total = False
+        self.checklist: checklist.Checklist | None = None
 
     def feed(self, row: Row, clean: list[str], first: str) -> None:
         """Read one row (`clean`: its cleaned cell texts, `first`: the first non-empty one)."""
@@ -62,6 +65,9 @@ class FormReader:
         if self.section is _DONE:
             if first.replace(" ", "").startswith(FORM_DEVIATION_LABELS) and self.form.deviation is None:
                 self._form_deviation(row, clean)
+            return
+        if self.section is _CHECKLIST:
+            self.checklist.read(row, clean)
             return
         joined = "".join(clean)
         if self.section is _INDICATORS:
@@ -102,6 +108,10 @@ class FormReader:
             return
         if spec.names_header(joined) and (section is _HEADER or not (form.department or form.unit)):
             spec.read_header(form, row)
+            return
+        if checklist.opens(form, clean):
+            self.checklist = checklist.Checklist(form, row, clean)
+            self.section = _CHECKLIST
             return
         if transfer.opens_management(form, label):
             self.section = _MANAGEMENT
@@ -164,11 +174,15 @@ class FormReader:
         name_label = self.spec.name_labels[0]
         if not f.project.text:
             missing.append(name_label)
-        if self.funds_hdr is None:
+        if self.checklist is not None:
+            missing += self.checklist.missing()
+        elif self.funds_hdr is None:
             missing.append(f"{self.spec.funds_blocks[0]}表头（年初预算数/全年预算数/全年执行数…）")
         elif f.funds.total.annual_budget.value is None and f.funds.total.executed.value is None:
             missing.append("年度资金总额行")
-        if self.table is None or not self.table.hdr.fields:
+        if self.checklist is not None:
+            pass  # its indicators are rows of the checklist
+        elif self.table is None or not self.table.hdr.fields:
             missing.append("绩效指标表头（一级指标/二级指标/三级指标…）")
         elif not f.indicators:
             missing.append("绩效指标行")
@@ -179,6 +193,8 @@ class FormReader:
                 + "、".join(missing),
                 Loc(file=where.file, line=where.line, sheet=where.sheet),
             )
+        if self.checklist is not None:
+            return f  # no points, no parent rows, no table columns to settle
         table = self.table
         table.finish(where)
         self._drop_parent_rows()

@@ -18,6 +18,7 @@ from .repairs import record
 SATISFACTION = "满意度指标"
 SATISFACTION_L2 = "服务对象满意度指标"
 COST = "成本指标"
+PROVINCE_SATISFACTION = "服务对象满意度"  # a 一级 in some provinces' department-wide forms
 
 
 class RowLabel(NamedTuple):
@@ -60,6 +61,11 @@ class Labels:
             # '满意度指标' used as the 二级 name means 服务对象满意度指标
             l2s = [(l1s[-1][0], SATISFACTION_L2)]
             l1s = l1s[:-1]
+        if (not l1s and len(l2s) >= 2 and l2s[0][1] == l2s[-1][1] == SATISFACTION_L2 and level1_col is not None
+                and l2s[0][0] <= level1_col + shift
+                and taxonomy.strip_label(row.texts()[l2s[0][0]])[0] == PROVINCE_SATISFACTION):
+            # 服务对象满意度 | 服务对象满意度指标: a province's 一级 (dept-performance), kept as printed
+            l1s, l2s = [(l2s[0][0], PROVINCE_SATISFACTION)], l2s[1:]
         if l1s:
             j, name = l1s[0]
             if self.l1 is None or self.l1.text != name:

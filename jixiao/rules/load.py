@@ -37,7 +37,8 @@ class F:
 
 SCHEMA: dict[str, Any] = {
     "extends": F("str", required=False),
-    "ruleset": {"id": F("str"), "name": F("str"), "source": F("str", required=False)},
+    "ruleset": {"id": F("str"), "name": F("str"), "source": F("str", required=False),
+                "for_kinds": F("strs", required=False)},
     "arithmetic": {"decimals": F("int"), "rounding": F("enum", choices=tuple(ROUNDING_MODES))},
     "weights": {"total": F("dec"), "funds": F("dec"), "level1": F("map:dec")},
     "taxonomy": F("map:strs"),
@@ -369,6 +370,7 @@ def _build(data: dict, path: str) -> RuleSet:
         reverse=data["scoring"]["reverse"],
         grades=sorted(((k, dec(v)) for k, v in data["grades"].items()), key=lambda g: -g[1]),
         checks=checks,
+        for_kinds=tuple(data["ruleset"].get("for_kinds", ())),
     )
 
 

@@ -26,7 +26,7 @@ def _split(text: str) -> tuple[str, ...]:
 @click.option("--per-file", type=click.IntRange(min=1), default=1, show_default=True, help="每个文件几张表（仅 txt）")
 @click.option("--check", "then_check", is_flag=True, help="生成后读取并检查，打印各规则的召回率和精确率")
 @click.option("--kinds", "other_kinds", is_flag=True,
-              help="也生成部门整体支出和转移支付自评表（仅 txt；注入 F007、K001–K006）；--rules 含这些规则时自动开启")
+              help="也生成部门整体支出和转移支付自评表（各种格式；注入 F007、K001–K006）；--rules 含这些规则时自动开启")
 def synth(n: int, out: str, formats: str, seed: int, error_share: float, rules_opt: str, per_file: int,
           then_check: bool, other_kinds: bool) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn

@@ -31,7 +31,9 @@ from .generate import FormMaker, retotal
 from .inject import LAYOUT_DAMAGE_FORMATS, RULES, TEXT_ONLY_RULES, Injected, State, plan
 
 # Department-wide and transfer-payment forms (kinds.py, when a corpus asks for other kinds) are
-# written as text in their paper layouts. This share of the clean .txt forms is of another kind.
+# written as text in their paper layouts, and as xlsx/docx/pdf in their standard layouts
+# (writers/kinds.py, formulas only where they print what was filed, so an injected inconsistency
+# stays printed). This share of the clean forms is of another kind.
 OTHER_KIND_SHARE = 0.2
 
 FORMATS = ("txt", "xlsx", "docx", "pdf")
@@ -59,14 +61,14 @@ class CorpusInfo:
 
 def injectable(rule: str, fmt: str, other_kinds: bool = True) -> bool:
     if rule in kinds.KIND_RULES:
-        return other_kinds and fmt == "txt"
+        return other_kinds
     return rule not in TEXT_ONLY_RULES or fmt in LAYOUT_DAMAGE_FORMATS
 
 
 def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share: float = 0.5,
          rules: tuple[str, ...] = RULES, other_kinds: bool = False) -> Iterator[Drawn]:
     """The forms of a corpus, one at a time, with the rule each one carries; with `other_kinds`
-    also department-wide and transfer-payment forms (.txt only), which carry F007 and K001–K006."""
+    also department-wide and transfer-payment forms, which carry F007 and K001–K006."""
     rng = random.Random(seed)
     maker = FormMaker(rng)
     state = State()
@@ -85,8 +87,7 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
                     rule = candidate
                     break
             partner_due = rule == "D002"
-        if rule in kinds.KIND_RULES or (other_kinds and rule is None and fmt == "txt"
-                                        and rng.random() < OTHER_KIND_SHARE):
+        if rule in kinds.KIND_RULES or (other_kinds and rule is None and rng.random() < OTHER_KIND_SHARE):
             form, variant, carries, detail = kinds.draw_kind(rng, maker, rule)
             yield Drawn(i, fmt, form, Injected(rule, carries, detail) if rule else None, variant)
             continue

@@ -7,9 +7,11 @@ adds — the funds breakdowns, the flat indicator list, the 资金管理情况 b
 Every value is made through the value readers (`jixiao.values`), so a generated `Form` equals
 what reading its printed layout gives back.
 
-Variants: department "levels" (一级/二级/三级, as the project form) and "flat" (指标名称 | 计量单位 |
+Variants: department "levels" (一级/二级/三级, as the project form), "province" (the same
+under the headings 履职效能 / 管理效率 / 服务对象满意度) and "flat" (指标名称 | 计量单位 |
 指标性质 | 年初指标值 | 调整指标值 | 全年完成值 | 得分系数(%) | 指标权重(分) | 指标得分(分) |
-是否核心指标); transfer "points" (分值 and 得分 columns) and "plain" (no points at all).
+是否核心指标); transfer "points" (分值 and 得分 columns), "plain" (no points at all) and "checklist" (说明 | 自查内容 |
+完成情况 | 佐证材料, the amounts inside sentences, no points).
 """
 
 from __future__ import annotations
@@ -26,7 +28,17 @@ from ..values import amount, decimal_text, measure, rate, round2
 from .generate import FormMaker, Params, retotal
 
 HUNDRED = Decimal(100)
-VARIANTS = {DEPARTMENT: ("levels", "flat"), TRANSFER: ("points", "plain")}
+VARIANTS = {DEPARTMENT: ("levels", "flat", "province"), TRANSFER: ("points", "plain", "checklist")}
+# The province headings of a department-wide form (rule set dept-performance): each cn-2020
+# (一级, 二级) drawn by the project form's maker printed as the province's, so the points of
+# 产出 / 效益 / 满意度 become those of 履职效能 / 管理效率 / 服务对象满意度.
+PROVINCE_LABELS = {
+    ("产出指标", "数量指标"): ("履职效能", "产出数量"), ("产出指标", "质量指标"): ("履职效能", "产出质量"),
+    ("产出指标", "时效指标"): ("履职效能", "产出时效"), ("产出指标", "成本指标"): ("履职效能", "产出成本"),
+    ("效益指标", "经济效益指标"): ("管理效率", "预算管理"), ("效益指标", "社会效益指标"): ("管理效率", "资产管理"),
+    ("效益指标", "生态效益指标"): ("管理效率", "绩效管理"), ("效益指标", "可持续影响指标"): ("管理效率", "制度建设"),
+    ("满意度指标", "服务对象满意度指标"): ("服务对象满意度", "服务对象满意度指标"),
+}
 DEPARTMENT_SOURCES = ("一般公共预算", "政府性基金", "国有资本经营预算", "财政专户管理资金", "单位资金")
 DEPARTMENT_USES = ("基本支出", "项目支出")
 TRANSFER_SOURCES = ("中央财政资金", "地方资金", "其他资金")
@@ -124,6 +136,10 @@ def department_form(rng: random.Random, variant: str = "levels", gen: FormMaker 
         assert group_of(r.label) == r.group
     if flat:
         form.indicators = [_flat(rng, ind) for ind in form.indicators]
+    elif variant == "province":
+        for ind in form.indicators:
+            level1, level2 = PROVINCE_LABELS[(ind.level1.text, ind.level2.text)]
+            ind.level1, ind.level2 = Text(level1), Text(level2)
     retotal(form)
     return form
 
@@ -176,7 +192,7 @@ def layout(form: Form, variant: str) -> list[list[str]]:
     if form.kind == DEPARTMENT:
         return _department_layout(form, variant)
     if form.kind == TRANSFER:
-        return _transfer_layout(form, variant)
+        return _checklist_layout(form) if variant == "checklist" else _transfer_layout(form, variant)
     raise ValueError(form.kind)
 
 
@@ -260,6 +276,36 @@ def _transfer_layout(form: Form, variant: str) -> list[list[str]]:
         rows.append(_cells(w, "总分", "", "", "", "", "", form.total.weight.text, form.total.score.text))
     else:
         rows += _level_rows(form, w, lambda i: (i.target.text, i.actual.text, i.deviation.text))
+    return rows
+
+
+def _checklist_layout(form: Form) -> list[list[str]]:
+    """A transfer-payment form as a checklist: 说明 | 自查内容 | 完成情况 | 佐证材料, the amounts in
+    sentences, no points (recognize/checklist.py)."""
+    w = 4
+    rows = [_cells(w, form.title), _cells(w, f"（{form.year}年度）"),
+            _cells(w, "转移支付（项目）名称", form.project.text),
+            _cells(w, "中央主管部门", form.department.text),
+            _cells(w, "地方主管部门", form.local_department.text, "资金使用单位", form.unit.text),
+            _cells(w, "说明", "自查内容", "完成情况", "佐证材料")]
+    for k, fr in enumerate([form.funds.total, *form.funds.rows]):
+        parts = [f"全年预算数{fr.annual_budget.text}{form.amount_unit}", f"全年执行数{fr.executed.text}{form.amount_unit}"]
+        if fr.rate.text:
+            parts.append(f"预算执行率{fr.rate.text}")
+        rows.append(_cells(w, "" if k else "资金投入情况", fr.label if k else "年度资金总额", "，".join(parts) + "。",
+                           "预算批复及资金下达文件" if not k else ""))
+    for k, m in enumerate(form.management):
+        rows.append(_cells(w, "" if k else "资金管理情况", m.name.text, m.text.text))
+    rows.append(_cells(w, "总体目标", "全年预期目标", form.goals.planned.text))
+    rows.append(_cells(w, "", "全年实际完成情况", form.goals.achieved.text))
+    last1 = None
+    for ind in form.indicators:
+        text = f"指标值：{ind.target.text}；全年实际完成值：{ind.actual.text}"
+        if ind.deviation.text:
+            text += f"；未完成原因和改进措施：{ind.deviation.text}"
+        rows.append(_cells(w, ind.level1.text if ind.level1.text != last1 else "",
+                           f"{ind.level2.text}：{ind.name.text}", text))
+        last1 = ind.level1.text
     return rows
 
 

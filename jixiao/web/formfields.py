@@ -18,6 +18,8 @@ from .formview import FUNDS_COLS, IND_COLS
 _ROW = re.compile(r"^(indicators|funds\.rows|management)\[(\d+)\]\.(\w+)$")
 MAX_ROWS = 200
 FUNDS_ROW_LABELS = ("其中：当年财政拨款", "上年结转资金", "其他资金")
+FLAT_COLS = ("adjusted", "coefficient", "core")  # a department-wide flat list's own columns
+FLAT_ROWS = 8  # blank rows of a new flat list
 
 
 def _clean(v) -> str:
@@ -38,7 +40,8 @@ def kept_indicator_rows(fields: Mapping[str, str]) -> list[int]:
     page may hold blank rows in between, so row k of the form is row kept[k] of the page)."""
     rows = _rows(fields)["indicators"]
     # The template's rows come with their 一级/二级 labels; labels alone make no row.
-    return [k for k in sorted(rows) if any(rows[k].get(c) for c in IND_COLS if c not in ("level1", "level2"))]
+    return [k for k in sorted(rows)
+            if any(rows[k].get(c) for c in (*IND_COLS, *FLAT_COLS) if c not in ("level1", "level2"))]
 
 
 def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dict:
@@ -62,7 +65,8 @@ def dict_from_fields(fields: Mapping[str, str], base: dict | None = None) -> dic
         item["level2"] = item["level2"] or None
         item["source"] = base_inds[k].get("source") if k < len(base_inds) else None
         if k < len(base_inds):  # a flat list's columns the page does not show stay as they were
-            item.update({c: base_inds[k][c] for c in ("adjusted", "coefficient", "core") if c in base_inds[k]})
+            item.update({c: base_inds[k][c] for c in FLAT_COLS if c in base_inds[k]})
+        item.update({c: r[c] for c in FLAT_COLS if c in r})  # the flat list's page shows them
         indicators.append(item)
     funds_rows = []
     for k in sorted(rows["funds.rows"]):
@@ -112,15 +116,27 @@ def form_from_fields(fields: Mapping[str, str], base: dict | None = None) -> For
 NAME_LABELS = {PROJECT: "项目名称", DEPARTMENT: "部门（单位）名称", TRANSFER: "转移支付（项目）名称"}
 
 
-def blank_dict(user: User, ruleset: RuleSet, kind: str = PROJECT) -> dict:
+def is_flat(data: dict) -> bool:
+    """A department-wide form whose indicators are the flat list (no 一级指标 on any row): its page
+    shows 调整指标值, 得分系数 and 是否核心指标 instead of 一级/二级."""
+    inds = data.get("indicators") or []
+    return data.get("kind") == DEPARTMENT and bool(inds) and not any(i.get("level1") for i in inds)
+
+
+def blank_dict(user: User, ruleset: RuleSet, kind: str = PROJECT, flat: bool = False) -> dict:
     """A new form of a kind to fill in: the unit's names, the default weights, one row per 二级
     kind that most forms use, and the 其中 rows of the funds block (another kind: its own 其中
-    rows and, for a transfer payment, the 资金管理情况 items), in 万元 for the other kinds."""
+    rows and, for a transfer payment, the 资金管理情况 items), in 万元 for the other kinds. A
+    department-wide form with `flat` gets blank rows of the flat list instead of 二级 rows."""
     rows = []
     for level1, level2s in ruleset.taxonomy.items():
         for level2 in level2s[: 4 if level1 == "产出指标" else 2]:
             rows.append({"level1": level1, "level2": level2, "name": "", "target": "", "actual": "",
                          "weight": None, "score": None, "deviation": "", "source": None})
+    if flat and kind == DEPARTMENT:
+        rows = [{"level1": None, "level2": None, "name": "", "target": "", "actual": "", "weight": None,
+                 "score": None, "deviation": "", "source": None, **dict.fromkeys(FLAT_COLS, "")}
+                for _ in range(FLAT_ROWS)]
     if kind != PROJECT:
         from ..writers.kinds import blank_kind_form  # the kind's 其中 rows and 资金管理情况 items
 

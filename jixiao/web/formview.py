@@ -19,6 +19,7 @@ COL_NAMES = {
     "rate": "执行率", "score": "得分", "label": "项目", "level1": "一级指标", "level2": "二级指标",
     "name": "三级指标", "target": "年度指标值", "actual": "实际完成值", "deviation": "偏差原因分析及改进措施",
     "planned": "预算目标", "achieved": "实际完成情况",
+    "adjusted": "调整指标值", "coefficient": "得分系数", "core": "是否核心指标",  # a department-wide flat list
 }
 TOP_NAMES = {"project": "项目名称", "year": "年度", "department": "主管部门", "unit": "实施单位",
              "amount_unit": "金额单位", "title": "标题"}
@@ -81,6 +82,9 @@ def known_cells(data: dict) -> set[str]:
         keys.update(f"funds.rows[{k}].{c}" for c in (*FUNDS_COLS, "label"))
     for k, _ in enumerate(data.get("indicators") or []):
         keys.update(f"indicators[{k}].{c}" for c in IND_COLS)
+    if data.get("kind") == "department":  # a flat list's own columns
+        for k, _ in enumerate(data.get("indicators") or []):
+            keys.update(f"indicators[{k}].{c}" for c in ("adjusted", "coefficient", "core"))
     if data.get("kind") == "transfer":  # a transfer-payment form's header and 资金管理情况 (K005)
         keys.add("local_department")
         for k, _ in enumerate(data.get("management") or []):

@@ -184,3 +184,19 @@ def test_parent_rows_printed_to_pdf(pdfs):
     assert errors == []
     assert [f[:2] + f[3:] for f in build.indicator_facts(forms[0])] == [e[:2] + e[3:] for e in EXPECTED]
     assert sum(r.kind == "parent-row" for r in forms[0].repairs) == 2
+
+
+@pytest.mark.parametrize("lines,joined", [
+    (["97.2", "9%"], "97.29%"),  # a rate a narrow cell broke inside (the flat list's 得分系数, 执行率)
+    (["12,345.", "67"], "12,345.67"),
+    (["1000", "0"], "10000"),
+    (["97.2", "9% 以上"], "97.29% 以上"),
+    (["达到 95", "9% 以上"], "达到 95 9% 以上"),  # not a number alone on its line: a word break
+    (["2021", "年度"], "2021年度"),  # CJK joins without a space anyway
+    (["phase", "two"], "phase two"),  # two Latin words keep their space
+    (["100", "people"], "100 people"),
+])
+def test_wrapped_lines_of_a_cell_join(lines, joined):
+    from jixiao.readers.pdf import _join_lines
+
+    assert _join_lines(lines) == joined

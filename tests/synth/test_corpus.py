@@ -131,5 +131,6 @@ def test_clean_text_corpora_hold_forms_of_every_kind():
     assert all(d.form.kind == "project" for d in draw(100, seed=3, error_share=0))  # only when asked
     drawn = list(draw(200, seed=3, error_share=0, other_kinds=True))
     assert {(d.form.kind, d.variant) for d in drawn if d.form.kind != "project"} == {
-        ("department", "levels"), ("department", "flat"), ("transfer", "points"), ("transfer", "plain")}
+        ("department", "levels"), ("department", "flat"), ("department", "province"), ("transfer", "points"),
+        ("transfer", "plain"), ("transfer", "checklist")}
     assert all(d.injected is None for d in drawn)

@@ -66,3 +66,26 @@ def test_filling_in_a_transfer_payment_form(server, browser):  # noqa: F811 - fi
     expect(page.locator(".paper")).to_contain_text("资金管理情况")
     expect(page.locator("#" + cell_id("management[0].text") + " .mark")).to_have_count(1)
     page.close()
+
+
+def test_filling_in_a_department_flat_list(server, browser):  # noqa: F811 - fixtures
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    log_in(page, server, "admin")
+    page.goto(server + "/forms")
+    page.click("#new-department-flat")
+    expect(page.locator("#edit-form")).to_contain_text("得分系数(%)")
+    _fill(page, {"project": "某市教育局", "funds.annual_budget": "1000", "funds.executed": "1000",
+                 "funds.rate": "100%", "funds.score": "10",
+                 "indicators[0].name": "校舍维修及时率", "indicators[0].target": "≥95%",
+                 "indicators[0].actual": "98%", "indicators[0].coefficient": "90",
+                 "indicators[0].weight": "90", "indicators[0].score": "90", "total.score": "100"})
+    page.select_option('[name="indicators[0].core"]', "是")
+    # met, 得分系数 90, yet full points: K001 on the score
+    expect(page.locator("#preview-findings")).to_contain_text("K001")
+    expect(page.locator("#" + cell_id("indicators[0].score"))).to_have_class(re.compile(r"sev-error"))
+    page.click("#save-form")
+    expect(page.locator("h1")).to_have_text("某市教育局")
+    expect(page.locator(".paper")).to_contain_text("得分系数 90%，核心指标")
+    # K001 (score ≠ weight × 得分系数) and K002 (a met indicator's coefficient below 100) on the score
+    expect(page.locator("#" + cell_id("indicators[0].score") + " .mark")).to_have_count(2)
+    page.close()

@@ -98,3 +98,41 @@ def test_editing_a_flat_list_keeps_its_coefficients(store, client_for, tmp_path)
     assert [(i.get("coefficient"), i.get("core")) for i in after.data["indicators"]] == [
         (i.get("coefficient"), i.get("core")) for i in row.data["indicators"]]
     assert any(f.rule == "K003" for f in after.findings)
+
+
+def test_filling_in_a_new_department_flat_list_rescores_live_and_saves_it(store, client_for):
+    c = client_for("admin")
+    assert 'href="/forms/new?kind=department&amp;layout=flat"' in c.get("/forms").text
+    page = c.get("/forms/new?kind=department&layout=flat").text
+    assert "部门（单位）名称" in page and "得分系数(%)" in page and "是否核心指标" in page
+    assert "<th>一级指标</th>" not in page
+    fields = _fields(page)
+    assert fields["kind"] == "department" and "indicators[7].coefficient" in fields
+    fields.update({"project": "某市教育局", "funds.annual_budget": "1000", "funds.executed": "950",
+                   "funds.weight": "10", "funds.rate": "95%", "funds.score": "9.5",
+                   "goals.planned": "保障学校运转", "goals.achieved": "全部完成"})
+    flat = [("教师培训人次", "≥500人次", "520人次", "100", "30", "30", "是"),
+            ("校舍维修及时率", "≥95%", "98%", "90", "30", "30", "否"),  # met, coefficient 90, full score: K001
+            ("家长满意度", "≥90%", "93%", "100", "30", "", "是")]  # a core indicator not scored: K003
+    for k, (name, target, actual, coef, weight, score, core) in enumerate(flat):
+        fields.update({f"indicators[{k}].name": name, f"indicators[{k}].target": target,
+                       f"indicators[{k}].actual": actual, f"indicators[{k}].coefficient": coef,
+                       f"indicators[{k}].weight": weight, f"indicators[{k}].score": score,
+                       f"indicators[{k}].core": core})
+    fields["total.score"] = "99.5"
+    r = c.post("/forms/new/preview", data=fields, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 200
+    marks = r.text.split('id="preview-marks">', 1)[1]
+    assert cell_id("indicators[1].score") in marks and "K001" in r.text
+    assert "K003" in r.text
+    r = c.post("/forms/new", data=fields, headers={"X-CSRF-Token": c.csrf})
+    assert r.status_code == 303, r.text[:500]
+    form_id = int(r.headers["location"].rsplit("/", 1)[1])
+    row = store.get_form(form_id)
+    assert row.kind == "department"
+    assert [(i.get("level1"), i.get("coefficient"), i.get("core")) for i in row.data["indicators"]] == [
+        (None, "100", "是"), (None, "90", "否"), (None, "100", "是")]
+    assert {"K001", "K003"} <= {f.rule for f in row.findings}
+    edit = c.get(f"/forms/{form_id}/edit").text  # drawn again as the flat list
+    assert "得分系数(%)" in edit and 'name="indicators[1].coefficient" value="90"' in edit
+    assert '<option value="否" selected>' in edit

@@ -20,7 +20,7 @@ from ...store.schema import DECISIONS, ROLE_ADMIN, STATUSES, User
 from .. import exports, formview
 from ..api import xlsx_response
 from ..auth import check_csrf, page_user, store_of
-from ..formfields import blank_dict, dict_from_fields, form_from_fields, kept_indicator_rows
+from ..formfields import FLAT_COLS, blank_dict, dict_from_fields, form_from_fields, is_flat, kept_indicator_rows
 from ..render import flash, render
 from ..params import ID
 from . import fields, int_or_none
@@ -80,11 +80,11 @@ def export_list(request: Request, user: PageUser, sort: str = "id", order: str =
 
 
 @router.get("/forms/new")
-def new_form(request: Request, user: PageUser, kind: str = "project"):
+def new_form(request: Request, user: PageUser, kind: str = "project", layout: str = ""):
     if not access.can_create(user):
         raise HTTPException(403, "只有填报用户或管理员可以新建自评表")
     store = store_of(request)
-    data = blank_dict(user, store.ruleset(), kind if kind in KINDS else "project")
+    data = blank_dict(user, store.ruleset(), kind if kind in KINDS else "project", flat=layout == "flat")
     return _edit_page(request, user, data, None, None)
 
 
@@ -225,8 +225,8 @@ def _edit_page(request: Request, user: User, data: dict, row, version: int | Non
     view = formview.build(data, row.assessment if row is not None else {}, row.findings if row is not None else [])
     inds = list(data.get("indicators") or [])
     blank = {"level1": "", "level2": "", "name": "", "target": "", "actual": "", "weight": "", "score": "",
-             "deviation": ""}
+             "deviation": "", **dict.fromkeys(FLAT_COLS, "")}
     return render(request, "form_edit.html", user, status_code=status_code, data=data, row=row, view=view,
-                  version=version, rows=inds + [blank], error=error, conflict=conflict,
+                  version=version, rows=inds + [blank], flat=is_flat(data), error=error, conflict=conflict,
                   action=f"/forms/{row.id}/edit" if row is not None else "/forms/new",
                   preview=f"/forms/{row.id}/preview" if row is not None else "/forms/new/preview")
