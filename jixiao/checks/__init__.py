@@ -16,7 +16,7 @@ from ..score import Assessment, score_form
 from ..values import decimal_text
 from . import funds, kinds, measures, ocr, reading, scores, texts, weights  # noqa: F401 - they register the checks
 from ..rules.catalogue import INTERNAL, RULES
-from ..rules.by_kind import ruleset_for
+from ..rules.pick import ruleset_for
 from .finding import Finding
 from .reading import finding_from_read_error
 from .registry import CHECKS, Context, finding_order
@@ -67,7 +67,7 @@ def _score(form: Form, ruleset: RuleSet) -> tuple[Assessment, list[Finding]]:
 def check_form(form: Form, ruleset: RuleSet, assessment: Assessment | None = None) -> list[Finding]:
     """Every finding of one form (not D002, which needs the other forms). Never raises. A form of
     a kind a bundled rule set is made for, headed in that rule set's taxonomy, is checked under it
-    (rules/by_kind.py)."""
+    (rules/pick.py)."""
     out: list[Finding] = []
     ruleset = ruleset_for(form, ruleset)
     if assessment is None:

@@ -76,7 +76,7 @@ class RuleSet:
     grades: list[tuple[str, Decimal]]  # highest threshold first
     checks: dict[str, CheckConfig]
     # Form kinds this rule set is picked for by itself when their 一级指标 fit its taxonomy
-    # (rules/by_kind.py); empty: only when asked for.
+    # (rules/pick.py); empty: only when asked for.
     for_kinds: tuple[str, ...] = ()
     # Derived once from the fields above (see __post_init__), never part of the rule set's value.
     switched_off: frozenset[str] = field(init=False, repr=False, compare=False)  # rule ids not enabled

@@ -11,7 +11,7 @@ import pytest
 from jixiao.checks import check_form
 from jixiao.model import PROJECT, Text
 from jixiao.rules import bundled_rulesets, load_ruleset
-from jixiao.rules.by_kind import ruleset_for
+from jixiao.rules.pick import ruleset_for
 from jixiao.synth.kinds import department_form
 from jixiao.values import amount
 
