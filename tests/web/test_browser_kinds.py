@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from jixiao.web.formview import cell_id
 
-from .test_browser import browser, log_in, server  # noqa: F401 - fixtures
+from .test_browser import browser, log_in, server, server_db  # noqa: F401 - fixtures
 
 
 def _fill(page, values: dict) -> None:

@@ -13,7 +13,7 @@ from jixiao.readers import read_forms
 from jixiao.writers import write_docx
 
 from ..readers.office import office  # noqa: F401 - a fixture
-from .test_browser import browser, log_in, server  # noqa: F401 - fixtures
+from .test_browser import browser, log_in, server, server_db  # noqa: F401 - fixtures
 
 PROJECT = "2021年(社保卡中心)交换平台运行费"
 
