@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from ..model import DEPARTMENT, KIND_TITLES, TRANSFER, Amount, Form, FundsRow, ManagementItem, Text
 from ..recognize.transfer import MANAGEMENT_ITEMS
-from .layout import N_COLS, Plan, _amount, _indicator, _rate, _runs, display, ref
+from .layout import N_COLS, Plan, _amount, _indicator, _rate, _runs, display, ref, total_row
 
 DEPARTMENT_ROWS = (("一般公共预算", "source"), ("政府性基金", "source"), ("国有资本经营预算", "source"),
                    ("财政专户管理资金", "source"), ("单位资金", "source"), ("基本支出", "use"), ("项目支出", "use"))
@@ -217,9 +217,10 @@ def _flat(p: Plan, form: Form, r: int, blank_rows: int) -> Plan:
 
 
 def _total(p: Plan, form: Form, r: int, n_rows: int, points: bool) -> Plan:
-    if not points:
+    if not points:  # a table without points has no 总分 row
         p.n_rows = r
         return p
+    return total_row(p, form, r, n_rows)
     f = p.funds_total
     p.total = r
     p.add(r, 0, "总分", cols=6, style="label")

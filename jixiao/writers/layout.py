@@ -211,7 +211,13 @@ def plan_form(form: Form, blank_rows: int = 0) -> Plan:
         r += 1
     p.last_indicator = r - 1
 
-    # -- total ------------------------------------------------------------------------------------
+    return total_row(p, form, r, n_rows)
+
+
+def total_row(p: Plan, form: Form, r: int, n_rows: int) -> Plan:
+    """The 总分 row at row r: weights and scores as live sums of the funds row and the n_rows
+    indicator rows."""
+    f = p.funds_total
     p.total = r
     p.add(r, 0, "总分", cols=6, style="label")
     weights = f"+SUM({ref(6, p.first_indicator)}:{ref(6, p.last_indicator)})" if n_rows else ""
