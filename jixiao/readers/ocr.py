@@ -421,7 +421,8 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
     part = ink[y0:y1, x0:x1]
     if part.size == 0:
         return []
-    bands = _bands(part.sum(axis=1))
+    profile = part.sum(axis=1)
+    bands = [piece for band in _bands(profile) for piece in _split(profile, *band, height)]
     joined: list[list[int]] = []
     for a, b in bands:
         if joined and (b - a < 0.6 * height or joined[-1][1] - joined[-1][0] < 0.6 * height) and b - joined[-1][0] <= 1.4 * height:
@@ -430,10 +431,13 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
             joined.append([a, b])
     lines = []
     for a, b in joined:
+        if len(joined) == 1 and b - a < 0.6 * height:
+            stroke = _dash(part[a:b], height)
+            if stroke is not None:  # a line thinner than text: read_page writes it as —
+                r0, r1, c0, c1 = stroke
+                lines.append((x0 + c0, y0 + a + r0, x0 + c1, y0 + a + r1))
+                continue
         if b - a < 0.3 * height:
-            if len(joined) == 1 and _dash(part[a:b], height):
-                cols = _bands(part[a:b].sum(axis=0))
-                lines.append((x0 + cols[0][0], y0 + a, x0 + cols[-1][1], y0 + b))
             continue  # a speck, or a stroke too thin to be a line of text of this page
         cols = _bands(part[a:b].sum(axis=0), min_gap=int(height))
         cols = [(c0, c1) for c0, c1 in cols if (part[a:b, c0:c1] > 0).sum() > 0.02 * (b - a) * (c1 - c0) or c1 - c0 > 0.3 * height]
@@ -443,12 +447,43 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
     return lines
 
 
-def _dash(band, height: float) -> bool:
-    """A cell's only ink is one straight horizontal stroke a character or two long: a dash (—),
-    which forms print in cells that do not apply. The recogniser reads a lone dash as 一, - or 1;
-    the geometry says what it is."""
-    cols = _bands(band.sum(axis=0))
-    return len(cols) == 1 and 0.4 * height <= cols[0][1] - cols[0][0] <= 2.5 * height
+def _split(profile, a: int, b: int, height: float) -> list[tuple[int, int]]:
+    """A band of ink rows taller than one line of text cut into lines: lines printed close
+    together touch once blurred (a bracket's tip, a comma's tail or a speck bridges the gap), so
+    the band is cut at its row of least ink away from its ends, again until each piece is about a
+    line tall, and each piece trimmed to its ink."""
+    import numpy as np
+
+    if b - a <= 1.6 * height:
+        return [(a, b)]
+    lo, hi = a + int(0.6 * height), b - int(0.6 * height)
+    window = profile[lo:hi]
+    least = window.min()
+    if least > 0.15 * np.median(profile[a:b]):
+        return [(a, b)]  # no row nearly free of ink: one tall line (a title in a larger type)
+    rows = np.flatnonzero(window == least)
+    cut = lo + int(rows[len(rows) // 2])
+    pieces = [(start + p, start + q) for start, end in ((a, cut), (cut + 1, b))
+              for p, q in _bands(profile[start:end])]
+    return [piece for p, q in pieces for piece in _split(profile, p, q, height)]
+
+
+def _dash(band, height: float) -> tuple[int, int, int, int] | None:
+    """A cell's only ink is one straight horizontal stroke a character or two long, perhaps with a
+    speck the blur joined to it: a dash (—), which forms print in cells that do not apply. The
+    recogniser reads a lone dash as 一, - or 1; the geometry says what it is. The stroke's rows
+    and columns within the band, or None."""
+    import numpy as np
+
+    rows = band.sum(axis=1, dtype=np.int64)
+    strong = np.flatnonzero(rows >= 0.5 * rows.max())
+    r0, r1 = int(strong[0]), int(strong[-1]) + 1
+    if r1 - r0 >= 0.3 * height or rows[r0:r1].sum() < 0.8 * rows.sum():
+        return None  # thicker than a stroke, or much ink beside it
+    cols = _bands(band[r0:r1].sum(axis=0))
+    if len(cols) != 1 or not 0.4 * height <= cols[0][1] - cols[0][0] <= 2.5 * height:
+        return None
+    return r0, r1, cols[0][0], cols[0][1]
 
 
 def _line_height(ink, boxes: list[tuple[int, int, int, int]]) -> float:
