@@ -21,8 +21,8 @@ or .tif file) goes through:
 
 Every recognised cell is an `OcrCell` keeping the recogniser's confidence (the lowest of its
 characters' probabilities); the grid collects them in `Grid.confidence` by location, and
-`attach_confidence` copies the confidence of every number the recogniser used into the form
-(`Form.extra["ocr"]`), where rule P003 looks for numbers to check by eye.
+`attach_confidence` copies the confidence of every number and text the recogniser used into the
+form (`Form.extra["ocr"]`), where rule P003 looks for cells to check by eye.
 """
 
 from __future__ import annotations
@@ -756,21 +756,38 @@ def numbers(form: Form):
     yield "total.score", form.total.score
 
 
+def texts(form: Form):
+    """(field, Text) of every text cell of the form: names, indicator labels, goals, 偏差原因 (the
+    fields are named as in the form's JSON; a 其中 row's label is matched against fixed words and
+    keeps no cell)."""
+    yield "project", form.project
+    yield "department", form.department
+    yield "unit", form.unit
+    yield "local_department", form.local_department
+    yield "goals.planned", form.goals.planned
+    yield "goals.achieved", form.goals.achieved
+    for k, item in enumerate(form.management):
+        yield f"management[{k}].name", item.name
+        yield f"management[{k}].text", item.text
+    for k, ind in enumerate(form.indicators):
+        for part in ("level1", "level2", "name", "deviation", "core"):
+            yield f"indicators[{k}].{part}", getattr(ind, part)
+    if form.deviation is not None:
+        yield "deviation", form.deviation
+
+
 def attach_confidence(forms: list[Form], confidence: dict) -> None:
-    """Put the recogniser's confidence of each number a form was read from into
-    `form.extra["ocr"]`: {field: {"text", "confidence", "loc"}} for every number read from an
-    image."""
+    """Put the recogniser's confidence in each cell a form was read from into `form.extra["ocr"]`:
+    {field: {"text", "confidence", "loc"}} for every number and text read from an image."""
     for form in forms:
         cells = {}
-        for field, value in numbers(form):
+        for field, value in [*numbers(form), *texts(form)]:
             loc = value.loc
             if loc is None or not value.text:
                 continue
             conf = confidence.get((loc.sheet, loc.line, loc.col))
             if conf is None:
                 continue
-            if not any(ch.isdigit() for ch in value.text):
-                continue  # no digit in it (健全, —): no number to misread
             cells[field] = {"text": value.text, "confidence": str(Decimal(str(conf)).quantize(Decimal("0.0001"))),
                             "loc": loc.to_dict()}
         if cells:
