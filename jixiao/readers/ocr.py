@@ -116,6 +116,39 @@ def _engine():
 _SAME_GLYPH = str.maketrans({"丶": "、", "（": "(", "）": ")"})
 
 
+_NARROW = {"，": ",", "；": ";", "：": ":"}
+_WIDE = {v: k for k, v in _NARROW.items()}
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _punctuation_width(chars: list[str], cols: list[int]) -> str | None:
+    """The line's text with each comma, semicolon or colon between two Chinese characters written
+    as wide as it is printed. The recogniser writes the full-width form (，) in Chinese text
+    whichever was printed, but the two differ on paper: a full-width mark fills a character's
+    width, so the characters on either side of it stand two characters' pitch apart; around a
+    narrow one (,) they stand about one and a third apart. The pitch is the usual distance
+    between neighbouring Chinese characters of the line, in the recogniser's decoding columns.
+    None when the line has too few Chinese characters to tell."""
+    import numpy as np
+
+    if len(chars) != len(cols):
+        return None
+    steps = [b - a for a, b, x, y in zip(cols, cols[1:], chars, chars[1:]) if _cjk(x) and _cjk(y)]
+    if len(steps) < 4:
+        return None
+    pitch = float(np.median(steps))
+    out = list(chars)
+    for i in range(1, len(chars) - 1):
+        ch = chars[i]
+        if (ch in _NARROW or ch in _WIDE) and _cjk(chars[i - 1]) and _cjk(chars[i + 1]):
+            narrow = cols[i + 1] - cols[i - 1] < 1.7 * pitch
+            out[i] = _NARROW.get(ch, ch) if narrow else _WIDE.get(ch, ch)
+    return "".join(out)
+
+
 def recognise(crops: list) -> list[tuple[str, float]]:
     """Each crop (a BGR image of one text line) → (text, confidence), in order."""
     if not crops:
@@ -125,6 +158,8 @@ def recognise(crops: list) -> list[tuple[str, float]]:
     out = []
     for text, mean, *info in results:
         probs = info[0][4] if info and info[0] and len(info[0]) > 4 else [mean]
+        if info and info[0] and len(info[0]) > 2:
+            text = _punctuation_width([c for word in info[0][1] for c in word], [c for col in info[0][2] for c in col]) or text
         text = text.strip().translate(_SAME_GLYPH)
         out.append((text, float(min(probs)) if text else 0.0))
     return out

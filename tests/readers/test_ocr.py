@@ -130,6 +130,20 @@ def test_lines_of_a_tall_cell_that_touch_are_cut_apart():
     assert len(_text_lines(title, (0, 0, 300, 80), 25.0)) == 1
 
 
+def test_a_comma_is_written_as_wide_as_it_is_printed():
+    from jixiao.readers.ocr import _punctuation_width
+
+    chars = list("保障本市正式居住证，充分满足需要")
+    # the recogniser's decoding columns: a character every 5; around a full-width comma its
+    # neighbours stand two characters apart, around a narrow one about one and a third
+    wide = [5 * k for k in range(len(chars))]
+    narrow = [5 * k if k < 9 else 5 * k - 3 for k in range(len(chars))]
+    narrow[9] = narrow[8] + 3
+    assert _punctuation_width(chars, wide) == "保障本市正式居住证，充分满足需要"
+    assert _punctuation_width(chars, narrow) == "保障本市正式居住证,充分满足需要"
+    assert _punctuation_width(list("1，2"), [0, 5, 10]) is None  # too few characters to tell
+
+
 def test_a_number_the_arithmetic_contradicts_is_flagged(scanned_read):
     _, forms, _ = scanned_read
     form = forms[0]
