@@ -8,7 +8,7 @@ arithmetic contradicts it: the checks that compare
 printed numbers with each other (the 其中 rows and the total, the rate and B/A, the execution
 score, the weights and the scores and their totals, a row's score and its target and actual) are
 run, and the cells each contradiction involves are named. And when a row's weight or score did not
-read as a number while most rows' did, every number of that row is named: a rule the scan lost
+read as a number while most rows' did, every number and label of that row is named: a rule the scan lost
 or a misread cell has moved its cells. A misread digit there is as likely as a
 unit's mistake; the finding asks a person to look at the cell, and is info, never a guess.
 """
@@ -78,13 +78,13 @@ def uncertain_cells(ctx: Context) -> Iterator[Finding]:
                     if field in cells:
                         reasons.setdefault(field, []).append(f"与本表的算术不符（{rule}）")
     # a row whose weight or score did not read as a number while other rows' did: a rule the scan
-    # lost, or a misread cell, has moved its cells; all its numbers are suspect
+    # lost, or a misread cell, has moved its cells; all its numbers and its labels are suspect
     inds = ctx.form.indicators
     scored = sum(1 for i in inds if i.weight.value is not None and i.score.value is not None)
     if scored * 2 > len(inds):
         for k, ind in enumerate(inds):
             if ind.weight.value is None or ind.score.value is None:
-                for part in ("target", "actual", "weight", "score"):
+                for part in ("level2", "name", "target", "actual", "weight", "score"):
                     reasons.setdefault(f"indicators[{k}].{part}", []).append("本行的分值或得分没有读成数字，可能有单元格读错或错位")
     for field, why in reasons.items():
         cell = cells.get(field)

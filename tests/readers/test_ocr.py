@@ -144,6 +144,20 @@ def test_a_comma_is_written_as_wide_as_it_is_printed():
     assert _punctuation_width(list("1，2"), [0, 5, 10]) is None  # too few characters to tell
 
 
+def test_a_row_whose_weight_did_not_read_as_a_number_is_flagged_whole(scanned_read):
+    _, forms, _ = scanned_read
+    form = forms[0]
+    weight = form.indicators[1].weight
+    saved = weight.value
+    try:
+        weight.value = None  # as `5'` reads: a speck after the digit
+        found = {f.field for f in check_form(form, load_ruleset(None)) if f.rule == "P003"}
+    finally:
+        weight.value = saved
+    # its cells may have moved: the labels as well as the numbers
+    assert {f"indicators[1].{part}" for part in ("level2", "name", "target", "actual", "weight", "score")} <= found
+
+
 def test_a_number_the_arithmetic_contradicts_is_flagged(scanned_read):
     _, forms, _ = scanned_read
     form = forms[0]
