@@ -479,7 +479,10 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
         if not cols:
             continue
         lines.append((x0 + cols[0][0], y0 + a, x0 + cols[-1][1], y0 + b))
-    return lines
+    # a blot smaller than half a character, more than a line away from the cell's text, is dirt
+    # (the recogniser reads it as some character, unsure): a wrapped 。 stands right below its line
+    return [ln for ln in lines if len(lines) == 1 or ln[2] - ln[0] >= 0.5 * height or ln[3] - ln[1] >= 0.5 * height
+            or any(other is not ln and min(abs(ln[1] - other[3]), abs(other[1] - ln[3])) < height for other in lines)]
 
 
 def _split(profile, a: int, b: int, height: float) -> list[tuple[int, int]]:

@@ -114,6 +114,17 @@ def test_a_lone_dash_is_a_dash_even_with_a_speck_beside_it():
     assert line[3] - line[1] >= 0.3 * 25
 
 
+def test_a_blot_far_below_a_cells_text_is_not_read():
+    from jixiao.readers.ocr import _text_lines
+
+    ink = np.zeros((300, 200), np.uint8)
+    ink[5:30, 10:110:12] = 255  # a line of text at the top of a tall merged cell
+    ink[280:290, 120:128] = 255  # a blot of dirt near its bottom
+    assert len(_text_lines(ink, (0, 0, 200, 300), 25.0)) == 1
+    ink[34:44, 10:18] = 255  # a 。 wrapped right below the line stays
+    assert len(_text_lines(ink, (0, 0, 200, 300), 25.0)) == 2
+
+
 def test_lines_of_a_tall_cell_that_touch_are_cut_apart():
     from jixiao.readers.ocr import _text_lines
 
