@@ -1,12 +1,14 @@
-"""P003: a number read by OCR that a person should check (rules.md §6).
+"""P003: a cell read by OCR that a person should check (rules.md §6).
 
-A form read from a scan or a photo keeps, for every number the recogniser used, the engine's
-confidence (`Form.extra["ocr"]`, readers/ocr.py). A number is uncertain when it was read below the
-rule set's threshold, or when the form's own arithmetic contradicts it: the checks that compare
+A form read from a scan or a photo keeps, for every number and text cell the recogniser used, the
+engine's confidence (`Form.extra["ocr"]`, readers/ocr.py: the lowest character probability of the
+cell's lines). A cell is uncertain when it was read below the rule set's threshold — a number, or a
+text (a name, an indicator's label, the goals, a 偏差原因) — and a number also when the form's own
+arithmetic contradicts it: the checks that compare
 printed numbers with each other (the 其中 rows and the total, the rate and B/A, the execution
 score, the weights and the scores and their totals, a row's score and its target and actual) are
 run, and the cells each contradiction involves are named. And when a row's weight or score did not
-read as a number while most rows' did, every number of that row is named: a rule the scan lost
+read as a number while most rows' did, every number and label of that row is named: a rule the scan lost
 or a misread cell has moved its cells. A misread digit there is as likely as a
 unit's mistake; the finding asks a person to look at the cell, and is info, never a guess.
 """
@@ -16,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ..readers.ocr import numbers
+from ..readers.ocr import numbers, texts
 from .finding import Finding
 from .registry import CHECKS, Context, check
 
 _THRESHOLD = Decimal("0.9")  # when the rule set gives none
+_SHOWN = 30  # characters of a long text (the goals) quoted in the message
 
 
 def _involved(rule: str, finding: Finding, ctx: Context) -> list[str]:
@@ -55,14 +58,15 @@ def uncertain_cells(ctx: Context) -> Iterator[Finding]:
     threshold = Decimal(str(ctx.ruleset.param("P003", "threshold", _THRESHOLD)))
     # a cell a person has corrected since (its text is no longer what was read) is theirs now
     values = dict(numbers(ctx.form))
-    now = {field: value.text for field, value in values.items()}
+    now = {field: value.text for field, value in [*values.items(), *texts(ctx.form)]}
     cells = {field: cell for field, cell in cells.items() if now.get(field) == cell["text"]}
     reasons: dict[str, list[str]] = {}
     for field, cell in cells.items():
         if Decimal(cell["confidence"]) < threshold:
             reasons.setdefault(field, []).append(f"识别置信度 {cell['confidence']}，低于 {threshold}")
-        value = values[field]
-        if getattr(value, "value", None) is None and getattr(value, "number", None) is None:
+        value = values.get(field)
+        if (value is not None and any(ch.isdigit() for ch in cell["text"])
+                and getattr(value, "value", None) is None and getattr(value, "number", None) is None):
             reasons.setdefault(field, []).append("读到的不是一个数（如多出的小数点）")
     if len(ctx.assessment.indicators) == len(ctx.form.indicators):  # the form was scored
         for rule in _ARITHMETIC:
@@ -74,18 +78,20 @@ def uncertain_cells(ctx: Context) -> Iterator[Finding]:
                     if field in cells:
                         reasons.setdefault(field, []).append(f"与本表的算术不符（{rule}）")
     # a row whose weight or score did not read as a number while other rows' did: a rule the scan
-    # lost, or a misread cell, has moved its cells; all its numbers are suspect
+    # lost, or a misread cell, has moved its cells; all its numbers and its labels are suspect
     inds = ctx.form.indicators
     scored = sum(1 for i in inds if i.weight.value is not None and i.score.value is not None)
     if scored * 2 > len(inds):
         for k, ind in enumerate(inds):
             if ind.weight.value is None or ind.score.value is None:
-                for part in ("target", "actual", "weight", "score"):
+                for part in ("level2", "name", "target", "actual", "weight", "score"):
                     reasons.setdefault(f"indicators[{k}].{part}", []).append("本行的分值或得分没有读成数字，可能有单元格读错或错位")
     for field, why in reasons.items():
         cell = cells.get(field)
         index = int(field.split("[", 1)[1].split("]", 1)[0]) if field.startswith("indicators[") else None
         text = cell["text"] if cell else now.get(field, "")
+        if len(text) > _SHOWN:
+            text = text[:_SHOWN] + "…"
         yield ctx.finding(
             "P003",
             f"识别不确定，请核对：“{text}”（{'；'.join(dict.fromkeys(why))}）",

@@ -21,8 +21,8 @@ or .tif file) goes through:
 
 Every recognised cell is an `OcrCell` keeping the recogniser's confidence (the lowest of its
 characters' probabilities); the grid collects them in `Grid.confidence` by location, and
-`attach_confidence` copies the confidence of every number the recogniser used into the form
-(`Form.extra["ocr"]`), where rule P003 looks for numbers to check by eye.
+`attach_confidence` copies the confidence of every number and text the recogniser used into the
+form (`Form.extra["ocr"]`), where rule P003 looks for cells to check by eye.
 """
 
 from __future__ import annotations
@@ -116,6 +116,39 @@ def _engine():
 _SAME_GLYPH = str.maketrans({"丶": "、", "（": "(", "）": ")"})
 
 
+_NARROW = {"，": ",", "；": ";", "：": ":"}
+_WIDE = {v: k for k, v in _NARROW.items()}
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _punctuation_width(chars: list[str], cols: list[int]) -> str | None:
+    """The line's text with each comma, semicolon or colon between two Chinese characters written
+    as wide as it is printed. The recogniser writes the full-width form (，) in Chinese text
+    whichever was printed, but the two differ on paper: a full-width mark fills a character's
+    width, so the characters on either side of it stand two characters' pitch apart; around a
+    narrow one (,) they stand about one and a third apart. The pitch is the usual distance
+    between neighbouring Chinese characters of the line, in the recogniser's decoding columns.
+    None when the line has too few Chinese characters to tell."""
+    import numpy as np
+
+    if len(chars) != len(cols):
+        return None
+    steps = [b - a for a, b, x, y in zip(cols, cols[1:], chars, chars[1:]) if _cjk(x) and _cjk(y)]
+    if len(steps) < 4:
+        return None
+    pitch = float(np.median(steps))
+    out = list(chars)
+    for i in range(1, len(chars) - 1):
+        ch = chars[i]
+        if (ch in _NARROW or ch in _WIDE) and _cjk(chars[i - 1]) and _cjk(chars[i + 1]):
+            narrow = cols[i + 1] - cols[i - 1] < 1.7 * pitch
+            out[i] = _NARROW.get(ch, ch) if narrow else _WIDE.get(ch, ch)
+    return "".join(out)
+
+
 def recognise(crops: list) -> list[tuple[str, float]]:
     """Each crop (a BGR image of one text line) → (text, confidence), in order."""
     if not crops:
@@ -125,6 +158,8 @@ def recognise(crops: list) -> list[tuple[str, float]]:
     out = []
     for text, mean, *info in results:
         probs = info[0][4] if info and info[0] and len(info[0]) > 4 else [mean]
+        if info and info[0] and len(info[0]) > 2:
+            text = _punctuation_width([c for word in info[0][1] for c in word], [c for col in info[0][2] for c in col]) or text
         text = text.strip().translate(_SAME_GLYPH)
         out.append((text, float(min(probs)) if text else 0.0))
     return out
@@ -421,7 +456,8 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
     part = ink[y0:y1, x0:x1]
     if part.size == 0:
         return []
-    bands = _bands(part.sum(axis=1))
+    profile = part.sum(axis=1)
+    bands = [piece for band in _bands(profile) for piece in _split(profile, *band, height)]
     joined: list[list[int]] = []
     for a, b in bands:
         if joined and (b - a < 0.6 * height or joined[-1][1] - joined[-1][0] < 0.6 * height) and b - joined[-1][0] <= 1.4 * height:
@@ -430,25 +466,62 @@ def _text_lines(ink, box: tuple[int, int, int, int], height: float) -> list[tupl
             joined.append([a, b])
     lines = []
     for a, b in joined:
+        if len(joined) == 1 and b - a < 0.6 * height:
+            stroke = _dash(part[a:b], height)
+            if stroke is not None:  # a line thinner than text: read_page writes it as —
+                r0, r1, c0, c1 = stroke
+                lines.append((x0 + c0, y0 + a + r0, x0 + c1, y0 + a + r1))
+                continue
         if b - a < 0.3 * height:
-            if len(joined) == 1 and _dash(part[a:b], height):
-                cols = _bands(part[a:b].sum(axis=0))
-                lines.append((x0 + cols[0][0], y0 + a, x0 + cols[-1][1], y0 + b))
             continue  # a speck, or a stroke too thin to be a line of text of this page
         cols = _bands(part[a:b].sum(axis=0), min_gap=int(height))
         cols = [(c0, c1) for c0, c1 in cols if (part[a:b, c0:c1] > 0).sum() > 0.02 * (b - a) * (c1 - c0) or c1 - c0 > 0.3 * height]
         if not cols:
             continue
         lines.append((x0 + cols[0][0], y0 + a, x0 + cols[-1][1], y0 + b))
-    return lines
+    # a blot smaller than half a character, more than a line away from the cell's text, is dirt
+    # (the recogniser reads it as some character, unsure): a wrapped 。 stands right below its line
+    return [ln for ln in lines if len(lines) == 1 or ln[2] - ln[0] >= 0.5 * height or ln[3] - ln[1] >= 0.5 * height
+            or any(other is not ln and min(abs(ln[1] - other[3]), abs(other[1] - ln[3])) < height for other in lines)]
 
 
-def _dash(band, height: float) -> bool:
-    """A cell's only ink is one straight horizontal stroke a character or two long: a dash (—),
-    which forms print in cells that do not apply. The recogniser reads a lone dash as 一, - or 1;
-    the geometry says what it is."""
-    cols = _bands(band.sum(axis=0))
-    return len(cols) == 1 and 0.4 * height <= cols[0][1] - cols[0][0] <= 2.5 * height
+def _split(profile, a: int, b: int, height: float) -> list[tuple[int, int]]:
+    """A band of ink rows taller than one line of text cut into lines: lines printed close
+    together touch once blurred (a bracket's tip, a comma's tail or a speck bridges the gap), so
+    the band is cut at its row of least ink away from its ends, again until each piece is about a
+    line tall, and each piece trimmed to its ink."""
+    import numpy as np
+
+    if b - a <= 1.6 * height:
+        return [(a, b)]
+    lo, hi = a + int(0.6 * height), b - int(0.6 * height)
+    window = profile[lo:hi]
+    least = window.min()
+    if least > 0.15 * np.median(profile[a:b]):
+        return [(a, b)]  # no row nearly free of ink: one tall line (a title in a larger type)
+    rows = np.flatnonzero(window == least)
+    cut = lo + int(rows[len(rows) // 2])
+    pieces = [(start + p, start + q) for start, end in ((a, cut), (cut + 1, b))
+              for p, q in _bands(profile[start:end])]
+    return [piece for p, q in pieces for piece in _split(profile, p, q, height)]
+
+
+def _dash(band, height: float) -> tuple[int, int, int, int] | None:
+    """A cell's only ink is one straight horizontal stroke a character or two long, perhaps with a
+    speck the blur joined to it: a dash (—), which forms print in cells that do not apply. The
+    recogniser reads a lone dash as 一, - or 1; the geometry says what it is. The stroke's rows
+    and columns within the band, or None."""
+    import numpy as np
+
+    rows = band.sum(axis=1, dtype=np.int64)
+    strong = np.flatnonzero(rows >= 0.5 * rows.max())
+    r0, r1 = int(strong[0]), int(strong[-1]) + 1
+    if r1 - r0 >= 0.3 * height or rows[r0:r1].sum() < 0.8 * rows.sum():
+        return None  # thicker than a stroke, or much ink beside it
+    cols = _bands(band[r0:r1].sum(axis=0))
+    if len(cols) != 1 or not 0.4 * height <= cols[0][1] - cols[0][0] <= 2.5 * height:
+        return None
+    return r0, r1, cols[0][0], cols[0][1]
 
 
 def _line_height(ink, boxes: list[tuple[int, int, int, int]]) -> float:
@@ -721,21 +794,38 @@ def numbers(form: Form):
     yield "total.score", form.total.score
 
 
+def texts(form: Form):
+    """(field, Text) of every text cell of the form: names, indicator labels, goals, 偏差原因 (the
+    fields are named as in the form's JSON; a 其中 row's label is matched against fixed words and
+    keeps no cell)."""
+    yield "project", form.project
+    yield "department", form.department
+    yield "unit", form.unit
+    yield "local_department", form.local_department
+    yield "goals.planned", form.goals.planned
+    yield "goals.achieved", form.goals.achieved
+    for k, item in enumerate(form.management):
+        yield f"management[{k}].name", item.name
+        yield f"management[{k}].text", item.text
+    for k, ind in enumerate(form.indicators):
+        for part in ("level1", "level2", "name", "deviation", "core"):
+            yield f"indicators[{k}].{part}", getattr(ind, part)
+    if form.deviation is not None:
+        yield "deviation", form.deviation
+
+
 def attach_confidence(forms: list[Form], confidence: dict) -> None:
-    """Put the recogniser's confidence of each number a form was read from into
-    `form.extra["ocr"]`: {field: {"text", "confidence", "loc"}} for every number read from an
-    image."""
+    """Put the recogniser's confidence in each cell a form was read from into `form.extra["ocr"]`:
+    {field: {"text", "confidence", "loc"}} for every number and text read from an image."""
     for form in forms:
         cells = {}
-        for field, value in numbers(form):
+        for field, value in [*numbers(form), *texts(form)]:
             loc = value.loc
             if loc is None or not value.text:
                 continue
             conf = confidence.get((loc.sheet, loc.line, loc.col))
             if conf is None:
                 continue
-            if not any(ch.isdigit() for ch in value.text):
-                continue  # no digit in it (健全, —): no number to misread
             cells[field] = {"text": value.text, "confidence": str(Decimal(str(conf)).quantize(Decimal("0.0001"))),
                             "loc": loc.to_dict()}
         if cells:

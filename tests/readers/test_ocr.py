@@ -58,6 +58,7 @@ def test_a_scanned_pdf_gives_the_facts_or_flags_them(scanned_read):
     assert len(forms) == 1
     result = compare(truth, forms, check_forms(forms, load_ruleset(None)))
     assert result["wrong_unflagged"] == 0, result["unflagged"]
+    assert result["text_unflagged"] == [], result["text_unflagged"]
     assert result["numbers_right"] >= 0.9 * result["numbers"]
     assert forms[0].project.text == truth[0].project.text
     # every number keeps where it was read and how sure the recogniser was
@@ -80,6 +81,92 @@ def test_a_number_read_with_low_confidence_is_flagged(scanned_read):
     assert found[0].severity == "info"
     assert "识别不确定，请核对" in found[0].message and "0.5" in found[0].message
     assert found[0].location.sheet == "第1页"
+
+
+def test_a_text_read_with_low_confidence_is_flagged(scanned_read):
+    _, forms, _ = scanned_read
+    form = forms[0]
+    cells = form.extra["ocr"]
+    # every text cell keeps its confidence too: names, labels, goals, 偏差原因
+    assert {"project", "goals.planned", "goals.achieved", "indicators[0].name"} <= set(cells)
+    field = "goals.planned"
+    saved = cells[field]["confidence"]
+    try:
+        cells[field]["confidence"] = "0.61"
+        found = [f for f in check_form(form, load_ruleset(None)) if f.rule == "P003" and f.field == field]
+    finally:
+        cells[field]["confidence"] = saved
+    assert len(found) == 1 and found[0].severity == "info"
+    assert "0.61" in found[0].message and form.goals.planned.text[:30] in found[0].message
+    assert found[0].location.sheet == "第1页"
+
+
+def test_a_lone_dash_is_a_dash_even_with_a_speck_beside_it():
+    from jixiao.readers.ocr import _text_lines
+
+    ink = np.zeros((60, 200), np.uint8)
+    ink[28:33, 80:107] = 255  # a dash 27 × 5 pixels, as a 200 dpi scan prints —
+    ink[33:38, 100:102] = 255  # a speck the blur joined to it
+    (line,) = _text_lines(ink, (0, 0, 200, 60), 25.0)
+    assert line[3] - line[1] < 0.3 * 25  # thinner than text: read as —, never recognised as 一
+    ink[28:53, 80:84] = 255  # a vertical stroke: a character, not a dash
+    (line,) = _text_lines(ink, (0, 0, 200, 60), 25.0)
+    assert line[3] - line[1] >= 0.3 * 25
+
+
+def test_a_blot_far_below_a_cells_text_is_not_read():
+    from jixiao.readers.ocr import _text_lines
+
+    ink = np.zeros((300, 200), np.uint8)
+    ink[5:30, 10:110:12] = 255  # a line of text at the top of a tall merged cell
+    ink[280:290, 120:128] = 255  # a blot of dirt near its bottom
+    assert len(_text_lines(ink, (0, 0, 200, 300), 25.0)) == 1
+    ink[34:44, 10:18] = 255  # a 。 wrapped right below the line stays
+    assert len(_text_lines(ink, (0, 0, 200, 300), 25.0)) == 2
+
+
+def test_lines_of_a_tall_cell_that_touch_are_cut_apart():
+    from jixiao.readers.ocr import _text_lines
+
+    ink = np.zeros((80, 300), np.uint8)
+    ink[5:30, 10:290:30] = 255  # two lines of characters 25 pixels tall …
+    ink[5:30, 20:290:30] = 255
+    ink[33:58, 10:250:30] = 255
+    ink[33:58, 20:250:30] = 255
+    ink[29:35, 150] = 255  # … joined by a bracket's tip
+    lines = _text_lines(ink, (0, 0, 300, 80), 25.0)
+    assert len(lines) == 2 and lines[0][3] <= 31 and lines[1][1] >= 31
+    title = np.zeros((80, 300), np.uint8)
+    title[5:50, 10:290:12] = 255  # one line in a type twice as tall: never cut
+    assert len(_text_lines(title, (0, 0, 300, 80), 25.0)) == 1
+
+
+def test_a_comma_is_written_as_wide_as_it_is_printed():
+    from jixiao.readers.ocr import _punctuation_width
+
+    chars = list("保障本市正式居住证，充分满足需要")
+    # the recogniser's decoding columns: a character every 5; around a full-width comma its
+    # neighbours stand two characters apart, around a narrow one about one and a third
+    wide = [5 * k for k in range(len(chars))]
+    narrow = [5 * k if k < 9 else 5 * k - 3 for k in range(len(chars))]
+    narrow[9] = narrow[8] + 3
+    assert _punctuation_width(chars, wide) == "保障本市正式居住证，充分满足需要"
+    assert _punctuation_width(chars, narrow) == "保障本市正式居住证,充分满足需要"
+    assert _punctuation_width(list("1，2"), [0, 5, 10]) is None  # too few characters to tell
+
+
+def test_a_row_whose_weight_did_not_read_as_a_number_is_flagged_whole(scanned_read):
+    _, forms, _ = scanned_read
+    form = forms[0]
+    weight = form.indicators[1].weight
+    saved = weight.value
+    try:
+        weight.value = None  # as `5'` reads: a speck after the digit
+        found = {f.field for f in check_form(form, load_ruleset(None)) if f.rule == "P003"}
+    finally:
+        weight.value = saved
+    # its cells may have moved: the labels as well as the numbers
+    assert {f"indicators[1].{part}" for part in ("level2", "name", "target", "actual", "weight", "score")} <= found
 
 
 def test_a_number_the_arithmetic_contradicts_is_flagged(scanned_read):
