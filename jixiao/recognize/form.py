@@ -17,7 +17,7 @@ from ..grid import Row
 from ..model import Form, Loc, Text, Total
 from ..values import amount, decimal_text
 from . import totals
-from .funds import FundsHeader, read_funds, read_funds_header
+from .funds import FundsHeader, read_funds, read_funds_header, total_from_rows
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
 from . import checklist, department, transfer
@@ -203,6 +203,7 @@ class FormReader:
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
         department.group_funds(f)
+        total_from_rows(f)
         for ind in f.indicators:
             if not ind.name.text:
                 record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
