@@ -212,6 +212,8 @@ class FormReader:
                 f.total = Total(score=f.header_total, loc=f.header_total.loc)
                 record(f, "header-total", f"表格没有“总分”行，总分取表头“自评得分” {f.header_total.text}",
                        f.header_total.loc)
+            elif totals.total_in_funds_row(f):
+                pass  # the total typed into the funds row's 分值/得分
             elif "weight" in table.hdr.fields or "score" in table.hdr.fields:  # a table without points has no 总分
                 totals.infer_total(f, self.last_row.loc)
         return f

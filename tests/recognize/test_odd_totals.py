@@ -51,3 +51,23 @@ def test_a_zero_funds_total_over_zero_rows_stays_zero():
 | 其中：当年财政拨款 | 0 | 0 | 0 | | |""" + TABLE + "总分 | | | | | 100 | 88 |\n")
     assert form.funds.total.annual_budget.value == 0
     assert not [r for r in form.repairs if r.kind == "funds-total-from-rows"]
+
+
+def test_the_total_in_the_funds_row_is_the_forms_total():
+    form = _read(HEAD + """
+| 年度资金总额 | 120 | 100 | 90 | 100 | 90% | 97""" + TABLE)
+    t = form.funds.total
+    assert (t.weight.value, t.score.value, t.rate.value) == (None, None, Decimal(90))
+    assert (form.total.weight.value, form.total.score.value, form.total.inferred) == (Decimal(100), Decimal(97), False)
+    (rep,) = [r for r in form.repairs if r.kind == "total-in-funds-row"]
+    assert "分值 100、得分 97" in rep.message
+    assert [loc.line for loc in rep.locs] == [5, 5]
+    assert not [r for r in form.repairs if r.kind in ("infer-total", "missing-total")]
+
+
+def test_execution_points_in_the_funds_row_stay_there():
+    form = _read(HEAD + """
+| 年度资金总额 | 120 | 100 | 90 | 10 | 90% | 9""" + TABLE)
+    assert (form.funds.total.weight.value, form.funds.total.score.value) == (Decimal(10), Decimal(9))
+    assert form.total.inferred and form.total.score.value == Decimal(97)
+    assert not [r for r in form.repairs if r.kind == "total-in-funds-row"]
