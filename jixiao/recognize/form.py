@@ -17,7 +17,7 @@ from ..grid import Row
 from ..model import Form, Loc, Text, Total
 from ..values import amount, decimal_text
 from . import totals
-from .funds import FundsHeader, read_funds, read_funds_header
+from .funds import FundsHeader, read_funds, read_funds_header, total_from_rows
 from .header import goals_column, is_year_row, label_value, read_goal_row, read_year
 from .indicators import IndicatorTable
 from . import checklist, department, transfer
@@ -203,6 +203,7 @@ class FormReader:
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
         department.group_funds(f)
+        total_from_rows(f)
         for ind in f.indicators:
             if not ind.name.text:
                 record(f, "missing-name", "指标行缺少三级指标名称", ind.loc or where)
@@ -211,6 +212,8 @@ class FormReader:
                 f.total = Total(score=f.header_total, loc=f.header_total.loc)
                 record(f, "header-total", f"表格没有“总分”行，总分取表头“自评得分” {f.header_total.text}",
                        f.header_total.loc)
+            elif totals.total_in_funds_row(f):
+                pass  # the total typed into the funds row's 分值/得分
             elif "weight" in table.hdr.fields or "score" in table.hdr.fields:  # a table without points has no 总分
                 totals.infer_total(f, self.last_row.loc)
         return f

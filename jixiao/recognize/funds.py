@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
 from ..grid import Row
-from ..model import Amount, Form, FundsRow, Loc
+from ..model import BY_USE, Amount, Form, FundsRow, Loc
 from ..values import MONEY_UNITS, decimal_text, money, parse_decimal, parse_rate
 from .align import funds_shift
 from .cells import kinds_of
@@ -91,3 +92,30 @@ def read_funds(form: Form, hdr: FundsHeader, row: Row, clean: list[str]) -> bool
     else:
         form.funds.rows.append(got.row)
     return True
+
+
+_SUMMED = (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))
+
+
+def total_from_rows(form: Form) -> None:
+    """A 年度资金总额 row printed as zeros above 其中 rows that are filled in: each zero amount
+    of the total is the sum of the rows' (by source, for a department-wide form), a repair."""
+    total = form.funds.total
+    rows = [r for r in form.funds.rows if r.group != BY_USE]
+    if not rows:
+        return
+    fixed = []
+    for name, label in _SUMMED:
+        a: Amount = getattr(total, name)
+        if a.value != 0:
+            continue
+        vals = [getattr(r, name).value for r in rows if getattr(r, name).value is not None]
+        if not vals or sum(vals) == 0:
+            continue
+        s = sum(vals, Decimal(0))
+        setattr(total, name, Amount(decimal_text(s), s, a.loc))
+        fixed.append((label, s, a.loc))
+    if fixed:
+        record(form, "funds-total-from-rows",
+               "年度资金总额行为 0，其下各行有金额，已按各行之和取值：" + "、".join(
+                   f"{label} {decimal_text(s)}" for label, s, _ in fixed), *[loc for _, _, loc in fixed])

@@ -2,9 +2,10 @@
 
 Every repair is kept on the form (rule P002 reports them), so a person can see what was read
 other than as printed. The kinds, by the section that makes them:
-header and funds: shift-row; indicators: join-header, shift-row, clean-label, move-cell,
-join-name-row, join-deviation, label-after-rows, infer-level1, move-satisfaction-row,
-subtotal-row, orphan-row, missing-name, parent-row; total: infer-total, missing-total.
+header and funds: shift-row, convert-unit, funds-total-from-rows; indicators: join-header,
+shift-row, clean-label, move-cell, join-name-row, join-deviation, label-after-rows, infer-level1,
+move-satisfaction-row, subtotal-row, orphan-row, missing-name, parent-row; total: header-total,
+total-in-funds-row, infer-total, missing-total.
 """
 
 from __future__ import annotations

@@ -58,6 +58,24 @@ def infer_total(form: Form, end: Loc) -> None:
         record(form, "missing-total", f"缺少“总分”行（表格在第{end.line}行结束）", end)
 
 
+def total_in_funds_row(form: Form) -> bool:
+    """A form without a 总分 row whose funds row carries the form's total in its 分值/得分 cells
+    (100 | 95.5): a funds weight above all the indicators' weights together, and a funds score at
+    least their scores, is no execution's points. The two move to the total (a repair): True."""
+    funds = form.funds.total
+    w, s = funds.weight.value, funds.score.value
+    weights = sum_of(i.weight for i in form.indicators)
+    scores = sum_of(i.score for i in form.indicators) or Decimal(0)
+    if w is None or s is None or weights is None or w <= weights or s < scores:
+        return False
+    form.total = Total(weight=funds.weight, score=funds.score, loc=funds.loc)
+    funds.weight, funds.score = Amount(), Amount()
+    record(form, "total-in-funds-row",
+           f"表格没有“总分”行，资金行的分值 {form.total.weight.text}、得分 {form.total.score.text} 大于各指标分值之和"
+           f"（{weights}），是全表总分，不计为执行分", form.total.weight.loc, form.total.score.loc)
+    return True
+
+
 def parent_rows(inds: list[Indicator]):
     """The parent rows of a table, bottom up, as (index, number of children): rows whose weight
     is the sum of the rows under them (一、/1、/★ parents, 其中 children) are headings with
