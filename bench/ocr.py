@@ -177,10 +177,10 @@ def _fold(text) -> str | None:
 
 
 def tesseract_engine():
-    """Swap rapidocr for Debian's tesseract (chi_sim, one text line per call) in readers.ocr."""
+    """Swap rapidocr for Debian's tesseract (chi_sim, one text line per call) in readers.ocr.engine."""
     import cv2
 
-    from jixiao.readers import ocr
+    from jixiao.readers.ocr import engine
 
     def recognise(crops):
         out = []
@@ -197,7 +197,7 @@ def tesseract_engine():
             out.append(("".join(words), min(confs) if confs else 0.0))
         return out
 
-    ocr.recognise = recognise
+    engine.recognise = recognise
 
 
 def _cpu() -> float:

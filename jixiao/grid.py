@@ -152,6 +152,6 @@ class Grid:
     # Problems met while reading that do not stop the grid from being read (a scanned page in a
     # PDF, cells beyond the size limits); read_forms reports them with the forms it finds.
     problems: list[ReadError] = field(default_factory=list)
-    # Cells read by OCR (readers/ocr.py): the recogniser's confidence (0–1) by (sheet, line, col);
+    # Cells read by OCR (readers/ocr/): the recogniser's confidence (0–1) by (sheet, line, col);
     # read_forms copies the confidence of each number a form uses into the form.
     confidence: dict[tuple[str | None, int | None, int | None], float] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """P003: a cell read by OCR that a person should check (rules.md §6).
 
 A form read from a scan or a photo keeps, for every number and text cell the recogniser used, the
-engine's confidence (`Form.extra["ocr"]`, readers/ocr.py: the lowest character probability of the
+engine's confidence (`Form.extra["ocr"]`, readers/ocr/: the lowest character probability of the
 cell's lines). A cell is uncertain when it was read below the rule set's threshold — a number, or a
 text (a name, an indicator's label, the goals, a 偏差原因) — and a number also when the form's own
 arithmetic contradicts it: the checks that compare

@@ -17,7 +17,7 @@ Repairs made here, because they need the geometry:
   their merged leading column);
 - text outside tables (the title, `（2021年度）`, `单位：元`) becomes rows in reading order, one
   cell per run of text separated by wide gaps; page numbers are dropped.
-A page with images but no characters is a scan: it is rendered and read by OCR (readers/ocr.py)
+A page with images but no characters is a scan: it is rendered and read by OCR (readers/ocr/)
 into the same grid, so a PDF mixing text pages and scanned pages reads both.
 """
 
@@ -439,7 +439,7 @@ def add_page(grid: Grid, items: list[tuple[float, list[Cell]]], name: str, page_
 
 def _read_scan(path: Path, page_no: int, scans: list, grid: Grid, name: str) -> None:
     """A page without a text layer (a scan): rendered by pypdfium2 and read by OCR
-    (readers/ocr.py). `scans` holds the OCR page reader and the pypdfium2 document, opened for
+    (readers/ocr/). `scans` holds the OCR page reader and the pypdfium2 document, opened for
     the first scanned page and kept for the others."""
     from .ocr import Pages, render_pdf_page
 

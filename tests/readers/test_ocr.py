@@ -102,7 +102,7 @@ def test_a_text_read_with_low_confidence_is_flagged(scanned_read):
 
 
 def test_a_lone_dash_is_a_dash_even_with_a_speck_beside_it():
-    from jixiao.readers.ocr import _text_lines
+    from jixiao.readers.ocr.image import text_lines as _text_lines
 
     ink = np.zeros((60, 200), np.uint8)
     ink[28:33, 80:107] = 255  # a dash 27 × 5 pixels, as a 200 dpi scan prints —
@@ -115,7 +115,7 @@ def test_a_lone_dash_is_a_dash_even_with_a_speck_beside_it():
 
 
 def test_a_blot_far_below_a_cells_text_is_not_read():
-    from jixiao.readers.ocr import _text_lines
+    from jixiao.readers.ocr.image import text_lines as _text_lines
 
     ink = np.zeros((300, 200), np.uint8)
     ink[5:30, 10:110:12] = 255  # a line of text at the top of a tall merged cell
@@ -126,7 +126,7 @@ def test_a_blot_far_below_a_cells_text_is_not_read():
 
 
 def test_lines_of_a_tall_cell_that_touch_are_cut_apart():
-    from jixiao.readers.ocr import _text_lines
+    from jixiao.readers.ocr.image import text_lines as _text_lines
 
     ink = np.zeros((80, 300), np.uint8)
     ink[5:30, 10:290:30] = 255  # two lines of characters 25 pixels tall …
@@ -142,7 +142,7 @@ def test_lines_of_a_tall_cell_that_touch_are_cut_apart():
 
 
 def test_a_comma_is_written_as_wide_as_it_is_printed():
-    from jixiao.readers.ocr import _punctuation_width
+    from jixiao.readers.ocr.engine import _punctuation_width
 
     chars = list("保障本市正式居住证，充分满足需要")
     # the recogniser's decoding columns: a character every 5; around a full-width comma its
