@@ -221,15 +221,3 @@ def _total(p: Plan, form: Form, r: int, n_rows: int, points: bool) -> Plan:
         p.n_rows = r
         return p
     return total_row(p, form, r, n_rows)
-    f = p.funds_total
-    p.total = r
-    p.add(r, 0, "总分", cols=6, style="label")
-    weights = f"+SUM({ref(6, p.first_indicator)}:{ref(6, p.last_indicator)})" if n_rows else ""
-    scores = f"+SUM({ref(7, p.first_indicator)}:{ref(7, p.last_indicator)})" if n_rows else ""
-    tw = _amount(p, r, 6, form.total.weight, "total.weight")
-    tw.formula = f"={ref(6, f)}{weights}"
-    ts = _amount(p, r, 7, form.total.score, "total.score")
-    ts.formula = f"=ROUND({ref(8, f)}{scores},2)"
-    p.add(r, 8, "", style="text")
-    p.n_rows = r + 1
-    return p
