@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -32,6 +33,33 @@ def jixiao(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           timeout=60)
 
 
+@contextmanager
+def serving(db: str, work: Path, *extra: str):
+    """A real `jixiao serve` on a free localhost port, answering /login before its base URL is
+    yielded; stopped on the way out. Its log is work/serve.log."""
+    port = free_port()
+    log = open(work / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port), *extra],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(base + "/login", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("jixiao serve did not start: " + (work / "serve.log").read_text())
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def server_db(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('serve') / 'jixiao.db'}"
@@ -46,25 +74,8 @@ def server(server_db):
                         ("reviewer", ["--role", "审核", "--department", "上海市公安局"])):
         done = jixiao("user", "add", name, *extra, "--db", db, stdin=PASSWORDS[name] + "\n")
         assert done.returncode == 0, done.stderr
-    port = free_port()
-    log = open(work / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if httpx.get(base + "/login", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("jixiao serve did not start: " + (work / "serve.log").read_text())
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with serving(db, work) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -334,21 +345,7 @@ def test_serve_with_several_workers_shares_sessions_and_throttling(tmp_path):
     process answers, a session works, a log-out ends it, and failures add up across workers."""
     db = f"sqlite:///{tmp_path / 'w.db'}"
     assert jixiao("user", "add", "admin", "--role", "管理员", "--db", db, stdin=PASSWORDS["admin"] + "\n").returncode == 0
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port),
-                             "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(base + "/login", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+    with serving(db, tmp_path, "--workers", "2") as base:
         with httpx.Client(base_url=base) as c:
             assert c.post("/api/login", json={"username": "admin", "password": PASSWORDS["admin"]}).status_code == 200
             # A new connection each time, so the kernel hands them to either worker.
@@ -363,7 +360,3 @@ def test_serve_with_several_workers_shares_sessions_and_throttling(tmp_path):
         pids = {line.split("[")[1].split("]")[0] for line in (tmp_path / "serve.log").read_text().splitlines()
                 if "Started server process" in line}
         assert len(pids) == 2
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()

@@ -13,17 +13,12 @@ scrolling, badges broken over two lines, the paper form cut off instead of scrol
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ..store.pgserver import free_port
-from .test_browser import ARGS, CHROMIUM, CAR, jixiao  # noqa: F401 - ARGS/CHROMIUM used by the browser fixture
+from .test_browser import ARGS, CHROMIUM, CAR, jixiao, serving  # noqa: F401 - ARGS/CHROMIUM used by the browser fixture
 from .test_browser import browser  # noqa: F401 - the module-scoped Chromium fixture
 
 DEPARTMENT = "上海市公安局"
@@ -43,25 +38,8 @@ def server(request, tmp_path_factory):
         request.getfixturevalue("pg_server").new_database()
     done = jixiao("user", "add", "admin", "--role", "管理员", "--db", db, stdin=PASSWORDS["admin"] + "\n")
     assert done.returncode == 0, done.stderr
-    port = free_port()
-    log = open(work / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jixiao.cli", "serve", "--db", db, "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if httpx.get(base + "/login", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("jixiao serve did not start: " + (work / "serve.log").read_text())
-        time.sleep(0.2)
-    yield base, request.param
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with serving(db, work) as base:
+        yield base, request.param
 
 
 def session(browser: Browser, base: str, name: str, width: int = 1366) -> Page:
