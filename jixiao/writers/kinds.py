@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from ..model import DEPARTMENT, KIND_TITLES, TRANSFER, Amount, Form, FundsRow, ManagementItem, Text
 from ..recognize.transfer import MANAGEMENT_ITEMS
-from .layout import N_COLS, Plan, _amount, _indicator, _rate, _runs, display, ref, total_row
+from .layout import N_COLS, Plan, _amount, _rate, display, indicator_rows, ref, total_row
 
 DEPARTMENT_ROWS = (("一般公共预算", "source"), ("政府性基金", "source"), ("国有资本经营预算", "source"),
                    ("财政专户管理资金", "source"), ("单位资金", "source"), ("基本支出", "use"), ("项目支出", "use"))
@@ -165,21 +165,7 @@ def _levels(p: Plan, form: Form, r: int, blank_rows: int, transfer: bool, points
               if transfer else ("年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"))
     for c, title in zip(range(1, 9), ("一级指标", "二级指标", "三级指标", *values)):
         p.add(r, c, title, style="header")
-    r += 1
-    p.first_indicator = r
-    for start, length in _runs([(i.level1.text,) for i in inds]):
-        p.add(r + start, 1, inds[start].level1.text, rows=length, style="group", field=f"indicators[{start}].level1")
-    for start, length in _runs([(i.level1.text, i.level2.text) for i in inds]):
-        p.add(r + start, 2, inds[start].level2.text, rows=length, style="group", field=f"indicators[{start}].level2")
-    for k, ind in enumerate(inds):
-        _indicator(p, r + k, k, ind)
-        p.indicator_rows.append(r + k)
-    r += len(inds)
-    for _ in range(blank_rows):
-        for c in range(1, 9):
-            p.add(r, c, "", style="number" if c in (6, 7) else "text")
-        r += 1
-    p.last_indicator = r - 1
+    r = indicator_rows(p, inds, r + 1, blank_rows)
     return _total(p, form, r, n_rows, points)
 
 

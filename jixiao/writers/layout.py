@@ -193,13 +193,17 @@ def plan_form(form: Form, blank_rows: int = 0) -> Plan:
     for c, title in zip(range(1, 9), ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
                                       "偏差原因分析及改进措施")):
         p.add(r, c, title, style="header")
-    r += 1
+    r = indicator_rows(p, inds, r + 1, blank_rows)
+    return total_row(p, form, r, n_rows)
+
+
+def indicator_rows(p: Plan, inds: list[Indicator], r: int, blank_rows: int) -> int:
+    """The indicator rows from row r (一级/二级 merged down over their runs) and `blank_rows`
+    empty ones to fill in; returns the row after them."""
     p.first_indicator = r
-    l1 = [(i.level1.text,) for i in inds]
-    l12 = [(i.level1.text, i.level2.text) for i in inds]
-    for start, length in _runs(l1):
+    for start, length in _runs([(i.level1.text,) for i in inds]):
         p.add(r + start, 1, inds[start].level1.text, rows=length, style="group", field=f"indicators[{start}].level1")
-    for start, length in _runs(l12):
+    for start, length in _runs([(i.level1.text, i.level2.text) for i in inds]):
         p.add(r + start, 2, inds[start].level2.text, rows=length, style="group", field=f"indicators[{start}].level2")
     for k, ind in enumerate(inds):
         _indicator(p, r + k, k, ind)
@@ -210,8 +214,7 @@ def plan_form(form: Form, blank_rows: int = 0) -> Plan:
             p.add(r, c, "", style="number" if c in (6, 7) else "text")
         r += 1
     p.last_indicator = r - 1
-
-    return total_row(p, form, r, n_rows)
+    return r
 
 
 def total_row(p: Plan, form: Form, r: int, n_rows: int) -> Plan:
