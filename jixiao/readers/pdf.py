@@ -241,7 +241,10 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
     A column of cells merged down the whole page (绩效指标, 一级指标 continued from the previous
     page and onto the next) has its rules but no top or bottom border, so pdfplumber leaves it
     out of the table; its text would read as text beside the table. A rule parallel to the
-    table's edge over most of its height marks such a column; rules across it cut it into cells."""
+    table's edge over most of its height marks such a column, and each further rule beyond it
+    one more (a page wholly inside one 二级 group of a long 数量指标 list has 绩效指标, 一级 and
+    二级 all open, each printed with its text: they are three columns, not one cell holding
+    `绩效指标产出指标数量指标`); rules across a column cut it into cells."""
     x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
     x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
     height = bottom - top
@@ -251,14 +254,18 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
         rules = [e for e in vertical
                  if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
                  and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
-        if not rules:
-            continue
-        rule = max(rules, key=lambda e: e["x0"]) if side == "left" else min(rules, key=lambda e: e["x0"])
-        a, b = sorted((rule["x0"], edge_x))
-        y0, y1 = max(rule["top"], top), min(rule["bottom"], bottom)
-        cuts = sorted({e["top"] for e in horizontal if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
-        ys = [y0, *cuts, y1]
-        cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+        rules.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
+        inner = {"x0": edge_x, "top": top, "bottom": bottom}
+        for rule in rules:
+            if abs(rule["x0"] - inner["x0"]) <= SNAP:  # the same rule drawn twice (or in pieces)
+                continue
+            a, b = sorted((rule["x0"], inner["x0"]))
+            y0, y1 = max(rule["top"], inner["top"], top), min(rule["bottom"], inner["bottom"], bottom)
+            cuts = sorted({e["top"] for e in horizontal
+                           if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
+            ys = [y0, *cuts, y1]
+            cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+            inner = rule
     return cells
 
 
