@@ -20,10 +20,11 @@ from .model import RuleSet
 
 def imply_weights(form: Form, ruleset: RuleSet) -> None:
     """Set each indicator's `implied_weight`: its block's points shared equally over the block's
-    rows, when no row prints a 分值 (None for every row otherwise, and for rows whose 一级 the
-    rule set gives no points)."""
+    rows, when no row prints a 分值 and some row prints a 得分 (None for every row otherwise: a
+    table without points, such as a transfer-payment form's, implies none; and None for rows
+    whose 一级 the rule set gives no points)."""
     rows = form.indicators
-    if any(i.weight.value is not None for i in rows):
+    if any(i.weight.value is not None for i in rows) or all(i.score.value is None for i in rows):
         for i in rows:
             i.implied_weight = None
         return
