@@ -59,6 +59,13 @@ def uncertain_cells(f: Form) -> list:
     return [x for x in check_form(f, load_ruleset(None)) if x.rule == "P003"]
 
 
+def _weight(i) -> str:
+    """The printed 分值, or the one a form without 分值 implies, marked as implied."""
+    if i.weight.text or i.implied_weight is None:
+        return _amt(i.weight)
+    return f"{decimal_text(i.implied_weight)}（隐含）"
+
+
 def summary(f: Form) -> str:
     t = f.funds.total
     lines = [
@@ -81,7 +88,7 @@ def summary(f: Form) -> str:
             dev += f"  得分系数 {i.coefficient.text or '—'}  核心指标 {i.core.text or '—'}"
         lines.append(
             f"    {i.level1.text or '?'} / {i.level2.text or '?'} / {i.name.text}  "
-            f"指标值 {i.target.norm or '—'}  完成值 {i.actual.norm or '—'}  分值 {_amt(i.weight)}  得分 {_amt(i.score)}{dev}"
+            f"指标值 {i.target.norm or '—'}  完成值 {i.actual.norm or '—'}  分值 {_weight(i)}  得分 {_amt(i.score)}{dev}"
         )
     inferred = "（无总分行，推算）" if f.total.inferred else ""
     lines.append(f"  总分：分值 {_amt(f.total.weight)}  得分 {_amt(f.total.score)}{inferred}")

@@ -149,6 +149,9 @@ class Indicator:
     # the name of the parent row (一、… / ★…) this indicator is printed under, when the form has
     # parent rows; the parent itself is kept in form.extra["parent_rows"], not scored
     parent: str | None = None
+    # the 分值 a form that prints none implies for this row (rules/implied.py): its 一级 block's
+    # points under the rule set, shared equally over the block's rows; None when 分值 is printed
+    implied_weight: Decimal | None = None
 
 
 @dataclass(slots=True)

@@ -28,6 +28,26 @@ def test_damaged_text_reads_as_simplified(damaged, clean):
     assert normalize(damaged) == clean
 
 
+def test_every_radical_of_the_supplement_reads_as_its_unified_ideograph():
+    """The whole CJK Radicals Supplement block: each assigned code point but U+2E80 (which has no
+    equivalent) becomes a CJK unified ideograph (Simplified where OpenCC simplifies it), and the
+    ten rare ones mapped last read as Unicode's EquivalentUnifiedIdeograph.txt says."""
+    mapped = 0
+    for cp in range(0x2E80, 0x2F00):
+        ch = chr(cp)
+        name = unicodedata.name(ch, "")
+        got = normalize(ch)
+        if not name or cp == 0x2E80:
+            assert got == ch, hex(cp)
+            continue
+        assert name.startswith("CJK RADICAL"), hex(cp)
+        assert len(got) == 1 and unicodedata.name(got).startswith("CJK UNIFIED IDEOGRAPH"), (hex(cp), got)
+        mapped += 1
+    assert mapped == 114
+    rare = "⺇⺈⺑⺪⺴⺵⻊⻕⻞⻡"
+    assert normalize(rare) == "\U00020628刀\U00021BC2\U00024D14冗\U0002626B\U00027FB7\U00028E0F\U0002967F\U00029810"
+
+
 @pytest.mark.parametrize("text", [
     "其中：当年财政拨款", "项目资金（元）", "项目指标不够完善，影响项目长效管理。", "≥90%", "ASCII only", "",
 ])

@@ -16,6 +16,7 @@ from ..score import Assessment, score_form
 from ..values import decimal_text
 from . import funds, kinds, measures, ocr, reading, scores, texts, weights  # noqa: F401 - they register the checks
 from ..rules.catalogue import INTERNAL, RULES
+from ..rules.implied import imply_weights
 from ..rules.pick import ruleset_for
 from .finding import Finding
 from .reading import finding_from_read_error
@@ -70,6 +71,7 @@ def check_form(form: Form, ruleset: RuleSet, assessment: Assessment | None = Non
     (rules/pick.py)."""
     out: list[Finding] = []
     ruleset = ruleset_for(form, ruleset)
+    imply_weights(form, ruleset)  # a form without 分值: the weights this rule set implies (S009)
     if assessment is None:
         assessment, out = _score(form, ruleset)
     ctx = Context(form, ruleset, assessment)

@@ -1,4 +1,4 @@
-"""Checks of the scores: S001–S008 (rules.md §4–§5).
+"""Checks of the scores: S001–S009 (rules.md §4–§5).
 
 Each indicator's score gets at most one of S001/S002/S003/S004: S001 when the score is outside
 [0, w]; otherwise S003 when the target was met (or the actual is printed as the target) but
@@ -169,6 +169,30 @@ def within_implied_weights(ctx: Context) -> Iterator[Finding]:
                 index=first, field=f"indicators[{first}].score", expected=w, printed=total,
                 location=f.indicators[first].score.loc,
             )
+
+
+@check("S009")
+def within_implied_weight(ctx: Context) -> Iterator[Finding]:
+    """A form that prints no 分值 (the 20/80 family): a row scored above its implied weight, its
+    一级 block's points shared equally over the block's rows (rules/implied.py). A warning: the
+    equal share is an estimate; S007 holds the block's sum to its points as an error."""
+    f, rs = ctx.form, ctx.ruleset
+    blocks: dict[str, int] = {}
+    for ind in f.indicators:
+        if ind.implied_weight is not None:
+            block = rs.canonical_level1(ind.level1.text)
+            blocks[block] = blocks.get(block, 0) + 1
+    for k, ind in enumerate(f.indicators):
+        w, s = ind.implied_weight, ind.score.value
+        if w is None or s is None or s <= w:
+            continue
+        block = rs.canonical_level1(ind.level1.text)
+        yield ctx.finding(
+            "S009",
+            f"表上未印分值，按规则集“{rs.name}”{block}的分值 {n(rs.level1_weights[block])} 由其下 {blocks[block]} 项平分，"
+            f"每项隐含分值 {n(w)}；得分 {n(s)} 超出 {n(s - w)}（平分是估计，请核对该项分值）",
+            index=k, field=f"indicators[{k}].score", expected=w, printed=s, location=ind.score.loc,
+        )
 
 
 @check("S008")

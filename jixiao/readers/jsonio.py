@@ -66,6 +66,8 @@ def _indicator(i: Indicator) -> dict[str, Any]:
         d["coefficient"] = i.coefficient.text
     if i.core.text:
         d["core"] = i.core.text
+    if i.implied_weight is not None:  # a form without 分值 (the 20/80 family): the rule set's share
+        d["implied_weight"] = decimal_text(i.implied_weight)
     return d
 
 
@@ -167,6 +169,7 @@ def form_from_dict(d: dict[str, Any], name: str, index: int) -> Form:
                 adjusted=measure(_s(i, "adjusted", where)) if i.get("adjusted") else Measure(),
                 coefficient=rate(_s(i, "coefficient", where)),
                 core=Text(_s(i, "core", where)),
+                implied_weight=amount(_s(i, "implied_weight", where)).value,
             )
         )
     for k, m in enumerate(d.get("management") or []):

@@ -15,6 +15,9 @@ Repairs made here, because they need the geometry:
 - a table continued on the next page is simply read on: all pages go into one grid, and the
   first row of each new page is marked `blank_before` (the recogniser aligns rows that lost
   their merged leading column);
+- a row split across the page break (Writer lets a row break: `某区养老服务中` at the foot of
+  one page, `心` at the top of the next, the other cells of the second part empty) is joined
+  back into one row: see `_join_split_row`;
 - text outside tables (the title, `（2021年度）`, `单位：元`) becomes rows in reading order, one
   cell per run of text separated by wide gaps; page numbers are dropped.
 A page with images but no characters is a scan: it is rendered and read by OCR (readers/ocr/)
@@ -124,6 +127,7 @@ class _Table:
         self.top, self.bottom = self.ys[0], self.ys[-1]
         self.cells: list[dict] = []  # {"r", "c", "rows", "cols", "bbox", "chars"}
         self.owner: dict[tuple[int, int], int] = {}
+        self.made: dict[int, Cell] = {}  # cell index → the grid cell rows() made for it
         for b in bboxes:
             c0, c1 = _index(self.xs, b[0]), _index(self.xs, b[2])
             r0, r1 = _index(self.ys, b[1]), _index(self.ys, b[3])
@@ -200,6 +204,7 @@ class _Table:
                 if origin is not None:
                     cells.append(Cell(text=_text(origin["chars"]), loc=loc, span=(origin["rows"], origin["cols"]),
                                       bbox=tuple(origin["bbox"])))
+                    self.made[self.owner[(r, c)]] = cells[-1]
                 elif (r, c) in self.owner:
                     cells.append(Cell(text="", loc=loc, merged=True))
                 else:
@@ -236,7 +241,10 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
     A column of cells merged down the whole page (绩效指标, 一级指标 continued from the previous
     page and onto the next) has its rules but no top or bottom border, so pdfplumber leaves it
     out of the table; its text would read as text beside the table. A rule parallel to the
-    table's edge over most of its height marks such a column; rules across it cut it into cells."""
+    table's edge over most of its height marks such a column, and each further rule beyond it
+    one more (a page wholly inside one 二级 group of a long 数量指标 list has 绩效指标, 一级 and
+    二级 all open, each printed with its text: they are three columns, not one cell holding
+    `绩效指标产出指标数量指标`); rules across a column cut it into cells."""
     x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
     x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
     height = bottom - top
@@ -246,14 +254,18 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
         rules = [e for e in vertical
                  if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
                  and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
-        if not rules:
-            continue
-        rule = max(rules, key=lambda e: e["x0"]) if side == "left" else min(rules, key=lambda e: e["x0"])
-        a, b = sorted((rule["x0"], edge_x))
-        y0, y1 = max(rule["top"], top), min(rule["bottom"], bottom)
-        cuts = sorted({e["top"] for e in horizontal if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
-        ys = [y0, *cuts, y1]
-        cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+        rules.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
+        inner = {"x0": edge_x, "top": top, "bottom": bottom}
+        for rule in rules:
+            if abs(rule["x0"] - inner["x0"]) <= SNAP:  # the same rule drawn twice (or in pieces)
+                continue
+            a, b = sorted((rule["x0"], inner["x0"]))
+            y0, y1 = max(rule["top"], inner["top"], top), min(rule["bottom"], inner["bottom"], bottom)
+            cuts = sorted({e["top"] for e in horizontal
+                           if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
+            ys = [y0, *cuts, y1]
+            cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+            inner = rule
     return cells
 
 
@@ -310,14 +322,14 @@ def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table])
     return out
 
 
-def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] | None:
-    """The page's rows in reading order, or None when the page has no text layer."""
+def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Cell]]], list[_Table]] | None:
+    """The page's rows in reading order and its tables, or None when the page has no text layer."""
     # characters drawn outside the page (a merged cell's text pushed past a page break) are
     # clipped away when the page is shown: a person never sees them, and neither does the reader
     x0, top, x1, bottom = page.bbox
     chars = [c for c in page.chars if x0 <= _mid(c)[0] <= x1 and top <= _mid(c)[1] <= bottom]
     if not chars:
-        return None if page.images else []
+        return None if page.images else ([], [])
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise ReadError(f"PDF 第{page_no}页的字符数超过上限 {MAX_CHARS_PER_PAGE}", Loc(file=name, sheet=f"第{page_no}页"))
     found = [t for t in page.find_tables() if t.cells]
@@ -343,7 +355,73 @@ def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] 
         t.join_runovers()
         items.extend(t.rows(name, page_no))
     items.sort(key=lambda item: item[0])
-    return items
+    return items, tables
+
+
+_CJK_OR_SPACE = re.compile(r"[\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _first_word_width(chars: list[dict]) -> float:
+    """The width of the first word of a cell's first line: the run of Latin characters and
+    digits up to a space or CJK character, or the first character when it is CJK (CJK text wraps
+    anywhere)."""
+    line = _lines(chars)[0]
+    end = 0
+    while end < len(line) and not _CJK_OR_SPACE.match(line[end]["text"]):
+        end += 1
+    word = line[:max(end, 1)]
+    return word[-1]["x1"] - word[0]["x0"]
+
+
+def _padding(*tables: _Table) -> float:
+    """The cells' inner padding: the smallest gap between a cell's left border and its text
+    (a left-aligned cell's text starts there; centred text starts further in)."""
+    gaps = [min(ch["x0"] for ch in cell["chars"]) - cell["bbox"][0] for t in tables for cell in t.cells if cell["chars"]]
+    return max(min(gaps, default=0.0), 0.0)
+
+
+def _wrapped_on(cell: dict, after: list[dict], pad: float) -> bool:
+    """Whether the text `after` (the top of the next page) is where the cell's text wrapped:
+    the cell's last line runs down to the foot of the cell (the page cut the row there) and is
+    too full for the first word of `after` to have fit beside it."""
+    if not cell["chars"]:
+        return False
+    last = _lines(cell["chars"])[-1]
+    height = max(ch["bottom"] - ch["top"] for ch in last)
+    at_foot = cell["bbox"][3] - max(ch["bottom"] for ch in last) <= height
+    return at_foot and last[-1]["x1"] + _first_word_width(after) > cell["bbox"][2] - pad + 0.5
+
+
+def _join_split_row(last: _Table, first: _Table) -> bool:
+    """Join the first row of a page's first table onto the last row of the previous page's
+    last table when it is that row's second part, split by the page break: the two tables have
+    the same columns, and every cell of the row's second part that has text continues the text of
+    the cell above it, which runs to the foot of the page's part of the row and left no room for
+    it on its last line (LibreOffice Writer and Word break a row when it does not fit; Calc and
+    Chromium never split a row's text). The text goes onto
+    the first part's cells and the second part is left empty (so not a row of its own)."""
+    if len(last.xs) != len(first.xs) or any(abs(a - b) > 2 * SNAP for a, b in zip(last.xs, first.xs)):
+        return False
+    r = len(last.ys) - 2
+    pad = _padding(last, first)
+    moves = []
+    for k, cell in enumerate(first.cells):
+        if cell["r"] != 0 or not cell["chars"]:
+            continue
+        above = last.owner.get((r, cell["c"]))
+        if above is None or above not in last.made:
+            return False
+        top = last.cells[above]
+        if (top["c"], top["cols"]) != (cell["c"], cell["cols"]) or not _wrapped_on(top, cell["chars"], pad):
+            return False
+        moves.append((above, k))
+    if not moves:
+        return False
+    for above, k in moves:
+        made = last.made[above]
+        made.text = _join_lines([made.text, _text(first.cells[k]["chars"])])
+        first.made[k].text = ""
+    return True
 
 
 def _page_count(pdf) -> int | None:
@@ -392,6 +470,7 @@ def read_pdf(path: Path) -> list[Grid]:
     grid = Grid(source=name)
     no_text: list[int] = []
     scans: list = []
+    last: _Table | None = None  # the previous page's last table, when it ended the page
     with pdf:
         count = _page_count(pdf)
         if count is not None and count > MAX_PAGES:
@@ -401,13 +480,17 @@ def read_pdf(path: Path) -> list[Grid]:
             if len(pages) > MAX_PAGES:
                 raise ReadError(f"PDF 共 {len(pages)} 页，超过上限 {MAX_PAGES} 页；请拆分后再读取", Loc(file=name))
             for page_no, page in enumerate(pages, 1):
-                items = _page_rows(page, name, page_no)
+                read = _page_rows(page, name, page_no)
                 page.close()  # drop the page's parsed objects: memory stays bounded by one page
-                if items is None:
+                if read is None:
                     no_text.append(page_no)
                     _read_scan(path, page_no, scans, grid, name)
+                    last = None
                     continue
-                add_page(grid, items, name, page_no)
+                items, tables = read
+                joined = last is not None and _ends(items, tables, first=True) and _join_split_row(last, tables[0])
+                add_page(grid, items, name, page_no, continued=joined)
+                last = tables[-1] if _ends(items, tables, first=False) else None
         except ReadError:
             raise
         except Exception as e:  # pdfminer errors in a page's content stream
@@ -423,9 +506,23 @@ def read_pdf(path: Path) -> list[Grid]:
     return [grid]
 
 
-def add_page(grid: Grid, items: list[tuple[float, list[Cell]]], name: str, page_no: int) -> None:
+def _ends(items: list[tuple[float, list[Cell]]], tables: list[_Table], first: bool) -> bool:
+    """Whether the page starts (`first`) or ends with a row of a table: its first table's first
+    row, or its last table's last row, with no text before or after it."""
+    if not tables:
+        return False
+    texts = [(y, cells) for y, cells in items if any(c.text for c in cells)]
+    if not texts:
+        return False
+    y = texts[0][0] if first else texts[-1][0]
+    return y == (tables[0].ys[0] if first else tables[-1].ys[-2])
+
+
+def add_page(grid: Grid, items: list[tuple[float, list[Cell]]], name: str, page_no: int,
+             continued: bool = False) -> None:
     """A page's rows (in reading order) onto the grid: rows without text are left out, the others
-    numbered from 1 on the page; the first row of every page after the first is `blank_before`."""
+    numbered from 1 on the page; the first row of every page after the first is `blank_before`,
+    unless the page began with the rest of a row of the previous page (`continued`)."""
     line = 0
     for _, cells in items:
         if not any(c.text for c in cells):
@@ -434,7 +531,7 @@ def add_page(grid: Grid, items: list[tuple[float, list[Cell]]], name: str, page_
         for c in cells:
             c.loc.line = line
         grid.rows.append(Row(cells=cells, loc=Loc(file=name, line=line, sheet=f"第{page_no}页"),
-                             blank_before=line == 1 and page_no > 1))
+                             blank_before=line == 1 and page_no > 1 and not continued))
 
 
 def _read_scan(path: Path, page_no: int, scans: list, grid: Grid, name: str) -> None:

@@ -15,6 +15,8 @@ from enum import Enum
 from ..errors import ReadError
 from ..grid import Row
 from ..model import Form, Loc, Text, Total
+from ..rules.implied import imply_weights
+from ..rules.pick import pick_ruleset
 from ..values import amount, decimal_text
 from . import totals
 from .funds import FundsHeader, read_funds, read_funds_header, total_from_rows
@@ -22,7 +24,7 @@ from .header import goals_column, is_year_row, label_value, read_goal_row, read_
 from .indicators import IndicatorTable
 from . import checklist, department, transfer
 from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
-from .layout import family_of
+from .layout import TWENTY_EIGHTY, family_of
 from .repairs import record
 from .vocab import (FORM_DEVIATION_LABELS, HEADER_TOTAL_LABELS, NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN,
                     is_goals_header, is_indicator_header)
@@ -200,6 +202,8 @@ class FormReader:
         self._drop_parent_rows()
         department.take_columns(f, table.extras)  # 调整指标值, 得分系数, 是否核心指标 of a flat list
         f.layout = family_of(f, table.hdr.fields)
+        if f.layout == TWENTY_EIGHTY:  # no 分值 printed: the weights the fitting rule set implies
+            imply_weights(f, pick_ruleset([f])[0])
         if any(table.extras):
             f.extra["indicator_columns"] = [dict(x) for x in table.extras]
         department.group_funds(f)

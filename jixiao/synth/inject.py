@@ -13,13 +13,16 @@ damages its layout (see `text.py`), or corrupts the bytes of a binary file.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
-from ..model import QUAL, QUANT, Form, Indicator, Text
+from ..model import QUAL, QUANT, Amount, Form, Indicator, Text
+from ..rules import load_ruleset
 from ..rules.catalogue import RULES as CATALOGUE
+from ..rules.implied import imply_weights
 from ..values import amount, decimal_text, measure, round2
 from ..values import rate as read_rate
 from . import pools
@@ -33,8 +36,8 @@ RULES = tuple(r for r in CATALOGUE if r != "P003")
 LAYOUT_DAMAGE_FORMATS = ("txt",)
 # Rules that live in the text of the file, injected into .txt only: layout damage (P002), a form
 # cut off before its indicator table (P004), an amount typed with a unit (F008; the office writers
-# write amounts as numbers), parent rows (W003), the 20/80 family (S007), a header 自评得分 (S008).
-TEXT_ONLY_RULES = ("P002", "P004", "F008", "W003", "S007", "S008")
+# write amounts as numbers), parent rows (W003), the 20/80 family (S007, S009), a header 自评得分 (S008).
+TEXT_ONLY_RULES = ("P002", "P004", "F008", "W003", "S007", "S008", "S009")
 
 
 @dataclass(slots=True)
@@ -359,18 +362,41 @@ def w003(rng, form, state):
     return Injected("W003", ("W003", "P002"), f"上级行“{name}”分值 {decimal_text(weight)}，其下 {len(kids)} 行之和少 5 分")
 
 
+def _above_share(form: Form) -> bool:
+    """Whether a row of the form, written without 分值 (the 20/80 family), scores above the weight
+    the default rule set implies for it: its block's points shared over the block's rows (S009)."""
+    bare = Form(indicators=[dataclasses.replace(i, weight=Amount()) for i in form.indicators])
+    imply_weights(bare, load_ruleset())
+    return any(i.implied_weight is not None and i.score.value is not None and i.score.value > i.implied_weight
+               for i in bare.indicators)
+
+
 def s007(rng, form, state):
-    # the 20/80 family (no 分值 column): a satisfaction row scored above its block's implied points
+    # the 20/80 family (no 分值 column): a satisfaction row scored above its block's implied points;
+    # rows weighted above their block's equal share (most forms) also carry S009
     form.layout = "twenty-eighty"
     ind = [i for i in form.indicators if i.level1.text == "满意度指标"][-1]
     _set_score(ind, ind.weight.value + Decimal(rng.choice((2, 5))))
-    return Injected("S007", ("S007",), f"无分值列；满意度指标“{ind.name.text}”得分 {ind.score.text} 超过其一级指标的分值")
+    return Injected("S007", ("S007", *(("S009",) if _above_share(form) else ())),
+                    f"无分值列；满意度指标“{ind.name.text}”得分 {ind.score.text} 超过其一级指标的分值")
 
 
 def s008(rng, form, state):
     printed = form.total.score.value - Decimal(rng.choice((1, 2, 3)))
     form.header_total = amount(decimal_text(printed))
     return Injected("S008", ("S008",), f"表头自评得分 {decimal_text(printed)} 与总分行不符")
+
+
+def s009(rng, form, state):
+    # the 20/80 family (no 分值 column): a row scored above its equal share of its block's points,
+    # the block's sum within them (S007 quiet). Rows weighted unequally already are; where the
+    # 产出 rows are weighted equally, one gains a point another loses
+    form.layout = "twenty-eighty"
+    if not _above_share(form):
+        a, b = [i for i in form.indicators if i.level1.text == "产出指标"][:2]
+        _set_score(a, a.score.value + 1)
+        _set_score(b, b.score.value - 1)
+    return Injected("S009", ("S009",), "无分值列；有指标得分超过其一级指标分值平分后的隐含分值")
 
 
 def p003(rng, form, state):
@@ -393,6 +419,7 @@ MUTATORS = {
     "F001": f001, "F002": f002, "F003": f003, "F004": f004, "F005": f005, "F006": f006, "F008": f007,
     "W001": w001, "W002": w002, "W003": w003, "T001": t001, "T002": t002,
     "S001": s001, "S002": s002, "S003": s003, "S004": s004, "S005": s005, "S006": s006, "S007": s007, "S008": s008,
+    "S009": s009,
     "V001": v001, "V002": v002, "V003": v003, "V004": v004,
     "D001": d001, "D002": d002, "G001": g001,
 }

@@ -1,6 +1,8 @@
-"""S001–S006: indicator scores and the total (rules.md §4–§5)."""
+"""S001–S009: indicator scores and the total (rules.md §4–§5)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from .conftest import form_text
 
@@ -260,6 +262,53 @@ def test_the_20_80_form_reads_with_its_execution_points_and_form_deviation(read)
     assert [i.weight.value for i in form.indicators] == [None] * 4
     assert (form.total.weight.value, form.total.score.value) == (None, 100)
     assert form.deviation is not None and form.deviation.text == "无"
+
+
+# -- S009: a row scored above its implied weight (no 分值 printed) -----------------------------------
+def test_s009_row_scored_above_its_share_of_the_block(findings, read):
+    """产出指标's 40 points over its two rows imply 20 each: 25 is above it (a warning, since the
+    equal share is an estimate), 20 is not; the block check S007 is the error."""
+    from jixiao.rules import load_ruleset
+
+    from ..conftest import tsv
+
+    rs = load_ruleset("cn-2020-80")
+    text = tsv(TWENTY_EIGHTY.format(a=25, b=15, total=100).replace("| ^ |", "| |"))
+    [f] = findings(text, rule="S009", rules=rs)
+    assert (f.severity, f.field, f.expected, f.printed) == ("warning", "indicators[0].score", "20", "25")
+    assert "产出指标的分值 40 由其下 2 项平分" in f.message
+    assert findings(text, rule="S007", rules=rs) == []  # the block's 40 is not exceeded
+    assert findings(tsv(TWENTY_EIGHTY.format(a=20, b=20, total=100).replace("| ^ |", "| |")), rule="S009", rules=rs) == []
+    # the same form under cn-2020 (产出指标 50): 25 each, nothing above
+    assert findings(text, rule="S009") == []
+    # weights printed: nothing is implied, S001 is the check
+    assert findings(form_text(), rule="S009") == []
+
+
+def test_implied_weights_are_read_kept_in_json_and_printed(read, tmp_path):
+    """The recogniser implies a 20/80 form's weights under the rule set that fits it (cn-2020-80:
+    产出 40, 效益 30, 满意度 10 over 2, 1 and 1 rows); the JSON keeps them and reads them back;
+    `jixiao parse` prints them marked as implied. A form with 分值 has none."""
+    import json
+
+    from jixiao.cli_parse import summary
+    from jixiao.readers import read_forms
+    from jixiao.readers.jsonio import dumps
+
+    from ..conftest import tsv
+
+    [form] = read(tsv(TWENTY_EIGHTY.format(a=20, b=20, total=100).replace("| ^ |", "| |")))
+    assert [i.implied_weight for i in form.indicators] == [Decimal(20), Decimal(20), Decimal(30), Decimal(10)]
+    assert "分值 20（隐含）  得分 20" in summary(form)
+    path = tmp_path / "form.json"
+    path.write_text(dumps([form]), encoding="utf-8")
+    assert [i["implied_weight"] for i in json.loads(path.read_text(encoding="utf-8"))[0]["indicators"]] == \
+        ["20", "20", "30", "10"]
+    [back], errors = read_forms(path)
+    assert errors == [] and [i.implied_weight for i in back.indicators] == [i.implied_weight for i in form.indicators]
+    [plain] = read(form_text())
+    assert all(i.implied_weight is None for i in plain.indicators)
+    assert "implied_weight" not in json.loads(dumps([plain]))[0]["indicators"][0]
 
 
 # -- S008: a header self-score or a total the rows cannot give --------------------------------------

@@ -87,7 +87,8 @@ def damage(lines: list[str], rng: random.Random) -> None:
 # Fields the model gained after the corpus was frozen (the layout families of issue 13, the other
 # kinds of form of issue 14): left out while they hold their default, so that an additive field does
 # not rewrite the corpus (a reading that sets one still differs).
-ADDED = {"Amount": ("unit",), "FundsRow": ("group",), "Indicator": ("parent", "adjusted", "coefficient", "core"),
+ADDED = {"Amount": ("unit",), "FundsRow": ("group",),
+         "Indicator": ("parent", "adjusted", "coefficient", "core", "implied_weight"),
          "Form": ("layout", "incomplete", "header_total", "deviation", "kind", "local_department", "management")}
 
 

@@ -4,7 +4,7 @@ A family's form is written inline (tests/readers/build.py's notation: ' | ' betw
 merged with the cell on the left, `^` with the cell above). From it:
 
 - xlsx: merged cells as the template has them, bordered, landscape, one page wide, and a
-  manual page break inside the indicator table (`Family.break_before`);
+  manual page break (or several) inside the indicator table (`Family.break_before`);
 - docx: the title rows as paragraphs, the rest one Word table with merged cells; the row at
   the break starts a new page;
 - html: one <table> with rowspan/colspan, the row at the break `break-before: page`;
@@ -54,16 +54,19 @@ def path_of(root: Path, family: Family, fmt: str) -> Path:
     return root / f"{family.name}{ENDING.get(fmt, '.' + fmt)}"
 
 
-def _break_row(family: Family) -> int | None:
-    """The 0-based table row before which the printed forms break the page: the first with
-    the cell `break_before`."""
+def _break_rows(family: Family) -> list[int]:
+    """The 0-based table rows before which the printed forms break the page: for each cell text
+    of `break_before`, the first row with that cell."""
     if family.break_before is None:
-        return None
+        return []
     rows, _ = build.parse(family.table)
-    hits = [k for k, row in enumerate(rows) if family.break_before in row]
-    if not hits:
-        raise ValueError(f"{family.name}: no row has the cell {family.break_before!r} (break_before)")
-    return hits[0]
+    out = []
+    for text in (family.break_before,) if isinstance(family.break_before, str) else family.break_before:
+        hits = [k for k, row in enumerate(rows) if text in row]
+        if not hits:
+            raise ValueError(f"{family.name}: no row has the cell {text!r} (break_before)")
+        out.append(hits[0])
+    return out
 
 
 def to_xlsx(family: Family, path: Path) -> None:
@@ -76,8 +79,7 @@ def to_xlsx(family: Family, path: Path) -> None:
         return
     wb = build.to_xlsx(family.table, path, sheet=family.sheet, unbordered=family.title_rows)
     ws = wb.active
-    at = _break_row(family)
-    if at is not None:
+    for at in _break_rows(family):
         ws.row_breaks.append(Break(id=at))  # the break comes after 1-based row `at`
     wb.save(path)
 
@@ -95,24 +97,20 @@ def to_docx(family: Family, path: Path) -> None:
     wide = len(build.parse(family.table)[0][0]) > 9
     section.orientation = WD_ORIENT.LANDSCAPE if wide else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (Mm(297), Mm(210)) if wide else (Mm(210), Mm(297))
-    at = _break_row(family)
-    if at is None:
-        doc.save(str(path))
-        return
-    table = doc.tables[0]
-    row = table.rows[at - family.title_rows]
-    ppr = row.cells[0].paragraphs[0]._p.get_or_add_pPr()
-    ppr.append(OxmlElement("w:pageBreakBefore"))  # the table continues on the next page
-    trpr = row._tr.get_or_add_trPr()
-    cant = OxmlElement("w:cantSplit")
-    cant.set(qn("w:val"), "true")
-    trpr.append(cant)
+    for at in _break_rows(family):
+        row = doc.tables[0].rows[at - family.title_rows]
+        ppr = row.cells[0].paragraphs[0]._p.get_or_add_pPr()
+        ppr.append(OxmlElement("w:pageBreakBefore"))  # the table continues on the next page
+        trpr = row._tr.get_or_add_trPr()
+        cant = OxmlElement("w:cantSplit")
+        cant.set(qn("w:val"), "true")
+        trpr.append(cant)
     doc.save(str(path))
 
 
 def to_html(family: Family) -> str:
     rows, merges = build.parse(family.table)
-    at = _break_row(family)
+    breaks = _break_rows(family)
     by_row: dict[int, list[build.Merge]] = {}
     for m in merges:
         by_row.setdefault(m.row, []).append(m)
@@ -124,7 +122,7 @@ def to_html(family: Family) -> str:
         for m in by_row.get(r, []):
             span = (f' rowspan="{m.rows}"' if m.rows > 1 else "") + (f' colspan="{m.cols}"' if m.cols > 1 else "")
             cells.append(f"<td{span}>{html.escape(m.text)}</td>")
-        style = ' style="break-before:page"' if r == at else ""
+        style = ' style="break-before:page"' if r in breaks else ""
         out.append(f"<tr{style}>" + "".join(cells) + "</tr>")
     out.append("</table></body></html>")
     return "\n".join(out)
