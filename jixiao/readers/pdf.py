@@ -12,6 +12,10 @@ Repairs made here, because they need the geometry:
 - text that overflows its cell: characters right (or left) of the table but on a row's line
   belong to that row's outermost cell, and a single line that runs on from one cell into the
   empty cell next to it (starting at the border, with no gap) belongs to the first cell;
+- merged cells a page break cut open (side rules, no border where the page cut them) are
+  rebuilt from the rules, joined where drawn in pieces: `_open_columns`, `_open_ends`,
+  `_open_bands`; a label Chromium centred on its whole span, printed below the page's part of the
+  table, goes into its open cell (`_labels_below`);
 - a table continued on the next page is simply read on: all pages go into one grid, and the
   first row of each new page is marked `blank_before` (the recogniser aligns rows that lost
   their merged leading column);
