@@ -263,7 +263,7 @@ def _join_rules(vertical: list[dict]) -> list[dict]:
     return out
 
 
-def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[dict]) -> list[tuple]:
+def _open_columns(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) -> list[tuple]:
     """Cells of a column beside a table that a page break left open at both ends.
 
     A column of cells merged down the whole page (绩效指标, 一级指标 continued from the previous
@@ -272,20 +272,20 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
     table's edge over most of its height marks such a column, and each further rule beyond it
     one more (a page wholly inside one 二级 group of a long 数量指标 list has 绩效指标, 一级 and
     二级 all open, each printed with its text: they are three columns, not one cell holding
-    `绩效指标产出指标数量指标`); rules across a column cut it into cells."""
+    `绩效指标产出指标数量指标`); rules across a column cut it into cells. `rules`: the page's
+    vertical rules, joined (`_join_rules`)."""
     x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
     x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
     height = bottom - top
-    vertical = _join_rules(vertical)
     cells = []
     for side in ("left", "right"):
         edge_x = x0 if side == "left" else x1
-        rules = [e for e in vertical
-                 if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
-                 and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
-        rules.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
+        beyond = [e for e in rules
+                  if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
+                  and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
+        beyond.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
         inner = {"x0": edge_x, "top": top, "bottom": bottom}
-        for rule in rules:
+        for rule in beyond:
             if abs(rule["x0"] - inner["x0"]) <= SNAP:  # the same rule drawn twice (or in pieces)
                 continue
             a, b = sorted((rule["x0"], inner["x0"]))
@@ -298,7 +298,7 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
     return cells
 
 
-def _open_ends(bboxes: list[tuple], vertical: list[dict], horizontal: list[dict]) -> list[tuple]:
+def _open_ends(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) -> list[tuple]:
     """Cells of a column inside a table that a page break left open at the table's bottom or top.
 
     A cell merged down over the page break (一级 / 二级 of a group continued on the next page)
@@ -309,7 +309,6 @@ def _open_ends(bboxes: list[tuple], vertical: list[dict], horizontal: list[dict]
     cells end at the break)."""
     xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
     top, bottom = min(b[1] for b in bboxes), max(b[3] for b in bboxes)
-    rules = _join_rules(vertical)
 
     def ruled(x: float, y0: float, y1: float) -> bool:
         return any(abs(r["x0"] - x) <= SNAP and r["top"] <= y0 + SNAP and r["bottom"] >= y1 - SNAP for r in rules)
@@ -425,10 +424,11 @@ def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Ce
     edges = page.edges if found else []
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
+    rules = _join_rules(vertical)
     tables = []
     for t in found:
-        cells = t.cells + _open_columns(t.cells, vertical, horizontal)
-        ends = _open_ends(cells, vertical, horizontal)
+        cells = t.cells + _open_columns(t.cells, rules, horizontal)
+        ends = _open_ends(cells, rules, horizontal)
         cells += ends
         table = _Table(cells + _open_bands(cells, vertical))
         bottom = max(b[3] for b in cells)
