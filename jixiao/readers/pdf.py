@@ -12,6 +12,10 @@ Repairs made here, because they need the geometry:
 - text that overflows its cell: characters right (or left) of the table but on a row's line
   belong to that row's outermost cell, and a single line that runs on from one cell into the
   empty cell next to it (starting at the border, with no gap) belongs to the first cell;
+- merged cells a page break cut open (side rules, no border where the page cut them) are
+  rebuilt from the rules, joined where drawn in pieces: `_open_columns`, `_open_ends`,
+  `_open_bands`; a label Chromium centred on its whole span, printed below the page's part of the
+  table, goes into its open cell (`_labels_below`);
 - a table continued on the next page is simply read on: all pages go into one grid, and the
   first row of each new page is marked `blank_before` (the recogniser aligns rows that lost
   their merged leading column);
@@ -128,6 +132,7 @@ class _Table:
         self.cells: list[dict] = []  # {"r", "c", "rows", "cols", "bbox", "chars"}
         self.owner: dict[tuple[int, int], int] = {}
         self.made: dict[int, Cell] = {}  # cell index → the grid cell rows() made for it
+        self.open_below: list[dict] = []  # cells a page break left open at the table's bottom
         for b in bboxes:
             c0, c1 = _index(self.xs, b[0]), _index(self.xs, b[2])
             r0, r1 = _index(self.ys, b[1]), _index(self.ys, b[3])
@@ -235,7 +240,30 @@ def _aligned_cells(line: list[dict], t: _Table, name: str, sheet: str) -> list[C
             for c in range(len(t.xs) - 1)]
 
 
-def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[dict]) -> list[tuple]:
+def _join_rules(vertical: list[dict]) -> list[dict]:
+    """Vertical rules drawn in pieces joined into one rule per unbroken run (`x0`, `top`,
+    `bottom`): Chromium draws each cell's border on its own, so a column rule down a page comes
+    in one piece per row, and both edges of a thin rule rectangle are the same rule."""
+    clusters: list[list[dict]] = []
+    for e in sorted(vertical, key=lambda e: e["x0"]):
+        if clusters and e["x0"] - clusters[-1][0]["x0"] <= SNAP:
+            clusters[-1].append(e)
+        else:
+            clusters.append([e])
+    out: list[dict] = []
+    for cluster in clusters:
+        x = sum(e["x0"] for e in cluster) / len(cluster)
+        runs: list[dict] = []
+        for e in sorted(cluster, key=lambda e: e["top"]):
+            if runs and e["top"] <= runs[-1]["bottom"] + SNAP:
+                runs[-1]["bottom"] = max(runs[-1]["bottom"], e["bottom"])
+            else:
+                runs.append({"x0": x, "top": e["top"], "bottom": e["bottom"]})
+        out += runs
+    return out
+
+
+def _open_columns(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) -> list[tuple]:
     """Cells of a column beside a table that a page break left open at both ends.
 
     A column of cells merged down the whole page (绩效指标, 一级指标 continued from the previous
@@ -244,19 +272,20 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
     table's edge over most of its height marks such a column, and each further rule beyond it
     one more (a page wholly inside one 二级 group of a long 数量指标 list has 绩效指标, 一级 and
     二级 all open, each printed with its text: they are three columns, not one cell holding
-    `绩效指标产出指标数量指标`); rules across a column cut it into cells."""
+    `绩效指标产出指标数量指标`); rules across a column cut it into cells. `rules`: the page's
+    vertical rules, joined (`_join_rules`)."""
     x0, top = min(b[0] for b in bboxes), min(b[1] for b in bboxes)
     x1, bottom = max(b[2] for b in bboxes), max(b[3] for b in bboxes)
     height = bottom - top
     cells = []
     for side in ("left", "right"):
         edge_x = x0 if side == "left" else x1
-        rules = [e for e in vertical
-                 if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
-                 and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
-        rules.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
+        beyond = [e for e in rules
+                  if (e["x0"] < x0 - 2 if side == "left" else e["x0"] > x1 + 2)
+                  and min(e["bottom"], bottom) - max(e["top"], top) > 0.5 * height]
+        beyond.sort(key=lambda e: abs(e["x0"] - edge_x))  # from the table's edge outwards
         inner = {"x0": edge_x, "top": top, "bottom": bottom}
-        for rule in rules:
+        for rule in beyond:
             if abs(rule["x0"] - inner["x0"]) <= SNAP:  # the same rule drawn twice (or in pieces)
                 continue
             a, b = sorted((rule["x0"], inner["x0"]))
@@ -266,6 +295,37 @@ def _open_columns(bboxes: list[tuple], vertical: list[dict], horizontal: list[di
             ys = [y0, *cuts, y1]
             cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
             inner = rule
+    return cells
+
+
+def _open_ends(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) -> list[tuple]:
+    """Cells of a column inside a table that a page break left open at the table's bottom or top.
+
+    A cell merged down over the page break (一级 / 二级 of a group continued on the next page)
+    has its side rules but no border where the page cuts it, so pdfplumber finds no cell there;
+    its column is covered by the table's cells only above (or below) it. Where the rules on both
+    sides of such a column run on to the table's edge, the uncovered stretch is cells of that
+    column, cut where rules cross it (what Chromium prints: it closes only the columns whose
+    cells end at the break)."""
+    xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
+    top, bottom = min(b[1] for b in bboxes), max(b[3] for b in bboxes)
+
+    def ruled(x: float, y0: float, y1: float) -> bool:
+        return any(abs(r["x0"] - x) <= SNAP and r["top"] <= y0 + SNAP and r["bottom"] >= y1 - SNAP for r in rules)
+
+    cells = []
+    for a, b in zip(xs, xs[1:]):
+        covering = [bb for bb in bboxes if bb[0] <= a + SNAP and bb[2] >= b - SNAP]
+        if not covering:
+            continue
+        low, high = max(bb[3] for bb in covering), min(bb[1] for bb in covering)
+        for y0, y1 in ((low, bottom), (top, high)):
+            if y1 - y0 <= 2 or not (ruled(a, y0, y1) and ruled(b, y0, y1)):
+                continue
+            cuts = sorted({e["top"] for e in horizontal
+                           if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
+            ys = [y0, *cuts, y1]
+            cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
     return cells
 
 
@@ -292,6 +352,34 @@ def _open_bands(bboxes: list[tuple[float, float, float, float]], vertical: list[
         rules = sorted({xs[_index(xs, e["x0"])] for e in at_cols if e["top"] <= middle <= e["bottom"]})
         cells += [(a, y0, b, y1) for a, b in zip(rules, rules[1:])]
     return cells
+
+
+def _labels_below(chars: list[dict], tables: list[_Table]) -> list[dict]:
+    """The texts of cells a page break left open at a table's bottom, printed below the table:
+    moved into those cells; the characters left over are returned.
+
+    Chromium centres a merged cell's text on the whole span as if the page did not break, so the
+    label of a long group (产出指标 over 28 rows) lands in the empty space under the page's part of
+    the table, or past the page's foot. The lines straight under the table whose every
+    character lies within one open cell's column are that text; the first line that is not
+    (a note, the next table's title) ends it."""
+    for t in tables:
+        if not t.open_below:
+            continue
+        end = min((u.top for u in tables if u.top >= t.bottom - SNAP and u is not t), default=float("inf"))
+        below = [ch for ch in chars if t.bottom <= _mid(ch)[1] < end]
+        taken: set[int] = set()
+        for line in _lines(below):
+            homes = [next((c for c in t.open_below if c["bbox"][0] - SNAP <= ch["x0"] and ch["x1"] <= c["bbox"][2] + SNAP),
+                          None) for ch in line]
+            if None in homes:
+                break
+            for ch, home in zip(line, homes):
+                home["chars"].append(ch)
+                taken.add(id(ch))
+        if taken:
+            chars = [ch for ch in chars if id(ch) not in taken]
+    return chars
 
 
 def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table]) -> list[tuple[float, list[Cell]]]:
@@ -336,11 +424,18 @@ def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Ce
     edges = page.edges if found else []
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
+    rules = _join_rules(vertical)
     tables = []
     for t in found:
-        cells = t.cells + _open_columns(t.cells, vertical, horizontal)
-        tables.append(_Table(cells + _open_bands(cells, vertical)))
-    outside = []
+        cells = t.cells + _open_columns(t.cells, rules, horizontal)
+        ends = _open_ends(cells, rules, horizontal)
+        cells += ends
+        table = _Table(cells + _open_bands(cells, vertical))
+        bottom = max(b[3] for b in cells)
+        below = {b for b in ends if abs(b[3] - bottom) <= SNAP}
+        table.open_below = [cell for cell in table.cells if cell["bbox"] in below]
+        tables.append(table)
+    outside: list[dict] = []
     for ch in chars:
         x, y = _mid(ch)
         for t in tables:
@@ -350,6 +445,7 @@ def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Ce
         else:
             if not any(t.overflow(ch) for t in tables):
                 outside.append(ch)
+    outside = _labels_below(outside, tables)
     items = _text_rows(outside, name, page_no, tables)
     for t in tables:
         t.join_runovers()

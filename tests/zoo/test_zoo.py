@@ -80,3 +80,32 @@ def test_a_pdf_without_character_maps_says_so_in_one_line(zoo, tmp_path, capfd):
     assert "字体缺少字符映射（ToUnicode）" in errors[0].message
     assert (errors[0].loc.file, errors[0].loc.sheet) == (str(path), "第1页")
     assert capfd.readouterr().err == ""
+
+
+def test_group_labels_chromium_prints_away_from_their_rows(tmp_path):
+    """The long-group family with other lengths and breaks, printed by Chromium: a merged 一级/二级
+    label is centred on its whole span as if the page did not break, so it lands under the first
+    page's part of the table, or beside rows of another page's part; every row reads its labels."""
+    from . import families as fam
+    from .generate import _chromium, to_html
+
+    base = fam.by_name("long-group")
+    assert fam._LONG_ROWS in base.table
+    variants = []
+    for n, before in ((12, 8), (20, 3)):
+        rows = "\n".join(f"^ | {'产出指标' if k == 0 else '^'} | {'数量指标' if k == 0 else '^'} | 服务项目{k + 1} | "
+                         f"≥{k + 10}个 | {k + 10}个 | 1 | 1 |" for k in range(n))
+        indicators = [["产出指标", "数量指标", f"服务项目{k + 1}", f">={k + 10}个", f"{k + 10}个", "1", "1", ""]
+                      for k in range(n)] + base.expected[0]["indicators"][fam.LONG:]
+        variants.append(fam.Family(f"long-{n}", "", base.table.replace(fam._LONG_ROWS, rows),
+                                   [fam.expected(indicators=indicators, total=["70", "67"])],
+                                   break_before=f"服务项目{before}"))
+    pairs = []
+    for v in variants:
+        (tmp_path / f"{v.name}.html").write_text(to_html(v), encoding="utf-8")
+        pairs.append((tmp_path / f"{v.name}.html", tmp_path / f"{v.name}.pdf"))
+    _chromium(pairs)
+    for v, (_, pdf) in zip(variants, pairs):
+        r = reading(v, pdf)
+        assert r.errors == []
+        assert r.got == v.expected
