@@ -4,6 +4,7 @@ synthetic forms, measured from concurrent clients on 127.0.0.1 only.
     python3 bench/load.py                       # 100,000 forms, 1 / 8 / 32 clients (about 15 minutes)
     python3 bench/load.py --forms 10000         # smaller, quicker
     python3 bench/load.py --db postgresql+psycopg://user@127.0.0.1:5432/db   # an existing, empty database
+    python3 bench/load.py --keep /tmp/load-pg   # fill a PostgreSQL data directory once, reuse it after
 
 It starts a throwaway PostgreSQL server (initdb + pg_ctl, as the tests do) unless --db names one;
 imports a few hundred synthetic forms (`jixiao.synth`, read, scored and checked like any upload),
@@ -156,16 +157,28 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=0,
                     help="requests per client and page (default: 30 at 1 client, 8 at 8, 4 at 32)")
     ap.add_argument("--db", default=None, help="an existing empty PostgreSQL database (default: a throwaway server)")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="a directory for the PostgreSQL server's data, kept after the run: filled on the first "
+                         "run, reused (migrated, not refilled) on the next ones")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
     args = ap.parse_args()
 
-    pg = None if args.db else PgServer().start()
-    url = args.db or pg.new_database()
+    pg = None if args.db else PgServer(keep=args.keep).start()
+    marker = args.keep / "filled.json" if args.keep else None
     work = Path(pg.dir if pg else ".")
     try:
         t0 = time.perf_counter()
-        n = fill(url, args.forms, min(args.base, args.forms))
-        print(f"{n} forms in PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
+        if marker and marker.exists():
+            n = json.loads(marker.read_text())["forms"]
+            url = pg.url("load")
+            open_store(url).close()  # brings the kept database's schema up to date
+            print(f"reusing {n} forms in {args.keep} (schema upgraded in {time.perf_counter() - t0:.0f} s)", flush=True)
+        else:
+            url = args.db or pg.new_database("load" if marker else None)
+            n = fill(url, args.forms, min(args.base, args.forms))
+            if marker:
+                marker.write_text(json.dumps({"forms": n}))
+            print(f"{n} forms in PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
         port = free_port()
         proc = serve(url, port, args.workers, work / "serve.log")
         base = f"http://127.0.0.1:{port}"
