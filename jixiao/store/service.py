@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker, undefer
 from ..errors import JixiaoError, ReadError, RuleSetError
 from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
-from . import access, editing, evidence, organisation, queries, security, todo
+from . import access, editing, evidence, organisation, queries, security, todo, totals
 from .figures import Figures, scope_key
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
@@ -41,6 +41,7 @@ class Store:
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.figures = Figures()  # the dashboard's and the list's sums, kept briefly (figures.py)
         self.figures.watch(self.Session)
+        totals.watch(self.Session)  # the running totals follow every write (totals.py)
         self._ruleset: tuple[int | None, RuleSet] | None = None
         self._lock = threading.Lock()
 
@@ -160,7 +161,8 @@ class Store:
     def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
         def compute():
             with self.Session() as s:
-                return queries.count(s, user, flt)
+                n = queries.count_from_totals(s, user, flt)
+                return queries.count(s, user, flt) if n is None else n
         return self._figure("count", user, flt, compute)
 
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
@@ -199,6 +201,8 @@ class Store:
                     # One snapshot for all the statements, so the figures agree with each other while a
                     # batch imports; a transaction that only reads never fails for it.
                     s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                if (flt or queries.FormFilter()).by_key_only():
+                    return queries.dashboard_from_totals(s, user, flt)
                 return queries.dashboard(s, user, flt)
         return self._figure("dashboard", user, flt, compute)
 
@@ -284,7 +288,7 @@ class Store:
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
         def compute():
             with self.Session() as s:
-                return queries.progress(s, user, flt)
+                return queries.progress(s, user, flt, from_totals=(flt or queries.FormFilter()).by_key_only())
         return self._figure("progress", user, flt, compute)
 
     # -- evidence (佐证材料) ------------------------------------------------------------------------
