@@ -11,6 +11,7 @@ them freely, change the store only through these methods.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -30,6 +31,14 @@ from .schema import (Attachment, AuditEntry, AuthEvent, Department, FindingRow, 
                      Setting, SourceFile, Unit, User)
 from .users import (UserError, add_user, authenticate, check_password, hash_password, password_matches,
                     update_user, verify_password)
+
+
+@dataclass
+class FormPage:
+    row: FormRow
+    audit: list[AuditEntry]
+    review: dict | None
+    attachments: list[Attachment]
 
 
 class Store:
@@ -148,6 +157,17 @@ class Store:
             if row.source_file is not None:
                 _ = row.source_file.filename
             return row
+
+    def form_page(self, form_id: int, user: User | None = None) -> FormPage:
+        """What a form's page shows, read in one short session: the form with its findings and
+        file, its audit trail, its latest review and its evidence."""
+        with self.Session() as s:
+            row = editing.visible(s, form_id, user)
+            _ = row.findings, row.source_file
+            if row.source_file is not None:
+                _ = row.source_file.filename
+            return FormPage(row=row, audit=self._audit(s, form_id), review=editing.last_review(s, form_id),
+                            attachments=evidence.attachments_of(s, form_id))
 
     def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                    descending: bool = False, limit: int | None = None, offset: int = 0,
@@ -344,8 +364,12 @@ class Store:
     def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
         with self.Session() as s:
             editing.visible(s, form_id, user, light=True)
-            return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
-                                  .order_by(AuditEntry.at, AuditEntry.id)))
+            return self._audit(s, form_id)
+
+    @staticmethod
+    def _audit(s: Session, form_id: int) -> list[AuditEntry]:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
+                              .order_by(AuditEntry.at, AuditEntry.id)))
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, username: str, password: str, role: str, unit: str | None = None,
