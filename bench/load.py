@@ -38,7 +38,7 @@ from sqlalchemy import func, insert, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.memory import PeakSampler  # noqa: E402
+from bench.memory import PeakSampler, tree_cpu  # noqa: E402
 from jixiao.readers.jsonio import dumps  # noqa: E402
 from jixiao.store import open_store, totals  # noqa: E402
 from jixiao.store.schema import FindingRow, FormRow  # noqa: E402
@@ -182,6 +182,8 @@ def main() -> int:
             print(f"{n} forms in PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
         port = free_port()
         proc = serve(url, port, args.workers, work / "serve.log")
+        # PostgreSQL's own CPU too, when this script started the server (its postmaster's tree)
+        db_pid = int((pg.data / "postmaster.pid").read_text().split()[0]) if pg else None
         base = f"http://127.0.0.1:{port}"
         results: dict = {"forms": n, "workers": args.workers, "levels": {}}
         try:
@@ -199,11 +201,18 @@ def main() -> int:
                     clients = [client(base, "admin") for _ in range(level)]
                     row = {}
                     for name, urls in pages.items():
+                        cpu0, db0, load0 = tree_cpu(proc.pid), tree_cpu(db_pid) if db_pid else 0.0, os.getloadavg()[0]
                         times, server_errors, other = measure(clients, urls, per)
+                        app_ms = (tree_cpu(proc.pid) - cpu0) * 1000 / len(times)
+                        db_ms = ((tree_cpu(db_pid) - db0) * 1000 / len(times)) if db_pid else None
                         row[name] = {"p50": round(pct(times, 50)), "p95": round(pct(times, 95)), "n": len(times),
-                                     "5xx": server_errors, "other": other}
+                                     "5xx": server_errors, "other": other, "app_cpu_ms": round(app_ms, 1),
+                                     "db_cpu_ms": None if db_ms is None else round(db_ms, 1),
+                                     "load": round(max(load0, os.getloadavg()[0]), 1)}
+                        cpu = f"CPU/request: server {app_ms:5.1f} ms" + (f", PostgreSQL {db_ms:5.1f} ms" if db_pid else "")
                         print(f"{level:>3} clients  {name:<10} p50 {row[name]['p50']:>6} ms  p95 {row[name]['p95']:>6} ms"
-                              f"  ({len(times)} requests, {server_errors} ≥500, {other} other)", flush=True)
+                              f"  ({len(times)} requests, {server_errors} ≥500, {other} other; {cpu}; "
+                              f"load {row[name]['load']})", flush=True)
                     for c in clients:
                         c.close()
                     results["levels"][level] = row

@@ -441,6 +441,10 @@ class ProgressRow:
         if other.oldest_waiting is not None and (self.oldest_waiting is None or other.oldest_waiting < self.oldest_waiting):
             self.oldest_waiting = other.oldest_waiting
 
+    @property
+    def forms(self) -> int:
+        return sum(self.counts.values())
+
     def waiting_days(self, now: datetime) -> int | None:
         return None if self.oldest_waiting is None else (now - _aware(self.oldest_waiting)).days
 
