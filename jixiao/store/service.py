@@ -302,8 +302,12 @@ class Store:
             return todo.todo(s, user)
 
     def todo_count(self, user: User) -> int:
-        with self.Session() as s:
-            return todo.count(s, user)
+        """The navigation bar's number, on every page: kept like the figures (`figures.py`), and
+        dropped here too when a failed log-in or an unlock may change the accounts to look at."""
+        def compute():
+            with self.Session() as s:
+                return todo.count(s, user)
+        return self._figure("todo", user, None, compute)
 
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
         def compute():
@@ -427,6 +431,7 @@ class Store:
             else:
                 security.record_failure(s, username, address, user)
         if not ok:
+            self.figures.changed()  # the failure may have locked the account: an administrator's to-do
             raise LoginFailed("用户名或密码错误，或账号已停用")
         return user
 
@@ -442,7 +447,8 @@ class Store:
                 raise NotFound(f"没有编号为 {user_id} 的用户")
             security.log(s, security.UNLOCKED, u.username, user_id=u.id, by=by.username if by else None,
                          detail="管理员解锁")
-            return u
+        self.figures.changed()  # one to-do fewer
+        return u
 
     def locked_accounts(self) -> dict[str, object]:
         with self.Session() as s:
