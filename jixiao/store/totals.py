@@ -8,7 +8,7 @@ the write:
 
 - through the ORM (imports, edits, status changes, reviews, deletes): `watch` reads the old
   contributions of the forms a flush touches before it and the new ones after it, and adds the
-  difference (`apply`);
+  difference (`apply`) when the transaction commits;
 - through Core statements (the batch writer): `added` after inserting forms, `changing` around an
   update;
 - in bulk (the migration that creates the table, a load script that copies rows in SQL): `rebuild`.
@@ -181,7 +181,13 @@ def _touched(session: Session, new_too: bool) -> set[int]:
 
 
 def watch(factory: sessionmaker) -> None:
-    """Keep the totals in step with every flush of `factory`'s sessions."""
+    """Keep the totals in step with every write of `factory`'s sessions. Each flush (and each
+    UPDATE/DELETE statement) adds its difference to the transaction's pending delta; the delta is
+    applied once, just before the commit, in key order: two transactions never wait for each
+    other's rows in a cycle, however their forms are ordered."""
+
+    def pending(session: Session) -> dict[tuple, list]:
+        return session.info.setdefault("totals.delta", {})
 
     @event.listens_for(factory, "before_flush")
     def before_flush(session: Session, _context, _instances) -> None:
@@ -192,12 +198,10 @@ def watch(factory: sessionmaker) -> None:
     def after_flush(session: Session, _context) -> None:
         ids, before = session.info.pop("totals.before", (set(), {}))
         ids = ids | _touched(session, new_too=True)
-        if not ids:
-            return
-        conn = session.connection()
-        delta = read(conn, ids)
-        _add(delta, before, -1)
-        apply(conn, delta)
+        if ids:
+            delta = pending(session)
+            _add(delta, read(session.connection(), ids))
+            _add(delta, before, -1)
 
     @event.listens_for(factory, "do_orm_execute")
     def bulk(state):
@@ -211,5 +215,21 @@ def watch(factory: sessionmaker) -> None:
         where = state.statement.whereclause
         conn = state.session.connection()
         ids = list(conn.execute(select(column).where(where) if where is not None else select(column)).scalars())
-        with changing(conn, ids):
-            return state.invoke_statement()
+        before = read(conn, ids)
+        result = state.invoke_statement()
+        delta = pending(state.session)
+        _add(delta, read(conn, ids))
+        _add(delta, before, -1)
+        return result
+
+    @event.listens_for(factory, "before_commit")
+    def before_commit(session: Session) -> None:
+        session.flush()  # the commit's own flush comes after this event: its difference too
+        delta = session.info.pop("totals.delta", None)
+        if delta:
+            apply(session.connection(), delta)
+
+    @event.listens_for(factory, "after_rollback")
+    def after_rollback(session: Session) -> None:
+        session.info.pop("totals.delta", None)
+        session.info.pop("totals.before", None)
