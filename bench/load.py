@@ -1,9 +1,10 @@
 """Load test of the web application (issue 16): a real `jixiao serve` over PostgreSQL filled with
 synthetic forms, measured from concurrent clients on 127.0.0.1 only.
 
-    python3 bench/load.py                       # 100,000 forms, 1 / 8 / 32 clients (about 15 minutes)
+    python3 bench/load.py                       # 100,000 forms, 1 / 8 / 32 clients (about 3 minutes)
     python3 bench/load.py --forms 10000         # smaller, quicker
     python3 bench/load.py --db postgresql+psycopg://user@127.0.0.1:5432/db   # an existing, empty database
+    python3 bench/load.py --keep /tmp/load-pg   # fill a PostgreSQL data directory once, reuse it after
 
 It starts a throwaway PostgreSQL server (initdb + pg_ctl, as the tests do) unless --db names one;
 imports a few hundred synthetic forms (`jixiao.synth`, read, scored and checked like any upload),
@@ -11,8 +12,10 @@ copies them in the database up to --forms (with their findings) and spreads them
 departments, 400 units and ten years; starts `jixiao serve --workers N`; logs one client in per
 thread; then, for each number of clients, every client sends a bounded number of requests to each
 of: the form list, a filtered list, one form's page, the dashboard and the API list. It prints
-p50 / p95 latency per page and level, the number of answers ≥ 500 and the server's peak memory
-(RSS of the whole process tree, sampled every 0.2 s), and compares them with the targets:
+p50 / p95 latency per page and level with the CPU each request cost the server and PostgreSQL and
+the load average (the wall clock of a shared machine varies with what else runs, the CPU much
+less), the number of answers ≥ 500 and the server's peak memory (RSS of the whole process tree,
+sampled every 0.2 s), and compares them with the targets:
 
     8 clients: list and filtered list p95 < 300 ms, form page p95 < 150 ms, dashboard p95 < 1 s;
     no 5xx at 32 clients; server memory < 500 MB.
@@ -37,9 +40,9 @@ from sqlalchemy import func, insert, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.memory import PeakSampler  # noqa: E402
+from bench.memory import PeakSampler, tree_cpu  # noqa: E402
 from jixiao.readers.jsonio import dumps  # noqa: E402
-from jixiao.store import open_store  # noqa: E402
+from jixiao.store import open_store, totals  # noqa: E402
 from jixiao.store.schema import FindingRow, FormRow  # noqa: E402
 from jixiao.synth.corpus import draw  # noqa: E402
 from tests.store.pgserver import PgServer, free_port  # noqa: E402
@@ -78,6 +81,7 @@ def fill(url: str, n: int, base: int) -> int:
         if c.dialect.name == "postgresql":
             c.execute(text("SELECT setval(pg_get_serial_sequence('forms', 'id'), (SELECT max(id) FROM forms))"))
             c.execute(text("SELECT setval(pg_get_serial_sequence('findings', 'id'), (SELECT max(id) FROM findings))"))
+        totals.rebuild(c)  # the rows were copied and changed in SQL, past the store's running totals
         total = c.scalar(select(func.count(f.c.id)))
     if store.engine.dialect.name == "postgresql":
         with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
@@ -155,19 +159,34 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2, help="jixiao serve --workers")
     ap.add_argument("--requests", type=int, default=0,
                     help="requests per client and page (default: 30 at 1 client, 8 at 8, 4 at 32)")
-    ap.add_argument("--db", default=None, help="an existing empty PostgreSQL database (default: a throwaway server)")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("--db", default=None, help="an existing empty PostgreSQL database (default: a throwaway server)")
+    where.add_argument("--keep", type=Path, default=None,
+                    help="a directory for the PostgreSQL server's data, kept after the run: filled on the first "
+                         "run, reused (migrated, not refilled) on the next ones")
     ap.add_argument("--json", default=None, help="also write the figures to this file")
     args = ap.parse_args()
 
-    pg = None if args.db else PgServer().start()
-    url = args.db or pg.new_database()
+    pg = None if args.db else PgServer(keep=args.keep).start()
+    marker = args.keep / "filled.json" if args.keep else None
     work = Path(pg.dir if pg else ".")
     try:
         t0 = time.perf_counter()
-        n = fill(url, args.forms, min(args.base, args.forms))
-        print(f"{n} forms in PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
+        if marker and marker.exists():
+            n = json.loads(marker.read_text())["forms"]
+            url = pg.url("load")
+            open_store(url).close()  # brings the kept database's schema up to date
+            print(f"reusing {n} forms in {args.keep} (schema upgraded in {time.perf_counter() - t0:.0f} s)", flush=True)
+        else:
+            url = args.db or pg.new_database("load" if marker else None)
+            n = fill(url, args.forms, min(args.base, args.forms))
+            if marker:
+                marker.write_text(json.dumps({"forms": n}))
+            print(f"{n} forms in PostgreSQL in {time.perf_counter() - t0:.0f} s", flush=True)
         port = free_port()
         proc = serve(url, port, args.workers, work / "serve.log")
+        # PostgreSQL's own CPU too, when this script started the server (its postmaster's tree)
+        db_pid = int((pg.data / "postmaster.pid").read_text().split()[0]) if pg else None
         base = f"http://127.0.0.1:{port}"
         results: dict = {"forms": n, "workers": args.workers, "levels": {}}
         try:
@@ -185,11 +204,18 @@ def main() -> int:
                     clients = [client(base, "admin") for _ in range(level)]
                     row = {}
                     for name, urls in pages.items():
+                        cpu0, db0, load0 = tree_cpu(proc.pid), tree_cpu(db_pid) if db_pid else 0.0, os.getloadavg()[0]
                         times, server_errors, other = measure(clients, urls, per)
+                        app_ms = (tree_cpu(proc.pid) - cpu0) * 1000 / len(times)
+                        db_ms = ((tree_cpu(db_pid) - db0) * 1000 / len(times)) if db_pid else None
                         row[name] = {"p50": round(pct(times, 50)), "p95": round(pct(times, 95)), "n": len(times),
-                                     "5xx": server_errors, "other": other}
+                                     "5xx": server_errors, "other": other, "app_cpu_ms": round(app_ms, 1),
+                                     "db_cpu_ms": None if db_ms is None else round(db_ms, 1),
+                                     "load": round(max(load0, os.getloadavg()[0]), 1)}
+                        cpu = f"CPU/request: server {app_ms:5.1f} ms" + (f", PostgreSQL {db_ms:5.1f} ms" if db_pid else "")
                         print(f"{level:>3} clients  {name:<10} p50 {row[name]['p50']:>6} ms  p95 {row[name]['p95']:>6} ms"
-                              f"  ({len(times)} requests, {server_errors} ≥500, {other} other)", flush=True)
+                              f"  ({len(times)} requests, {server_errors} ≥500, {other} other; {cpu}; "
+                              f"load {row[name]['load']})", flush=True)
                     for c in clients:
                         c.close()
                     results["levels"][level] = row

@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Column, Connection, MetaData, Table, delete, insert
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..store import Store
+from ..store import Store, totals
 from ..store.schema import DRAFT, AuditEntry, FindingRow, FormRow, SourceFile, utcnow
 
 FILES, FORMS, FINDINGS, AUDIT = SourceFile.__table__, FormRow.__table__, FindingRow.__table__, AuditEntry.__table__
@@ -150,6 +150,7 @@ class StoreWriter:
         if findings:
             c.execute(insert(FINDINGS_TEXT), findings)
         c.execute(insert(AUDIT), audit)
+        totals.added(c, form_ids)
         return out
 
     # -- the D002 pass ---------------------------------------------------------------------
@@ -169,6 +170,11 @@ class StoreWriter:
 
     def replace_rule(self, c: Connection, form_id: int, rule: str, new: list[dict], report: dict) -> None:
         """Put `new` in place of the form's findings of `rule`, in its rows and in its report JSON."""
+        with totals.changing(c, [form_id]):
+            self._replace_rule(c, form_id, rule, new, report)
+
+    @staticmethod
+    def _replace_rule(c: Connection, form_id: int, rule: str, new: list[dict], report: dict) -> None:
         c.execute(delete(FINDINGS).where(FINDINGS.c.form_id == form_id, FINDINGS.c.rule == rule))
         top = c.execute(select(FINDINGS.c.position).where(FINDINGS.c.form_id == form_id)
                         .order_by(FINDINGS.c.position.desc()).limit(1)).scalar()

@@ -38,15 +38,16 @@ def unrestricted(user: User | None) -> bool:
     return user is None or user.role == ROLE_ADMIN
 
 
-def scoped(stmt: Select, user: User | None) -> Select:
-    """Restrict a query over FormRow to the forms the user may see."""
+def scoped(stmt: Select, user: User | None, on=FormRow) -> Select:
+    """Restrict a query over FormRow to the forms the user may see (`on`: another table with the
+    forms' unit, department and status columns, such as the running totals' `FormTotal.__table__.c`)."""
     if unrestricted(user):
         return stmt
     if user.role == ROLE_UNIT:
-        return stmt.where(FormRow.unit == user.unit) if user.unit else stmt.where(false())
+        return stmt.where(on.unit == user.unit) if user.unit else stmt.where(false())
     if user.role == ROLE_REVIEWER:
         deps = list(user.departments or [])
-        return stmt.where(FormRow.department.in_(deps), FormRow.status != DRAFT) if deps else stmt.where(false())
+        return stmt.where(on.department.in_(deps), on.status != DRAFT) if deps else stmt.where(false())
     return stmt.where(false())
 
 

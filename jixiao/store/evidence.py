@@ -100,6 +100,11 @@ def attach(s: Session, form_id: int, user: User, filename: str, data: bytes, ind
 
 def listed(s: Session, form_id: int, user: User | None) -> list[Attachment]:
     visible(s, form_id, user, light=True)
+    return attachments_of(s, form_id)
+
+
+def attachments_of(s: Session, form_id: int) -> list[Attachment]:
+    """A form's evidence (its visibility checked by the caller)."""
     return list(s.scalars(select(Attachment).where(Attachment.form_id == form_id).order_by(Attachment.id)))
 
 

@@ -7,7 +7,7 @@ of rates, so a large project weighs as much as its money.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -19,7 +19,8 @@ from ..rules.catalogue import RULES
 from ..values import round2
 from .access import scoped, unrestricted
 from .errors import Invalid
-from .schema import STATUSES, SUBMITTED, FindingRow, FormRow, User
+from .schema import STATUSES, SUBMITTED, FindingRow, FormRow, FormTotal, User
+from .totals import HIST_EDGES, RATE_EDGES
 
 GRADES = ("优", "良", "中", "差")
 
@@ -64,15 +65,22 @@ class FormFilter:
             if value is not None and len(value) > 500:
                 raise Invalid("筛选条件过长（最多500个字符）")
 
-    def where(self, stmt):
+    def by_key_only(self) -> bool:
+        """Does the filter name only columns of the running totals' key (`totals`)?"""
+        return self.grade is None and self.has_errors is None and not self.rule and not self.q
+
+    def where(self, stmt, on=FormRow):
+        """`on`: FormRow, or the running totals' columns for a filter `by_key_only`."""
         if self.year is not None:
-            stmt = stmt.where(FormRow.year == self.year)
+            stmt = stmt.where(on.year == self.year)
         if self.department:
-            stmt = stmt.where(FormRow.department == self.department)
+            stmt = stmt.where(on.department == self.department)
         if self.unit:
-            stmt = stmt.where(FormRow.unit == self.unit)
+            stmt = stmt.where(on.unit == self.unit)
         if self.kind:
-            stmt = stmt.where(FormRow.kind == self.kind)
+            stmt = stmt.where(on.kind == self.kind)
+        if self.status:
+            stmt = stmt.where(on.status == self.status)
         if self.grade:
             stmt = stmt.where(FormRow.rescored_grade == self.grade)
         if self.has_errors is True:
@@ -81,8 +89,6 @@ class FormFilter:
             stmt = stmt.where(FormRow.error_count == 0)
         if self.rule:
             stmt = stmt.where(FormRow.id.in_(select(FindingRow.form_id).where(FindingRow.rule == self.rule.upper())))
-        if self.status:
-            stmt = stmt.where(FormRow.status == self.status)
         if self.q:
             stmt = stmt.where(FormRow.project.contains(self.q, autoescape=True))
         return stmt
@@ -226,9 +232,8 @@ class Dashboard:
         }
 
 
-HIST_EDGES = [Decimal(x) for x in (0, 60, 70, 80, 85, 90, 95, 100)]
-# Execution-rate bins of the rate × score chart: below 50 %, 50–60, …, 95–100, and 100 % or more.
-RATE_EDGES = [Decimal(x) for x in (0, 50, 60, 70, 80, 90, 95, 100)]
+# Score bins of the histogram, and execution-rate bins of the rate × score chart: below 50 %,
+# 50–60, …, 95–100, and 100 % or more (defined with the running totals, which count in them too).
 
 
 def _count_if(cond):
@@ -270,15 +275,23 @@ def _groups(s: Session, visible) -> tuple[Group, list[Group], list[Group], list[
         _sum_if(money, FormRow.budget), _sum_if(money, FormRow.executed), func.coalesce(func.sum(FormRow.error_count), 0),
         _sum_if(scored, FormRow.self_total), _sum_if(scored, FormRow.rescored_total), _count_if(scored), FormRow.kind,
     )).group_by(FormRow.kind, FormRow.department, FormRow.unit)
+    # In the order of each group's first form, so that groups of equal name keep the order the
+    # form-by-form aggregation gave them (Python's sort in _add_up is stable).
+    return _add_up((dep, unit, kind, forms, budget, executed, errors, self_sum, rescored_sum, n_scored)
+                   for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored, kind
+                   in sorted(s.execute(stmt), key=lambda r: r[3]))
+
+
+def _add_up(rows) -> tuple[Group, list[Group], list[Group], list[Group]]:
+    """合计, per department, per unit, per kind from rows of (department, unit, kind, forms, budget,
+    executed, errors, self_sum, rescored_sum, scored) per (kind, department, unit); budget and
+    executed None when no form has both, the score sums None when none has both scores."""
     total = Group("合计")
     deps: dict[str, Group] = {}
     units: dict[tuple[str, str], Group] = {}
     kinds: dict[str, Group] = {}
-    # In the order of each group's first form, so that groups of equal name keep the order the
-    # form-by-form aggregation gave them (Python's sort below is stable).
-    for dep, unit, forms, _, budget, executed, errors, self_sum, rescored_sum, n_scored, kind in sorted(
-            s.execute(stmt), key=lambda r: r[3]):
-        g = Group(unit or "（未填）", forms=forms, errors=int(errors), scored=int(n_scored))
+    for dep, unit, kind, forms, budget, executed, errors, self_sum, rescored_sum, n_scored in rows:
+        g = Group(unit or "（未填）", forms=int(forms), errors=int(errors), scored=int(n_scored))
         # Decimal(0) + x as the form-by-form sums started from Decimal(0): the same digits and sign.
         if budget is not None:
             g.budget, g.executed = Decimal(0) + budget, Decimal(0) + executed
@@ -351,6 +364,66 @@ def dashboard(s: Session, user: User | None, flt: FormFilter | None = None) -> D
                      rules=rules, cells=_cells(s, visible), kinds=kinds)
 
 
+# -- from the running totals (`totals`) ------------------------------------------------------------
+TOTALS = FormTotal.__table__.c
+
+
+def _totals_visible(user: User | None, flt: FormFilter):
+    def visible(stmt):
+        return flt.where(scoped(stmt, user, on=TOTALS), on=TOTALS)
+    return visible
+
+
+def dashboard_from_totals(s: Session, user: User | None, flt: FormFilter | None = None) -> Dashboard:
+    """The same figures as `dashboard`, added up from the running totals: two statements over a few
+    rows per (year, kind, department, unit, status), whatever the number of forms. Only for a
+    filter `by_key_only`. Units of the same name (under different departments) come in the order
+    of their departments' names, not of their first forms."""
+    flt = flt or FormFilter()
+    assert flt.by_key_only()
+    visible = _totals_visible(user, flt)
+    t = TOTALS
+    rows = s.execute(visible(select(
+        t.department, t.unit, t.kind, func.sum(t.forms), func.sum(t.money), func.sum(t.budget), func.sum(t.executed),
+        func.sum(t.errors), func.sum(t.self_sum), func.sum(t.rescored_sum), func.sum(t.scored),
+    ).where(t.item == "")).group_by(t.department, t.unit, t.kind).order_by(t.department, t.unit, t.kind))
+    total, departments, units, kinds = _add_up(
+        (dep, unit, kind, forms, budget if money else None, executed if money else None, errors,
+         self_sum if scored else None, rescored_sum if scored else None, scored)
+        for dep, unit, kind, forms, money, budget, executed, errors, self_sum, rescored_sum, scored in rows)
+    grades = {g: {"self": 0, "rescored": 0} for g in GRADES}
+    hist = [{"low": str(HIST_EDGES[i]), "high": str(HIST_EDGES[i + 1]), "self": 0, "rescored": 0}
+            for i in range(len(HIST_EDGES) - 1)]
+    cells, rules = [], []
+    for item, forms, findings in s.execute(visible(select(t.item, func.sum(t.forms), func.sum(t.findings))
+                                                   .where(t.item != "")).group_by(t.item)):
+        what, _, value = item.partition(":")
+        forms = int(forms)
+        if what in ("gs", "gr") and value in grades:
+            grades[value]["self" if what == "gs" else "rescored"] += forms
+        elif what in ("hs", "hr"):
+            hist[int(value)]["self" if what == "hs" else "rescored"] += forms
+        elif what == "c":
+            x, y = value.split(":")
+            cells.append({"rate": int(x), "score": int(y), "forms": forms})
+        elif what == "r":
+            rules.append((value, int(findings), forms))
+    return Dashboard(total=total, departments=departments, units=units, grades=grades, histogram=hist,
+                     rules=sorted(rules, key=lambda t: (-t[2], -t[1], t[0])),
+                     cells=sorted(cells, key=lambda c: (c["rate"], c["score"])), kinds=kinds)
+
+
+def count_from_totals(s: Session, user: User | None, flt: FormFilter | None = None) -> int | None:
+    """The number of listed forms from the running totals, or None when the filter needs the forms
+    themselves (errors or not, part of the project name, a grade and a rule together)."""
+    flt = flt or FormFilter()
+    if flt.has_errors is not None or flt.q or (flt.grade and flt.rule):
+        return None
+    item = f"gr:{flt.grade}" if flt.grade else f"r:{flt.rule.upper()}" if flt.rule else ""
+    visible = _totals_visible(user, replace(flt, grade=None, rule=None))
+    return int(s.scalar(visible(select(func.coalesce(func.sum(TOTALS.forms), 0)).where(TOTALS.item == item))))
+
+
 # -- review progress ----------------------------------------------------------------------------
 WAIT_DAYS = (3, 7)  # the dashboard counts forms waiting for review up to 3 days, 3–7, more than 7
 
@@ -367,6 +440,10 @@ class ProgressRow:
             self.counts[k] = self.counts.get(k, 0) + n
         if other.oldest_waiting is not None and (self.oldest_waiting is None or other.oldest_waiting < self.oldest_waiting):
             self.oldest_waiting = other.oldest_waiting
+
+    @property
+    def forms(self) -> int:
+        return sum(self.counts.values())
 
     def waiting_days(self, now: datetime) -> int | None:
         return None if self.oldest_waiting is None else (now - _aware(self.oldest_waiting)).days
@@ -398,37 +475,51 @@ def _aware(t: datetime) -> datetime:
     return t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t  # SQLite hands back naive UTC
 
 
-def progress(s: Session, user: User | None, flt: FormFilter | None = None, now: datetime | None = None) -> Progress:
-    """Two statements: status counts and the oldest waiting submission per (department, unit), and
-    the waiting forms counted by how long they have waited. A submitted form is unchanged until it
-    is reviewed, so its `updated_at` is the time it was submitted."""
+def progress(s: Session, user: User | None, flt: FormFilter | None = None, now: datetime | None = None,
+             from_totals: bool = False) -> Progress:
+    """Two statements: the forms per status and (department, unit), from the forms or, with
+    `from_totals` (a filter `by_key_only`), from the running totals; and the forms waiting for
+    review per (department, unit), the earliest and how many by time waited (an index range of
+    the submitted forms). A submitted form is unchanged until it is reviewed, so its `updated_at`
+    is the time it was submitted."""
     flt = flt or FormFilter()
     now = now or datetime.now(timezone.utc)
+    if from_totals:
+        t, visible = TOTALS, _totals_visible(user, flt)
+        counts = visible(select(t.department, t.unit, t.status, func.sum(t.forms)).where(t.item == ""))
+        counts = counts.group_by(t.department, t.unit, t.status)
+    else:
+        counts = flt.where(scoped(select(FormRow.department, FormRow.unit, FormRow.status, func.count()), user))
+        counts = counts.group_by(FormRow.department, FormRow.unit, FormRow.status)
+    short, long = (now - timedelta(days=d) for d in WAIT_DAYS)
+    at = FormRow.updated_at
+    waiting = flt.where(scoped(select(
+        FormRow.department, FormRow.unit, func.min(at, type_=DateTime(timezone=True)),
+        _count_if(at > short), _count_if(and_(at <= short, at > long)), _count_if(at <= long),
+    ).where(FormRow.status == SUBMITTED), user)).group_by(FormRow.department, FormRow.unit)
+    by_unit: dict[tuple[str, str], ProgressRow] = {}
 
-    def visible(stmt):
-        return flt.where(scoped(stmt, user))
+    def row_of(dep: str, unit: str) -> ProgressRow:
+        key = (dep or "（未填）", unit or "（未填）")
+        if key not in by_unit:
+            by_unit[key] = ProgressRow(key[0], key[1], {st: 0 for st in STATUSES})
+        return by_unit[key]
 
-    waiting = FormRow.status == SUBMITTED
-    stmt = visible(select(
-        FormRow.department, FormRow.unit, *[_count_if(FormRow.status == st) for st in STATUSES],
-        func.min(case((waiting, FormRow.updated_at)), type_=DateTime(timezone=True)),
-    )).group_by(FormRow.department, FormRow.unit)
+    for dep, unit, status, n in s.execute(counts):
+        if status in STATUSES:
+            row_of(dep, unit).counts[status] += int(n)
+    buckets = [0, 0, 0]
+    for dep, unit, oldest, *ns in s.execute(waiting):
+        r = row_of(dep, unit)
+        r.oldest_waiting = oldest if r.oldest_waiting is None or oldest < r.oldest_waiting else r.oldest_waiting
+        buckets = [a + int(b) for a, b in zip(buckets, ns)]
     total = ProgressRow("合计", "", {st: 0 for st in STATUSES})
     deps: dict[str, ProgressRow] = {}
-    units = []
-    for dep, unit, *rest in s.execute(stmt):
-        r = ProgressRow(dep or "（未填）", unit or "（未填）", {st: int(n) for st, n in zip(STATUSES, rest[:-1])}, rest[-1])
-        units.append(r)
+    units = sorted(by_unit.values(), key=lambda r: (r.department, r.unit))
+    for r in units:
         for into in (total, deps.setdefault(r.department, ProgressRow(r.department, "", {st: 0 for st in STATUSES}))):
             into.include(r)
-    short, long = (now - timedelta(days=d) for d in WAIT_DAYS)
-    row = s.execute(visible(select(
-        _count_if(and_(waiting, FormRow.updated_at > short)),
-        _count_if(and_(waiting, FormRow.updated_at <= short, FormRow.updated_at > long)),
-        _count_if(and_(waiting, FormRow.updated_at <= long)),
-    ))).one()
     a, b = WAIT_DAYS
     labels = (f"{a}天以内", f"{a}–{b}天", f"{b}天以上")
     return Progress(now=now, total=total, departments=sorted(deps.values(), key=lambda r: r.department),
-                    units=sorted(units, key=lambda r: (r.department, r.unit)),
-                    waiting=[(k, int(n)) for k, n in zip(labels, row)])
+                    units=units, waiting=list(zip(labels, buckets)))

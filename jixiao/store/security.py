@@ -116,11 +116,13 @@ def open_session(s: Session, user_id: int | None, data: dict, address: str, agen
 def load_session(s: Session, token: str) -> Loaded | None:
     """The live session of a cookie's token with its user, or None (unknown, timed out, or its user
     deactivated: then the row is deleted)."""
-    row = s.scalar(select(SessionRow).where(SessionRow.token_hash == token_hash(token)))
-    if row is None:
+    # The row and its user in one statement: every request asks this.
+    found = s.execute(select(SessionRow, User).outerjoin(User, User.id == SessionRow.user_id)
+                      .where(SessionRow.token_hash == token_hash(token))).first()
+    if found is None:
         return None
+    row, user = found
     now = utcnow()
-    user = s.get(User, row.user_id) if row.user_id is not None else None
     idle = IDLE if row.user_id is not None else ANONYMOUS_IDLE
     if (now - _aware(row.last_seen) > idle or now - _aware(row.created_at) > ABSOLUTE
             or (row.user_id is not None and (user is None or not user.active))):

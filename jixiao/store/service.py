@@ -11,6 +11,7 @@ them freely, change the store only through these methods.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select, update
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker, undefer
 from ..errors import JixiaoError, ReadError, RuleSetError
 from ..model import Form, Loc
 from ..rules import RuleSet, load_ruleset
-from . import access, editing, evidence, organisation, queries, security, todo
+from . import access, editing, evidence, organisation, queries, security, todo, totals
 from .figures import Figures, scope_key
 from .assess import ruleset_from_text
 from .db import default_url, make_engine, normalise_url, upgrade
@@ -32,6 +33,14 @@ from .users import (UserError, add_user, authenticate, check_password, hash_pass
                     update_user, verify_password)
 
 
+@dataclass
+class FormPage:
+    row: FormRow
+    audit: list[AuditEntry]
+    review: dict | None
+    attachments: list[Attachment]
+
+
 class Store:
     def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = normalise_url(url or default_url())
@@ -41,6 +50,7 @@ class Store:
         self.Session = sessionmaker(self.engine, expire_on_commit=False)
         self.figures = Figures()  # the dashboard's and the list's sums, kept briefly (figures.py)
         self.figures.watch(self.Session)
+        totals.watch(self.Session)  # the running totals follow every write (totals.py)
         self._ruleset: tuple[int | None, RuleSet] | None = None
         self._lock = threading.Lock()
 
@@ -148,6 +158,17 @@ class Store:
                 _ = row.source_file.filename
             return row
 
+    def form_page(self, form_id: int, user: User | None = None) -> FormPage:
+        """What a form's page shows, read in one short session: the form with its findings and
+        file, its audit trail, its latest review and its evidence."""
+        with self.Session() as s:
+            row = editing.visible(s, form_id, user)
+            _ = row.findings, row.source_file
+            if row.source_file is not None:
+                _ = row.source_file.filename
+            return FormPage(row=row, audit=self._audit(s, form_id), review=editing.last_review(s, form_id),
+                            attachments=evidence.attachments_of(s, form_id))
+
     def list_forms(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
                    descending: bool = False, limit: int | None = None, offset: int = 0,
                    summary: bool = False) -> list[FormRow]:
@@ -160,7 +181,8 @@ class Store:
     def count_forms(self, user: User | None = None, flt: queries.FormFilter | None = None) -> int:
         def compute():
             with self.Session() as s:
-                return queries.count(s, user, flt)
+                n = queries.count_from_totals(s, user, flt)
+                return queries.count(s, user, flt) if n is None else n
         return self._figure("count", user, flt, compute)
 
     def list_forms_full(self, user: User | None = None, flt: queries.FormFilter | None = None, sort: str = "id",
@@ -199,6 +221,8 @@ class Store:
                     # One snapshot for all the statements, so the figures agree with each other while a
                     # batch imports; a transaction that only reads never fails for it.
                     s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                if (flt or queries.FormFilter()).by_key_only():
+                    return queries.dashboard_from_totals(s, user, flt)
                 return queries.dashboard(s, user, flt)
         return self._figure("dashboard", user, flt, compute)
 
@@ -278,13 +302,17 @@ class Store:
             return todo.todo(s, user)
 
     def todo_count(self, user: User) -> int:
-        with self.Session() as s:
-            return todo.count(s, user)
+        """The navigation bar's number, on every page: kept like the figures (`figures.py`), and
+        dropped here too when a failed log-in or an unlock may change the accounts to look at."""
+        def compute():
+            with self.Session() as s:
+                return todo.count(s, user)
+        return self._figure("todo", user, None, compute)
 
     def progress(self, user: User | None = None, flt: queries.FormFilter | None = None) -> queries.Progress:
         def compute():
             with self.Session() as s:
-                return queries.progress(s, user, flt)
+                return queries.progress(s, user, flt, from_totals=(flt or queries.FormFilter()).by_key_only())
         return self._figure("progress", user, flt, compute)
 
     # -- evidence (佐证材料) ------------------------------------------------------------------------
@@ -340,8 +368,12 @@ class Store:
     def audit(self, form_id: int, user: User | None = None) -> list[AuditEntry]:
         with self.Session() as s:
             editing.visible(s, form_id, user, light=True)
-            return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
-                                  .order_by(AuditEntry.at, AuditEntry.id)))
+            return self._audit(s, form_id)
+
+    @staticmethod
+    def _audit(s: Session, form_id: int) -> list[AuditEntry]:
+        return list(s.scalars(select(AuditEntry).where(AuditEntry.form_id == form_id)
+                              .order_by(AuditEntry.at, AuditEntry.id)))
 
     # -- users ---------------------------------------------------------------------------------
     def add_user(self, username: str, password: str, role: str, unit: str | None = None,
@@ -399,6 +431,7 @@ class Store:
             else:
                 security.record_failure(s, username, address, user)
         if not ok:
+            self.figures.changed()  # the failure may have locked the account: an administrator's to-do
             raise LoginFailed("用户名或密码错误，或账号已停用")
         return user
 
@@ -414,7 +447,8 @@ class Store:
                 raise NotFound(f"没有编号为 {user_id} 的用户")
             security.log(s, security.UNLOCKED, u.username, user_id=u.id, by=by.username if by else None,
                          detail="管理员解锁")
-            return u
+        self.figures.changed()  # one to-do fewer
+        return u
 
     def locked_accounts(self) -> dict[str, object]:
         with self.Session() as s:

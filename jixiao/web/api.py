@@ -149,7 +149,7 @@ def event_json(e: AuthEvent) -> dict:
             "detail": e.detail, "by": e.by_user}
 
 
-def filters(year: int | None = None, department: str | None = None, unit: str | None = None,
+async def filters(year: int | None = None, department: str | None = None, unit: str | None = None,
             grade: Literal["优", "良", "中", "差"] | None = None, has_errors: bool | None = None,
             rule: str | None = None, status: str | None = None, q: str | None = None,
             kind: Literal["project", "department", "transfer"] | None = None) -> FormFilter:

@@ -24,7 +24,7 @@ from ..store.security import LoginFailed, TooManyAttempts
 from . import api, api_round, errors, upload
 from .auth import LoginRequired, ServerSessions, login_redirect_url, session_user
 from .pages import account, admin, dashboard, forms, login, review, uploads
-from .render import HERE, render
+from .render import HERE, compile_templates, render
 
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, NeedsConfirmation: 409, Invalid: 422, LoginFailed: 401,
           TooManyAttempts: 429}
@@ -114,6 +114,7 @@ def create_app(db_url: str | None = None, store: Store | None = None) -> FastAPI
         # As many request threads as database connections: beyond that, requests wait for a
         # thread (in order) instead of all taking a connection and timing out on the pool.
         anyio.to_thread.current_default_thread_limiter().total_tokens = pool_size()
+        compile_templates()
         yield
         store.close()
 

@@ -93,7 +93,11 @@ class ServerSessions:
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
-                cookie = await run_in_threadpool(self._persist, scope, handle, token is not None)
+                # Most requests change nothing in the session: then no thread and no transaction
+                # (a request thread may be busy with the next request's page).
+                had = token is not None
+                cookie = (await run_in_threadpool(self._persist, scope, handle, had) if self._writes(scope, handle)
+                          else self._persist(scope, handle, had))
                 if cookie is not None:
                     message["headers"] = list(message.get("headers") or []) + [(b"set-cookie", cookie.encode())]
             await send(message)
@@ -112,6 +116,13 @@ class ServerSessions:
                 if morsel is not None and 20 <= len(morsel.value) <= 100:
                     return morsel.value
         return None
+
+    @staticmethod
+    def _writes(scope: Scope, handle: Handle) -> bool:
+        """Does `_persist` write to the database for this request?"""
+        data = scope["session"]
+        return (handle.ended or handle.started is not None or (handle.id is None and bool(data))
+                or (handle.id is not None and data != handle.saved))
 
     def _persist(self, scope: Scope, handle: Handle, had_cookie: bool) -> str | None:
         """Write the session's changes; the Set-Cookie value to send, if any."""
@@ -180,22 +191,24 @@ async def check_csrf(request: Request) -> None:
 
 
 # -- API dependencies ------------------------------------------------------------------------
-def api_user(request: Request) -> User:
+# `async`, though they only read the request: FastAPI runs a plain function dependency in a
+# request thread, and a page would wait for a free thread once more for nothing.
+async def api_user(request: Request) -> User:
     user = session_user(request)
     if user is None:
         raise HTTPException(401, "请先登录", headers={"WWW-Authenticate": "Session"})
     return user
 
 
-def api_admin(request: Request) -> User:
-    user = api_user(request)
+async def api_admin(request: Request) -> User:
+    user = await api_user(request)
     if user.role != ROLE_ADMIN:
         raise HTTPException(403, "只有管理员可以执行此操作")
     return user
 
 
 # -- page dependencies -----------------------------------------------------------------------
-def page_user(request: Request) -> User:
+async def page_user(request: Request) -> User:
     user = session_user(request)
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -203,8 +216,8 @@ def page_user(request: Request) -> User:
     return user
 
 
-def page_admin(request: Request) -> User:
-    user = page_user(request)
+async def page_admin(request: Request) -> User:
+    user = await page_user(request)
     if user.role != ROLE_ADMIN:
         raise HTTPException(403, "只有管理员可以访问此页面")
     return user

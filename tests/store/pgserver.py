@@ -32,9 +32,15 @@ def free_port() -> int:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    """`keep`: a directory whose data survives `stop()` (made on the first start, reused after),
+    for the load benchmark's filled database; by default a temporary directory deleted on stop."""
+
+    def __init__(self, keep: Path | None = None) -> None:
         self.bin = pg_bin()
-        self.dir = Path(tempfile.mkdtemp(prefix="jixiao-pg-"))
+        self.keep = keep is not None
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+        self.dir = keep if keep is not None else Path(tempfile.mkdtemp(prefix="jixiao-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
         self.as_user: str | None = None
@@ -51,28 +57,30 @@ class PgServer:
         return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=self.dir)
 
     def start(self) -> PgServer:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        if not (self.data / "PG_VERSION").exists():
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                      "--locale=C.UTF-8", "--no-sync")
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "-t", "60", "start")
         return self
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast" if self.keep else "immediate", "-w", "stop")
         except subprocess.CalledProcessError:
             pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{db}"
 
-    def new_database(self) -> str:
-        """A fresh, empty database on this server; returns its URL."""
+    def new_database(self, name: str | None = None) -> str:
+        """A fresh, empty database on this server (named `name`, else a new name); returns its URL."""
         import psycopg
 
         self._n += 1
-        name = f"t{self._n}_{int(time.time() * 1000) % 100000}"
+        name = name or f"t{self._n}_{int(time.time() * 1000) % 100000}"
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)

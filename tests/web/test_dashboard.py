@@ -29,6 +29,18 @@ def test_the_units_table_is_bounded_and_says_so(client_for, seeded, monkeypatch)
     assert d["units_total"] == 2 and [u["forms"] for u in d["units"]] == [10]
 
 
+def test_the_progress_table_is_bounded_and_says_so(client_for, seeded, monkeypatch):
+    monkeypatch.setattr(dashboard_page, "GROUP_ROWS", 1)
+    page = client_for("admin").get("/dashboard").text
+    table = page[page.index('id="progress-table"'):]
+    table = table[:table.index("</table>")]
+    assert 'id="progress-capped"' in page and "共 2 个实施单位，此处列出表数最多的 1 个" in page
+    assert table.count("<tr><td></td>") == 1  # one unit row, under its department
+    monkeypatch.setattr(dashboard_page, "GROUP_ROWS", 200)
+    page = client_for("admin").get("/dashboard").text
+    assert 'id="progress-capped"' not in page
+
+
 def test_the_dashboard_counts_only_what_the_user_may_see(client_for, seeded):
     # A reviewer sees forms from submission on: the other unit submits its form first.
     assert client_for("other_reviewer").get("/api/dashboard").json()["total"]["forms"] == 0

@@ -49,7 +49,14 @@ def test_the_delays_leave_room_for_the_lockouts_within_the_window():
         assert waits < security.WINDOW.total_seconds() / 2
 
 
+def nav_count(page: str) -> int:
+    """The to-do number in the navigation bar (none shown: 0)."""
+    return int(page.split('id="todo-count"')[1].split(">")[1].split("<")[0]) if 'id="todo-count"' in page else 0
+
+
 def test_a_delay_then_a_lockout_that_says_when_and_an_admin_unlocks(client_for, store):
+    # The administrator's to-do count is kept briefly: seen before the lockout, it must still agree after.
+    assert nav_count(client_for("admin").get("/forms").text) == len(client_for("admin").get("/api/todo").json())
     # Three failures: the fourth attempt must wait 2 s, and is refused unchecked if it does not.
     for _ in range(security.ACCOUNT_DELAY_AFTER):
         assert attempt(client_for, "wrong-password").status_code == 401
@@ -83,8 +90,10 @@ def test_a_delay_then_a_lockout_that_says_when_and_an_admin_unlocks(client_for, 
     todo = [i for i in admin.get("/api/todo").json() if i["kind"] == "user" and i["id"] == uid]
     assert len(todo) == 1 and todo[0]["locked"] and "已锁定至" in todo[0]["todo"]
     assert 'href="/admin/security">unit</a>' in admin.get("/todo").text
+    assert nav_count(admin.get("/forms").text) == len(admin.get("/api/todo").json())
     assert client_for("reviewer").post(f"/api/users/{uid}/unlock").status_code == 403
     assert admin.post(f"/api/users/{uid}/unlock").status_code == 200
+    assert nav_count(admin.get("/forms").text) == len(admin.get("/api/todo").json())
     assert not [i for i in admin.get("/api/todo").json() if i["kind"] == "user" and i["id"] == uid and i["locked"]]
     assert attempt(client_for, PASSWORD).status_code == 200
     assert [e.by_user for e in events(store, "解锁")] == ["admin"]

@@ -45,6 +45,12 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
     rule_bars = [(r, forms, f"{r} {RULES[r].title if r in RULES else ''}：{forms} 张表，{n} 处") for r, n, forms in top]
     chosen = {"year": year, "department": department, "unit": unit}
     base = {k: v for k, v in chosen.items() if v}
+    progress = store.progress(user, flt)
+    # The progress table's units under their departments, as many as the units table shows.
+    progress_units: dict[str, list] = {}
+    shown = largest(progress.units)
+    for r in shown:
+        progress_units.setdefault(r.department, []).append(r)
     return render(
         request, "dashboard.html", user, d=d, units=largest(d.units), group_rows=GROUP_ROWS, chosen=chosen, choices=store.filter_choices(user),
         hist_svg=charts.paired_bars(hist, "自评分与重新评分分布"),
@@ -54,5 +60,6 @@ def dashboard_page(request: Request, user: PageUser, year: str = "", department:
                                 "执行率与重新评分"),
         rule_titles={r: RULES[r].title for r, _, _ in top if r in RULES}, top=top,
         list_link=lambda **kw: "/forms?" + urlencode({**base, **kw}),
-        progress=store.progress(user, flt), kind_names=KIND_NAMES, figures_seconds=store.figures.seconds,
+        progress=progress, progress_units=progress_units, progress_capped=len(shown) < len(progress.units),
+        kind_names=KIND_NAMES, figures_seconds=store.figures.seconds,
     )

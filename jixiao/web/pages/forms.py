@@ -105,14 +105,13 @@ def view_form(request: Request, form_id: ID, user: PageUser):
 
 
 def _form_page(request: Request, user: User, form_id: int, status_code: int = 200, **extra):
-    store = store_of(request)
-    row = store.get_form(form_id, user)
+    page = store_of(request).form_page(form_id, user)
+    row = page.row
     view = formview.build(row.data, row.assessment, row.findings)
     can_file = user.role == ROLE_ADMIN or (row.source_file is not None and row.source_file.imported_by == user.id)
     return render(request, "form.html", user, status_code=status_code, row=row, view=view,
-                  audit=store.audit(form_id, user), perms=access.permissions(user, row), decisions=DECISIONS,
-                  can_file=can_file, review=store.last_review(form_id, user),
-                  attachments=store.attachments(form_id, user),
+                  audit=page.audit, perms=access.permissions(user, row), decisions=DECISIONS,
+                  can_file=can_file, review=page.review, attachments=page.attachments,
                   max_attachment_mb=evidence.MAX_BYTES // (1024 * 1024), **extra)
 
 
