@@ -111,6 +111,7 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
     turn = 0
     partner_due = False
     many = tuple(layouts) != (STANDARD,)
+    used: Counter = Counter()  # injections per rule (several families)
     slots: list[tuple[str, str, int, bool]] = []  # (family, format, file, last form of the file) per form
     if many:
         for f, (name, fmt, k) in enumerate(_files(n, formats, tuple(layouts))):
@@ -126,6 +127,15 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
         rule = None
         if partner_due:
             rule, partner_due = "D002", False
+        elif rules and rng.random() < error_share and many:
+            # the rule injected least so far that the family can carry (a rule few families carry,
+            # S007 or W003, would otherwise lose most of its turns), ties in turn
+            fits = [r for r in rules if injectable(r, fmt, other_kinds, layout) and (r != "D002" or _pairs(slots, i, n))]
+            if fits:
+                rule = min(fits, key=lambda r: (used[r], (rules.index(r) - turn) % len(rules)))
+                used[rule] += 1
+                turn = rules.index(rule) + 1
+            partner_due = rule == "D002"
         elif rules and rng.random() < error_share:
             for _ in range(len(rules)):
                 candidate = rules[turn % len(rules)]

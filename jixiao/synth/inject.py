@@ -9,6 +9,11 @@ truth of the form and not against a wish.
 
 P001 and P002 live in the file, not in the form: the corpus writer cuts the text off or
 damages its layout (see `text.py`), or corrupts the bytes of a binary file.
+
+Layout families (`families.py`): each family lists the rules its forms can carry
+(`Family.rules`); a rule the family has no place for passes its turn (no S001 where no 分值 is
+printed, S007 instead in the 20/80 family; W003 on the parent-child family's own parent row).
+docs/batch.md has the table of which rules pass in which family.
 """
 
 from __future__ import annotations
