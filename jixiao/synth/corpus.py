@@ -28,7 +28,7 @@ from ..model import PROJECT, Form
 from . import kinds
 from . import text as textfmt
 from .generate import FormMaker, retotal
-from .families import BY_NAME, STANDARD, plans_of, text_of
+from .families import BY_NAME, STANDARD, html_of, markdown_of, plans_of, text_of
 from .inject import LAYOUT_DAMAGE_FORMATS, RULES, TEXT_ONLY_RULES, Injected, State, plan
 
 # Department-wide and transfer-payment forms (kinds.py, when a corpus asks for other kinds) are
@@ -37,7 +37,8 @@ from .inject import LAYOUT_DAMAGE_FORMATS, RULES, TEXT_ONLY_RULES, Injected, Sta
 # stays printed). This share of the clean forms is of another kind.
 OTHER_KIND_SHARE = 0.2
 
-FORMATS = ("txt", "xlsx", "docx", "pdf")
+FORMATS = ("txt", "xlsx", "docx", "pdf", "html", "md")
+GRID_FORMATS = ("html", "md")  # written from the families' grids only (the standard family's too)
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "project", "rule", "detail", "layout")
 
@@ -66,7 +67,7 @@ class CorpusInfo:
 
 def injectable(rule: str, fmt: str, other_kinds: bool = True, layout: str = STANDARD) -> bool:
     if rule in kinds.KIND_RULES:
-        return other_kinds and layout == STANDARD
+        return other_kinds and layout == STANDARD and fmt not in GRID_FORMATS
     if layout != STANDARD:
         return rule in BY_NAME[layout].rules
     return rule not in TEXT_ONLY_RULES or fmt in LAYOUT_DAMAGE_FORMATS
@@ -127,25 +128,25 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
         rule = None
         if partner_due:
             rule, partner_due = "D002", False
-        elif rules and rng.random() < error_share and many:
-            # the rule injected least so far that the family can carry (a rule few families carry,
-            # S007 or W003, would otherwise lose most of its turns), ties in turn
-            fits = [r for r in rules if injectable(r, fmt, other_kinds, layout) and (r != "D002" or _pairs(slots, i, n))]
-            if fits:
-                rule = min(fits, key=lambda r: (used[r], (rules.index(r) - turn) % len(rules)))
-                used[rule] += 1
-                turn = rules.index(rule) + 1
-            partner_due = rule == "D002"
         elif rules and rng.random() < error_share:
-            for _ in range(len(rules)):
-                candidate = rules[turn % len(rules)]
-                turn += 1
-                if injectable(candidate, fmt, other_kinds, layout) and (candidate != "D002" or _pairs(slots, i, n)):
-                    rule = candidate
-                    break
+            if many:
+                # the rule injected least so far that the family can carry (a rule few families
+                # carry, S007 or W003, would otherwise lose most of its turns), ties in turn
+                fits = [r for r in rules if injectable(r, fmt, other_kinds, layout) and (r != "D002" or _pairs(slots, i, n))]
+                if fits:
+                    rule = min(fits, key=lambda r: (used[r], (rules.index(r) - turn) % len(rules)))
+                    used[rule] += 1
+                    turn = rules.index(rule) + 1
+            else:
+                for _ in range(len(rules)):
+                    candidate = rules[turn % len(rules)]
+                    turn += 1
+                    if injectable(candidate, fmt, other_kinds) and not (candidate == "D002" and i == n - 1):
+                        rule = candidate
+                        break
             partner_due = rule == "D002"
-        if layout == STANDARD and (rule in kinds.KIND_RULES
-                                   or (other_kinds and rule is None and rng.random() < OTHER_KIND_SHARE)):
+        if layout == STANDARD and fmt not in GRID_FORMATS and (
+                rule in kinds.KIND_RULES or (other_kinds and rule is None and rng.random() < OTHER_KIND_SHARE)):
             form, variant, carries, detail = kinds.draw_kind(rng, maker, rule)
             yield Drawn(i, fmt, form, Injected(rule, carries, detail) if rule else None, variant, layout, file, last)
             continue
@@ -270,7 +271,7 @@ def write_corpus(out: str | Path, n: int, seed: int = 0, formats: tuple[str, ...
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             note = ""
-            if d.layout != STANDARD:
+            if d.layout != STANDARD or d.fmt in GRID_FORMATS:
                 group.append(d)
                 if d.last:
                     note, pdf = _write_family(group, path, Path(tmp.name) if tmp else None, layout_rng)
@@ -325,15 +326,17 @@ def _write_family(group: list[Drawn], path: Path, tmp: Path | None,
     fmt = group[0].fmt
     broken = any(d.injected and d.injected.rule == "P001" for d in group)
     sheets = fam.render([d.form for d in group], rng)
+    note = ""
+    if broken and fmt in ("txt", *GRID_FORMATS):  # cut off before the goals (a lost page): not readable
+        name, grid = sheets[0]
+        cut = next(k for k, row in enumerate(grid) if row[0] in GOALS_LABELS)
+        sheets = [(name, grid[:cut])]
+        note = "表格在年度总体目标之前中断（缺少总体目标和绩效指标部分）"
+    if fmt in GRID_FORMATS:
+        path.write_text(html_of(fam, sheets) if fmt == "html" else markdown_of(sheets), encoding="utf-8")
+        return note, None
     if fmt == "txt":
-        text = text_of(sheets)
-        note = ""
-        if broken:  # cut off before the goals (a lost page): the reader cannot read the form
-            lines = text.split("\n")
-            cut = next(k for k, line in enumerate(lines) if line.split("\t")[0] in GOALS_LABELS)
-            text = "\n".join(lines[:cut]) + "\n"
-            note = "表格在年度总体目标之前中断（缺少总体目标和绩效指标部分）"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(text_of(sheets), encoding="utf-8")
         return note, None
     plans = plans_of(fam, sheets)
     if fmt == "xlsx":

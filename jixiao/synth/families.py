@@ -440,8 +440,9 @@ def r_traditional(form, rng):
 def r_rate_fraction(form, rng):
     def cells(fr):
         c = funds_cells(fr)
-        if fr.rate.value is not None:
+        if fr.rate.value is not None:  # two places at least, as a cell formatted 0.00 shows 100 % (1.00)
             c[4] = decimal_text(fr.rate.value / 100)
+            c[4] += "" if "." in c[4] else ".00"
         return c
 
     return (title(form, 9) + head(form, 9) + funds(form, 9, cells=cells) + goals(form, 9) + indicators(form, 9)
@@ -587,6 +588,40 @@ NAMES = tuple(BY_NAME)
 def text_of(sheets: list[tuple[str, Grid]]) -> str:
     """The sheets as tab-separated text, merged cells empty (as PDF-to-text tools write the seed)."""
     return "".join("\t".join("" if c in (L, U) else c for c in row) + "\n" for _, grid in sheets for row in grid)
+
+
+def markdown_of(sheets: list[tuple[str, Grid]]) -> str:
+    """The sheets as pipe tables, as PDF-to-markdown tools write them: merged cells empty, a
+    separator after each table's first row."""
+    out = []
+    for _, grid in sheets:
+        for k, row in enumerate(grid):
+            out.append("| " + " | ".join("" if c in (L, U) else c.replace("|", "\\|") for c in row) + " |")
+            if k == 0:
+                out.append("|" + "---|" * len(row))
+        out.append("")
+    return "\n".join(out)
+
+
+def html_of(family: Family, sheets: list[tuple[str, Grid]]) -> str:
+    """The sheets as one web page, a <table> each, merged cells as rowspan/colspan."""
+    import html
+
+    out = ['<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>绩效自评表</title></head><body>']
+    for _, plan in plans_of(family, sheets):
+        by_row: dict[int, list] = {}
+        for slot in plan.slots:
+            by_row.setdefault(slot.row, []).append(slot)
+        out.append('<table border="1">')
+        for r in range(plan.n_rows):
+            cells = []
+            for slot in sorted(by_row.get(r, []), key=lambda x: x.col):
+                span = (f' rowspan="{slot.rows}"' if slot.rows > 1 else "") + (f' colspan="{slot.cols}"' if slot.cols > 1 else "")
+                cells.append(f"<td{span}>{html.escape(slot.text)}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)
 
 
 def plans_of(family: Family, sheets: list[tuple[str, Grid]]):
