@@ -21,12 +21,12 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from ..model import QUAL, QUANT, Amount, Form, FundsRow, Total
 from ..values import amount, decimal_text, rate, round2
-from .generate import DMOE, TWENTY_EIGHTY, Params, money, retotal
+from .generate import DMOE, TWENTY_EIGHTY, Params, money
 
 Grid = list[list[str]]
 STANDARD = "standard"
@@ -55,7 +55,6 @@ class Family:
     params: Callable[[], Params] | None = None  # how a clean form of the family is drawn
     prepare: Callable[[Form, random.Random], None] | None = None
     expect: Callable[[Form], Form] | None = None
-    title_rows: int = 2
     # rules every form of the family carries, and why: the reader's note on the quirk it repaired
     # (P002, info), a form kept incomplete (P004), scores it cannot recompute (V004)
     inherent: tuple[str, ...] = ()
@@ -542,7 +541,7 @@ FAMILIES: list[Family] = [
     Family("twenty-eighty", "20/80：执行率 20 分，年度绩效目标 80 分，无分值列", one(r_twenty_eighty),
            rules=FORM_RULES - NO_POINTS - {"F005", "W001", "V001", "V002", "V003", "V004"} | {"S007"},
            ruleset="cn-2020-80", params=lambda: Params(funds_weight=20, block_weights=(40, 30, 10), framework=TWENTY_EIGHTY),
-           expect=e_twenty_eighty, title_rows=2),
+           expect=e_twenty_eighty),
     Family("parent-child", "上级行（一、…）下列子行（1、…）", one(r_standard), inherent=("P002",), why="上级行：读取时识别为汇总行并说明", prepare=p_parent, expect=_no_parents,
            rules=frozenset({"P001", "F001", "F002", "F003", "F004", "F006", "G001", "S006", "W003"})),
     Family("level1-points", "一级指标带分值（产出指标(50分)），占位行和空类别行", one(r_level1_points), inherent=("P002",), why="占位行：读取时忽略并说明"),
@@ -624,6 +623,14 @@ def html_of(family: Family, sheets: list[tuple[str, Grid]]) -> str:
     return "\n".join(out)
 
 
+def title_rows(grid: Grid) -> int:
+    """Rows above the table: the title and the year, each one cell across the whole width."""
+    n = 0
+    while n < len(grid) and len(grid[n]) > 1 and all(c == L for c in grid[n][1:]):
+        n += 1
+    return n
+
+
 def plans_of(family: Family, sheets: list[tuple[str, Grid]]):
     """The writers' plans of the sheets (writers.layout.grid_plan); a page break inside the first
     form's indicator table for the page-run families."""
@@ -636,6 +643,5 @@ def plans_of(family: Family, sheets: list[tuple[str, Grid]]):
             # the first form's total row goes over to the next page, before the second title
             first_total = next(k for k, r in enumerate(grid) if r[0] == "总分")
             breaks = (first_total - 1,)
-        out.append((name, grid_plan(grid, title_rows=family.title_rows if len(grid[0]) > 3 else 1,
-                                    row_breaks=breaks)))
+        out.append((name, grid_plan(grid, title_rows=title_rows(grid), row_breaks=breaks)))
     return out
