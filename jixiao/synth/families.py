@@ -539,7 +539,7 @@ FAMILIES: list[Family] = [
     Family("extra-columns", "多出 指标值设置依据、上年完成值、得分系数、佐证资料等列", one(r_extra_columns)),
     Family("units-in-cells", "金额带单位（120万、1,000,000.00元）", one(r_units_in_cells)),
     Family("twenty-eighty", "20/80：执行率 20 分，年度绩效目标 80 分，无分值列", one(r_twenty_eighty),
-           rules=FORM_RULES - NO_POINTS - {"F005", "W001", "V001", "V002", "V003", "V004"} | {"S007"},
+           rules=FORM_RULES - NO_POINTS - {"F005", "W001"} | {"S007"},
            ruleset="cn-2020-80", params=lambda: Params(funds_weight=20, block_weights=(40, 30, 10), framework=TWENTY_EIGHTY),
            expect=e_twenty_eighty),
     Family("parent-child", "上级行（一、…）下列子行（1、…）", one(r_standard), inherent=("P002",), why="上级行：读取时识别为汇总行并说明", prepare=p_parent, expect=_no_parents,
@@ -553,7 +553,7 @@ FAMILIES: list[Family] = [
     Family("decision-management", "决策/管理/产出/效益框架，表头自评得分", one(r_decision), ruleset="project-dmoe",
            inherent=("P002",), why="无总分行：读取时取表头自评得分并说明",
            params=lambda: Params(funds_weight=0, block_weights=(10, 20, 40, 30), framework=DMOE), expect=e_decision,
-           rules=FORM_RULES - FUNDS_POINTS - TOTAL_ROW - {"W002", "T001", "T002", "F006", "S001"}),
+           rules=FORM_RULES - FUNDS_POINTS - TOTAL_ROW - {"W002", "T001", "T002", "S001"}),
     Family("score-split", "得分分三列：单项指标得分、权重占比、折算得分", one(r_score_split)),
     Family("review-score", "自评得分与复评得分两列", one(r_review_score)),
     Family("criteria-funds-ab", "评价标准列；资金只有 年初预算数(A)、全年执行数(B)", one(r_criteria),
@@ -577,7 +577,7 @@ FAMILIES: list[Family] = [
     Family("funds-zero-total", "资金合计行为 0，其中各行有数", one(r_zero_total), inherent=("P002",), why="资金合计行为 0：读取时按其中各行之和取值并说明", prepare=p_zero_total,
            rules=FORM_RULES - {"F001", "F002", "F003"}),
     Family("total-in-funds-row", "总分填在资金行的分值/得分格，无总分行", one(r_total_in_funds), inherent=("P002",), why="总分在资金行：读取时移为总分并说明", expect=e_total_in_funds,
-           rules=FORM_RULES - FUNDS_POINTS - TOTAL_ROW - {"F006"}),
+           rules=FORM_RULES - FUNDS_POINTS - TOTAL_ROW),
     Family("cover-sheet", "封面加每表一个工作表", r_cover, forms=2, rules=FORM_RULES - {"P001"}),
 ]
 BY_NAME = {f.name: f for f in FAMILIES}
