@@ -10,6 +10,11 @@ Which rule a form carries: a share of the forms (`error_share`) get one injected
 rules taken in turn so every rule appears once `forms ≥ 2 × len(rules) / error_share`; a D002
 form is followed by its partner (the same 偏差原因 in two files). P002 (layout damage) can only be
 injected into text; in other formats its turn passes to the next rule.
+
+With `layouts` (families.py) other than standard alone, files of each layout family are written
+in turn, a family's file holding its forms (two for several-forms, tail-before-title,
+cover-sheet); a rule the family cannot carry passes its turn. html and md are written from the
+families' grids, the standard family's too.
 """
 
 from __future__ import annotations
@@ -93,8 +98,6 @@ def _pairs(slots: list[tuple[str, str, int, bool]], i: int, n: int) -> bool:
     under the same rule set (the pair is compared within one check run)."""
     if i >= n - 1:
         return False
-    if not slots:
-        return True
     here, there = BY_NAME[slots[i][0]], BY_NAME[slots[i + 1][0]]
     return "D002" in there.rules and here.ruleset == there.ruleset
 
@@ -104,8 +107,9 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
          layouts: tuple[str, ...] = (STANDARD,)) -> Iterator[Drawn]:
     """The forms of a corpus, one at a time, with the rule each one carries; with `other_kinds`
     also department-wide and transfer-payment forms, which carry F007 and K001–K006. With
-    `layouts` other than standard, files of each family in turn (a D002 form's partner is drawn
-    in the same family, so the pair is checked under one rule set)."""
+    `layouts` other than standard, files of each family in turn, each round of the families in
+    the next format (a D002 form is drawn only where the next form's family can carry its
+    partner under the same rule set, so the pair is checked in one run)."""
     rng = random.Random(seed)
     maker = FormMaker(rng)
     state = State()
