@@ -376,6 +376,47 @@ def r_review_score(form, rng):
             + total(form, w, after=[form.total.weight.text, form.total.score.text, ""]))
 
 
+def _score_groups(form: Form) -> list[tuple[int, int]]:
+    """(first, end) of each run of two or more rows of one 二级 group, every row met (full points,
+    no 偏差原因): the group-score family prints one 分值 and one 得分 for them, merged down."""
+    runs, k, inds = [], 0, form.indicators
+    while k < len(inds):
+        j = k + 1
+        key = (inds[k].level1.text, inds[k].level2.text)
+        while j < len(inds) and (inds[j].level1.text, inds[j].level2.text) == key:
+            j += 1
+        if j - k > 1 and all(i.score.value == i.weight.value is not None and not i.deviation.text for i in inds[k:j]):
+            runs.append((k, j))
+        k = j
+    return runs
+
+
+def _group_sums(form: Form, first: int, end: int) -> tuple[str, str]:
+    rows = form.indicators[first:end]
+    return (decimal_text(sum((i.weight.value for i in rows), Decimal(0))),
+            decimal_text(sum((i.score.value for i in rows), Decimal(0))))
+
+
+def r_group_score(form, rng):
+    grid = standard_grid(form)
+    head = next(k for k, row in enumerate(grid) if row[1] == "一级指标")
+    for first, end in _score_groups(form):
+        weight, score = _group_sums(form, first, end)
+        grid[head + 1 + first][6:8] = [weight, score]
+        for k in range(first + 1, end):
+            grid[head + 1 + k][6:8] = [U, U]
+    return grid
+
+
+def e_group_score(form):
+    for first, end in _score_groups(form):
+        weight, score = _group_sums(form, first, end)
+        form.indicators[first].weight, form.indicators[first].score = amount(weight), amount(score)
+        for ind in form.indicators[first + 1:end]:
+            ind.weight, ind.score = Amount(), Amount()
+    return form
+
+
 def r_criteria(form, rng):
     w = 10
     t = form.funds.total
@@ -556,6 +597,10 @@ FAMILIES: list[Family] = [
            rules=FORM_RULES - FUNDS_POINTS - TOTAL_ROW - {"W002", "T001", "T002", "S001"}),
     Family("score-split", "得分分三列：单项指标得分、权重占比、折算得分", one(r_score_split)),
     Family("review-score", "自评得分与复评得分两列", one(r_review_score)),
+    # a 一级 block's 分值 cannot be added up where a merged group leaves rows blank (W002 skips
+    # such a block): W002 and the injections that carry it pass
+    Family("group-score", "每个二级指标组一个分值和得分，向下合并", one(r_group_score), expect=e_group_score,
+           rules=FORM_RULES - {"W002", "F005", "T002", "W001"}),
     Family("criteria-funds-ab", "评价标准列；资金只有 年初预算数(A)、全年执行数(B)", one(r_criteria),
            prepare=p_budget_unadjusted, expect=e_criteria),
     # a file cut short loses the other form of the file too: P001 passes in the families of two forms
