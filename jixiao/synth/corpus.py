@@ -45,6 +45,7 @@ OTHER_KIND_SHARE = 0.2
 FORMATS = ("txt", "xlsx", "docx", "pdf", "html", "md")
 GRID_FORMATS = ("html", "md")  # written from the families' grids only (the standard family's too)
 MANIFEST = "manifest.csv"
+INHERENT = "版式固有："  # the manifest detail of a rule every form of its family carries (families.py)
 MANIFEST_COLUMNS = ("file", "project", "rule", "detail", "layout")
 
 
@@ -162,10 +163,11 @@ def draw(n: int, seed: int = 0, formats: tuple[str, ...] = ("txt",), error_share
         injected = p.mutate(rng, form, state) if p.mutate else None
         if injected is not None and injected.rule != "S006":
             retotal(form)  # a changed row score moves the printed total with it
-        if fam.inherent and not (injected and injected.rule == "P001"):  # a file cut short is not read at all
-            injected = Injected(injected.rule if injected else fam.inherent[0],
-                                (injected.carries if injected else ()) + fam.inherent,
-                                (injected.detail + "；" if injected else "") + "版式固有：" + fam.why)
+        inherent = fam.inherent + (("P002",) if fam.repaired and fam.repaired(form) else ())
+        if inherent and not (injected and injected.rule == "P001"):  # a file cut short is not read at all
+            injected = Injected(injected.rule if injected else inherent[0],
+                                (injected.carries if injected else ()) + inherent,
+                                (injected.detail + "；" if injected else "") + INHERENT + fam.why)
         yield Drawn(i, fmt, form, injected, layout=layout, file=file, last=last)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..checks import check_forms, finding_from_read_error
 from ..readers import read_forms
 from ..rules import RuleSet, load_ruleset
-from .corpus import MANIFEST, read_manifest
+from .corpus import INHERENT, MANIFEST, read_manifest
 from .inject import RULES
 
 Key = tuple[str, str]  # (file relative to the corpus, project)
@@ -102,6 +102,7 @@ def evaluate(corpus: str | Path, ruleset: RuleSet | None = None) -> Evaluation:
     carries: dict[Key, set[str]] = defaultdict(set)
     files: dict[str, list[Key]] = defaultdict(list)
     layouts: dict[Key, str] = {}
+    injected: set[Key] = set()
     for row in read_manifest(corpus / MANIFEST):
         key = (row["file"], row["project"])
         layouts[key] = row.get("layout") or "standard"
@@ -110,6 +111,8 @@ def evaluate(corpus: str | Path, ruleset: RuleSet | None = None) -> Evaluation:
         carries[key]  # noqa: B018 - every form has an entry, clean ones an empty set
         if row["rule"]:
             carries[key].add(row["rule"])
+            if not row["detail"].startswith(INHERENT):  # a rule its family carries on every form is no injection
+                injected.add(key)
     found: dict[Key, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))  # rule set id → (forms, owners)
     for rel in files:
@@ -135,11 +138,7 @@ def evaluate(corpus: str | Path, ruleset: RuleSet | None = None) -> Evaluation:
         if "P001" in rules:
             severities[(key, "P001")] = default.check("P001").severity
     scores = {rule: RuleScore(rule) for rule in RULES}
-    def inherent(key: Key) -> frozenset[str]:  # what every form of its family carries (families.py)
-        fam = BY_NAME.get(layouts[key])
-        return frozenset(fam.inherent) if fam else frozenset()
-
-    clean = {key for key, c in carries.items() if not (c - inherent(key))}
+    clean = set(carries) - injected
     ev = Evaluation(scores=scores, forms=len(carries), clean_forms=len(clean), layouts=layouts)
     for key, carried in carries.items():
         got = found.get(key, {})

@@ -59,6 +59,7 @@ class Family:
     # (P002, info), a form kept incomplete (P004), scores it cannot recompute (V004)
     inherent: tuple[str, ...] = ()
     why: str = ""
+    repaired: Callable[[Form], bool] | None = None  # the forms of the family the reader repairs (P002)
 
     def expected(self, form: Form) -> Form:
         return self.expect(copy.deepcopy(form)) if self.expect else form
@@ -204,21 +205,32 @@ def r_extra_columns(form, rng):
             + total(form, w, before=9, after=[form.total.weight.text, L, form.total.score.text]))
 
 
-def _with_unit(a: Amount, unit: str, rng: random.Random) -> str:
-    """An amount typed with its block's unit: '1,000,000.00元', '95万元', or '120万' (= 1,200,000 元)."""
+def _wan(a: Amount, unit: str) -> bool:
+    """An amount of a block in 元 the units-in-cells family types in 万 (a whole number of 万)."""
+    return unit == "元" and a.value is not None and a.value != 0 and a.value % 10_000 == 0
+
+
+def _with_unit(a: Amount, unit: str) -> str:
+    """An amount typed with a unit: '1,000,000.00元', '95万元', or '120万' (= 1,200,000 元)."""
     if a.value is None or not a.value:
         return a.text
-    if unit == "元" and a.value % 10_000 == 0 and rng.random() < 0.5:
+    if _wan(a, unit):
         return f"{decimal_text(a.value / 10_000)}万"
     return a.text + unit
+
+
+def converts(form: Form) -> bool:
+    """The reader converts a 万 amount of the units-in-cells family and says so (P002, info)."""
+    rows = [form.funds.total, *form.funds.rows]
+    return any(_wan(a, form.amount_unit) for r in rows for a in (r.initial_budget, r.annual_budget, r.executed))
 
 
 def r_units_in_cells(form, rng):
     unit = form.amount_unit
 
     def cells(fr):
-        return [_with_unit(fr.initial_budget, unit, rng), _with_unit(fr.annual_budget, unit, rng),
-                _with_unit(fr.executed, unit, rng), fr.weight.text, fr.rate.text, fr.score.text]
+        return [_with_unit(fr.initial_budget, unit), _with_unit(fr.annual_budget, unit),
+                _with_unit(fr.executed, unit), fr.weight.text, fr.rate.text, fr.score.text]
 
     return (title(form, 9) + head(form, 9) + funds(form, 9, cells=cells) + goals(form, 9) + indicators(form, 9)
             + total(form, 9))
@@ -578,7 +590,8 @@ FAMILIES: list[Family] = [
     Family("weight-first", "分值列在指标值之前", one(r_weight_first)),
     Family("split-target", "指标值拆为 指标性质 | 指标值 | 计量单位", one(r_split_target), inherent=("P002",), why="指标值分三列、表头两行：读取时合并表头并说明"),
     Family("extra-columns", "多出 指标值设置依据、上年完成值、得分系数、佐证资料等列", one(r_extra_columns)),
-    Family("units-in-cells", "金额带单位（120万、1,000,000.00元）", one(r_units_in_cells)),
+    Family("units-in-cells", "金额带单位（120万、1,000,000.00元）", one(r_units_in_cells), repaired=converts,
+           why="金额以万填写：读取时换算为元并说明"),
     Family("twenty-eighty", "20/80：执行率 20 分，年度绩效目标 80 分，无分值列", one(r_twenty_eighty),
            rules=FORM_RULES - NO_POINTS - {"F005", "W001"} | {"S007"},
            ruleset="cn-2020-80", params=lambda: Params(funds_weight=20, block_weights=(40, 30, 10), framework=TWENTY_EIGHTY),
