@@ -208,12 +208,24 @@ class FormMaker:
         ctx = self.header(form)
         self.funds(form, p)
         self.indicators(form, ctx, p)
+        if p.framework == DMOE:
+            self.execution_indicator(form)
         retotal(form, total_weight=Decimal(p.funds_weight + sum(p.block_weights)))
-        if p.framework == DMOE:  # execution carries no points: no funds 分值/得分
+        if p.framework == DMOE:  # execution carries no points in the funds rows
             form.funds.total.weight = form.funds.total.score = Amount()
             for row in form.funds.rows:
                 row.weight = Amount()
         return form
+
+    def execution_indicator(self, form: Form) -> None:
+        """The 决策/管理 framework scores budget execution as an indicator inside 项目管理: its
+        first row becomes 资金管理 / 预算执行率 (=100%, the rate printed), scored in proportion."""
+        ind = next(i for i in form.indicators if i.level1.text == "项目管理")
+        rate_pct = form.funds.total.rate.value
+        ind.level2, ind.name = Text("资金管理"), Text("预算执行率")
+        ind.target, ind.actual = measure("=100%"), measure(form.funds.total.rate.text)
+        ind.score = amount(decimal_text(round2(min(rate_pct, HUNDRED) / HUNDRED * ind.weight.value)))
+        ind.deviation = Text(deviation_text(self.rng, form, ind) if rate_pct < HUNDRED else "")
 
 
 def set_execution(form: Form, initial: Decimal, annual: Decimal, executed: Decimal, weight: int, grouped: bool = True) -> None:
