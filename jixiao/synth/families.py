@@ -334,10 +334,6 @@ def p_funds_sub_rows(form, rng):
     _with_executions(form, rng, ("本年财政拨款", "上年结转资金", "财政专户管理资金", "单位资金"))
 
 
-def r_funds_sub_rows(form, rng):
-    return standard_grid(form)
-
-
 def r_decision(form, rng):
     w = 9
     t = form.funds.total
@@ -562,10 +558,8 @@ def e_total_in_funds(form):
 
 
 def r_several(forms, rng):
-    return [("Sheet1", standard_grid(forms[0]) + standard_grid(forms[1]))]
-
-
-def r_tail(forms, rng):
+    """Two forms one after the other on one sheet (tail-before-title: with a page break before
+    the first form's last rows, plans_of)."""
     return [("Sheet1", standard_grid(forms[0]) + standard_grid(forms[1]))]
 
 
@@ -602,7 +596,7 @@ FAMILIES: list[Family] = [
     Family("header-total", "表头印自评得分，无总分行", one(r_header_total), inherent=("P002",), why="无总分行：读取时取表头自评得分并说明", expect=e_no_total_weight,
            rules=FORM_RULES - TOTAL_ROW - {"S001"}),
     Family("lone-total", "总分行只有得分", one(r_lone_total), expect=e_no_total_weight, rules=FORM_RULES - {"W001"}),
-    Family("funds-sub-rows", "资金来源各有执行数和执行率", one(r_funds_sub_rows), prepare=p_funds_sub_rows,
+    Family("funds-sub-rows", "资金来源各有执行数和执行率", one(r_standard), prepare=p_funds_sub_rows,
            rules=FORM_RULES - {"F001", "F002", "F003"}),
     Family("decision-management", "决策/管理/产出/效益框架，表头自评得分", one(r_decision), ruleset="project-dmoe",
            inherent=("P002",), why="无总分行：读取时取表头自评得分并说明",
@@ -627,7 +621,7 @@ FAMILIES: list[Family] = [
     Family("rate-as-fraction", "执行率写成小数（0.95）", one(r_rate_fraction), rules=FORM_RULES - {"F002"}),
     Family("funds-arrival", "资金列为 预算数 / 到位数 / 执行数 / 执行进度", one(r_funds_arrival),
            expect=e_funds_arrival, rules=FORM_RULES - {"F003"}),
-    Family("tail-before-title", "两张表连排，前一张的末行印在下一张标题之前的一页", r_tail, forms=2,
+    Family("tail-before-title", "两张表连排，前一张的末行印在下一张标题之前的一页", r_several, forms=2,
            rules=FORM_RULES - {"P001"}),
     Family("cut-off", "缺少绩效指标表（表被截断），保留并标为不完整", one(r_cut_off), expect=e_cut_off,
            rules=frozenset({"P001", "F001", "F002", "F003", "F006", "G001"}), inherent=("P004",),
