@@ -114,11 +114,21 @@ def _text(chars: list[dict]) -> str:
     return _join_lines([_line_text(line) for line in _lines(chars)]).strip()
 
 
+def _continues(xs: list[float], above: list[float]) -> bool:
+    """A table at the top of a page whose column boundaries are some of those of the table that
+    ended the previous page, at its width: the rest of it (a 总分 row alone on the page, whose
+    merged cells show only some of the columns)."""
+    return len(xs) < len(above) and abs(xs[0] - above[0]) <= SNAP and abs(xs[-1] - above[-1]) <= SNAP and all(
+        any(abs(x - a) <= SNAP for a in above) for x in xs)
+
+
 class _Table:
     """One table's grid: boundaries, which cell owns each grid position, the characters of each cell."""
 
-    def __init__(self, bboxes: list[tuple[float, float, float, float]]):
+    def __init__(self, bboxes: list[tuple[float, float, float, float]], above: list[float] | None = None):
         self.xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
+        if above and _continues(self.xs, above):
+            self.xs = list(above)  # the columns of the table it continues (its merged cells hid some)
         self.ys = _boundaries([b[1] for b in bboxes] + [b[3] for b in bboxes])
         self.x0, self.x1 = self.xs[0], self.xs[-1]
         self.top, self.bottom = self.ys[0], self.ys[-1]
@@ -310,14 +320,16 @@ def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table])
     return out
 
 
-def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] | None:
-    """The page's rows in reading order, or None when the page has no text layer."""
+def _page_rows(page, name: str, page_no: int, above: list[float] | None = None
+               ) -> tuple[list[tuple[float, list[Cell]]] | None, list[float] | None]:
+    """The page's rows in reading order (None when the page has no text layer), and the column
+    boundaries of its last table; `above`: those of the previous page's last table."""
     # characters drawn outside the page (a merged cell's text pushed past a page break) are
     # clipped away when the page is shown: a person never sees them, and neither does the reader
     x0, top, x1, bottom = page.bbox
     chars = [c for c in page.chars if x0 <= _mid(c)[0] <= x1 and top <= _mid(c)[1] <= bottom]
     if not chars:
-        return None if page.images else []
+        return (None if page.images else []), None
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise ReadError(f"PDF 第{page_no}页的字符数超过上限 {MAX_CHARS_PER_PAGE}", Loc(file=name, sheet=f"第{page_no}页"))
     found = [t for t in page.find_tables() if t.cells]
@@ -325,9 +337,9 @@ def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] 
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
     tables = []
-    for t in found:
+    for k, t in enumerate(sorted(found, key=lambda t: t.bbox[1])):
         cells = t.cells + _open_columns(t.cells, vertical, horizontal)
-        tables.append(_Table(cells + _open_bands(cells, vertical)))
+        tables.append(_Table(cells + _open_bands(cells, vertical), above if k == 0 else None))
     outside = []
     for ch in chars:
         x, y = _mid(ch)
@@ -343,7 +355,7 @@ def _page_rows(page, name: str, page_no: int) -> list[tuple[float, list[Cell]]] 
         t.join_runovers()
         items.extend(t.rows(name, page_no))
     items.sort(key=lambda item: item[0])
-    return items
+    return items, (tables[-1].xs if tables else None)
 
 
 def _page_count(pdf) -> int | None:
@@ -400,8 +412,9 @@ def read_pdf(path: Path) -> list[Grid]:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
                 raise ReadError(f"PDF 共 {len(pages)} 页，超过上限 {MAX_PAGES} 页；请拆分后再读取", Loc(file=name))
+            above = None  # the column boundaries of the last table of the page before
             for page_no, page in enumerate(pages, 1):
-                items = _page_rows(page, name, page_no)
+                items, above = _page_rows(page, name, page_no, above)
                 page.close()  # drop the page's parsed objects: memory stays bounded by one page
                 if items is None:
                     no_text.append(page_no)

@@ -126,7 +126,10 @@ def test_a_table_continued_on_the_next_page(pdfs):
     assert [i.name.text for i in forms[0].indicators] == [f"指标{k}" for k in range(1, 41)]
     # the labels, centred in cells merged over both pages, print in the middle of page 1
     assert {(i.level1.text, i.level2.text) for i in forms[0].indicators} == {("产出指标", "数量指标")}
-    assert {r.kind for r in forms[0].repairs} >= {"label-after-rows", "shift-row"}
+    # page 2's table takes the columns of page 1's (its merged leading column is not drawn there):
+    # its rows stand in their columns as printed, no shift to repair
+    assert {r.kind for r in forms[0].repairs} >= {"label-after-rows"}
+    assert "shift-row" not in {r.kind for r in forms[0].repairs}
     assert forms[0].total.score.text == "99.5"
 
 
