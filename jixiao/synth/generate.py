@@ -39,6 +39,9 @@ class Params:
     rate_range: tuple[int, int] = (9050, 10000)  # execution rate in basis points of 1 (90.50%–100%)
     shortfalls: int | None = None  # indicators below target; None = 0–2 at random
     framework: str = CN2020  # FRAMEWORKS; block_weights has one weight per 一级 of the framework
+    # each block's points shared evenly over its rows: a form that prints no 分值 (the 20/80
+    # family) is checked against those implied shares
+    equal_weights: bool = False
 
 
 def money(value: Decimal, grouped: bool = False) -> str:
@@ -154,9 +157,13 @@ class FormMaker:
             if block_weight <= 0:
                 continue
             low, high = rows_per_level1[level1]
-            n = rng.randint(low, high)
-            n = min(n, block_weight // 2) or 1
-            weights = split_weight(rng, block_weight, n)
+            if p.equal_weights:  # a number of rows that shares the block's points evenly
+                n = rng.choice([k for k in range(low, high + 1) if block_weight % k == 0] or [1])
+                weights = [block_weight // n] * n
+            else:
+                n = rng.randint(low, high)
+                n = min(n, block_weight // 2) or 1
+                weights = split_weight(rng, block_weight, n)
             # choose 二级 groups: the first rows of 产出 are always 数量指标 (every real form starts there)
             choices = level2_choices[level1]
             level2s = sorted((rng.choice(choices) for _ in range(n)), key=choices.index)
