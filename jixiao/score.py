@@ -354,11 +354,17 @@ def score_indicator(index: int, ind: Indicator, ruleset: RuleSet) -> IndicatorAs
     return ia
 
 
+def rate_budget(fr) -> Decimal | None:
+    """The budget a funds row's execution rate is taken against: 全年预算数, or 年初预算数 where the
+    form prints no other (年初预算数(A) | 全年执行数(B) | 执行率(B/A))."""
+    return fr.annual_budget.value if fr.annual_budget.value is not None else fr.initial_budget.value
+
+
 def score_form(form: Form, ruleset: RuleSet) -> Assessment:
     """Re-score a form under a rule set (rules.md §5)."""
     out = Assessment()
     fr = form.funds.total
-    budget, executed = fr.annual_budget.value, fr.executed.value
+    budget, executed = rate_budget(fr), fr.executed.value
     out.funds_weight = fr.weight.value if fr.weight.value is not None else ruleset.funds_weight
     if budget is not None and executed is not None and budget > ZERO_DEC:
         r = executed / budget

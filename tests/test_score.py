@@ -185,3 +185,15 @@ def test_decimal_text_prints_as_normalize_and_a_fixed_point_format(d):
     """decimal_text's quick path (str() less its trailing zeros) prints every Decimal as the
     normalised fixed-point text it stands for."""
     assert decimal_text(d) == decimal_text(d.normalize(), exact=True) == format(d.normalize(), "f")
+
+
+def test_the_rate_is_taken_against_the_initial_budget_when_no_other_is_printed():
+    """年初预算数(A) | 全年执行数(B) | 执行率(B/A): the form prints no 全年预算数 (criteria-funds-ab)."""
+    rs = load_ruleset("cn-2020")
+    form = Form()
+    form.funds.total = FundsRow(label="年度资金总额", initial_budget=amount("1,000,000.00"), executed=amount("950,000.00"),
+                                weight=amount("10"), rate=rate("95.00%"), score=amount("10"))
+    a = score_form(form, rs)
+    assert (a.rate, a.execution_score) == (Decimal("95.00"), Decimal("9.50"))
+    form.funds.total.annual_budget = amount("950,000.00")  # printed: the rate is taken against it
+    assert score_form(form, rs).rate == Decimal("100.00")

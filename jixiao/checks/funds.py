@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
+from ..score import rate_budget
 from ..values import MONEY_UNITS, parse_money
 from ..values import decimal_text as n
 from .finding import Finding
@@ -57,7 +58,7 @@ def subrows_add_up(ctx: Context) -> Iterator[Finding]:
 @check("F002")
 def executed_within_budget(ctx: Context) -> Iterator[Finding]:
     t = ctx.form.funds.total
-    budget, executed = t.annual_budget.value, t.executed.value
+    budget, executed = rate_budget(t), t.executed.value
     if budget is not None and executed is not None and executed > budget:
         yield ctx.finding(
             "F002",
@@ -85,7 +86,7 @@ def printed_rate(ctx: Context) -> Iterator[Finding]:
         how = f"填报值既不是四舍五入（{n(a.rate)}%）也不是向上进位（{n(up)}%）的结果"
     yield ctx.finding(
         "F003",
-        f"执行率应为 全年执行数÷全年预算数 = {n(t.executed.value)}÷{n(t.annual_budget.value)} = "
+        f"执行率应为 全年执行数÷全年预算数 = {n(t.executed.value)}÷{n(rate_budget(t))} = "
         f"{_short(a.rate_exact)}%，保留{ctx.ruleset.decimals}位小数为 {n(a.rate)}%；填报 {t.rate.text}，"
         f"相差 {n(printed - a.rate)} 个百分点；{how}",
         field="funds.rate", expected=a.rate, printed=printed, location=t.rate.loc,

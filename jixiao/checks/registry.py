@@ -92,3 +92,9 @@ def finding_order(f: Finding) -> tuple[int, int, int]:
     """The sort key of a finding: errors first, then warnings, then info; within a severity by
     rule (in the catalogue's order), then by indicator."""
     return SEVERITY_RANK.get(f.severity, 9), _ORDER.get(f.rule, -1), -1 if f.index is None else f.index
+
+
+def total_moved_from_funds(form) -> bool:
+    """The reader took the form's total from the funds row's 分值/得分 cells (recognize/totals.py):
+    the execution's own points are then not printed, and the rule set's are implied."""
+    return any(r.kind == "total-in-funds-row" for r in form.repairs)

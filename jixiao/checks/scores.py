@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..score import ACHIEVED, ACHIEVEMENT_NAMES, MET, NOT_ACHIEVED, NOT_MET, PARTIAL
 from ..values import decimal_text as n
 from .finding import Finding
-from .registry import Context, add_up, check
+from .registry import Context, add_up, check, total_moved_from_funds
 
 _ZERO = Decimal(0)
 _TOLERANCE = Decimal("0.005")  # S002, S006 when the rule set gives none
@@ -130,6 +130,8 @@ def total_adds_up(ctx: Context) -> Iterator[Finding]:
     if printed is None or f.total.inferred:
         return
     funds = f.funds.total.score.value
+    if funds is None and total_moved_from_funds(f):
+        funds = ctx.assessment.execution_score  # not printed: the funds row's cells held the total
     row_blanks, row_sum = add_up(i.score.value for i in f.indicators)
     blanks = row_blanks + (funds is None)
     if blanks == 1 + len(f.indicators):

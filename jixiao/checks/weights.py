@@ -9,7 +9,7 @@ from ..model import DEPARTMENT, Loc
 from ..values import decimal_text as n
 from ..values import parse_decimal
 from .finding import Finding
-from .registry import Context, add_up, check
+from .registry import Context, add_up, check, total_moved_from_funds
 
 _ZERO = Decimal(0)
 
@@ -29,6 +29,8 @@ def weights_add_up(ctx: Context) -> Iterator[Finding]:
     if row_blanks == len(f.indicators):
         return  # no indicator, or no indicator weight printed: nothing to add up
     funds_w = f.funds.total.weight.value
+    if funds_w is None and total_moved_from_funds(f):
+        funds_w = rs.funds_weight  # not printed: the funds row's cells held the total
     blanks = row_blanks + (funds_w is None)
     total = (funds_w if funds_w is not None else _ZERO) + row_sum
     printed = f.total.weight.value

@@ -121,11 +121,21 @@ def _text(chars: list[dict]) -> str:
     return _join_lines([_line_text(line) for line in _lines(chars)]).strip()
 
 
+def _continues(xs: list[float], above: list[float]) -> bool:
+    """A table at the top of a page whose column boundaries are some of those of the table that
+    ended the previous page, at its width: the rest of it (a 总分 row alone on the page, whose
+    merged cells show only some of the columns)."""
+    return len(xs) < len(above) and abs(xs[0] - above[0]) <= SNAP and abs(xs[-1] - above[-1]) <= SNAP and all(
+        any(abs(x - a) <= SNAP for a in above) for x in xs)
+
+
 class _Table:
     """One table's grid: boundaries, which cell owns each grid position, the characters of each cell."""
 
-    def __init__(self, bboxes: list[tuple[float, float, float, float]]):
+    def __init__(self, bboxes: list[tuple[float, float, float, float]], above: list[float] | None = None):
         self.xs = _boundaries([b[0] for b in bboxes] + [b[2] for b in bboxes])
+        if above and _continues(self.xs, above):
+            self.xs = list(above)  # the columns of the table it continues (its merged cells hid some)
         self.ys = _boundaries([b[1] for b in bboxes] + [b[3] for b in bboxes])
         self.x0, self.x1 = self.xs[0], self.xs[-1]
         self.top, self.bottom = self.ys[0], self.ys[-1]
@@ -410,8 +420,10 @@ def _text_rows(chars: list[dict], name: str, page_no: int, tables: list[_Table])
     return out
 
 
-def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Cell]]], list[_Table]] | None:
-    """The page's rows in reading order and its tables, or None when the page has no text layer."""
+def _page_rows(page, name: str, page_no: int, above: list[float] | None = None
+               ) -> tuple[list[tuple[float, list[Cell]]], list[_Table]] | None:
+    """The page's rows in reading order and its tables (top to bottom), or None when the page has
+    no text layer; `above`: the column boundaries of the previous page's last table."""
     # characters drawn outside the page (a merged cell's text pushed past a page break) are
     # clipped away when the page is shown: a person never sees them, and neither does the reader
     x0, top, x1, bottom = page.bbox
@@ -426,11 +438,11 @@ def _page_rows(page, name: str, page_no: int) -> tuple[list[tuple[float, list[Ce
     horizontal = [e for e in edges if e["orientation"] == "h"]
     rules = _join_rules(vertical)
     tables = []
-    for t in found:
+    for k, t in enumerate(sorted(found, key=lambda t: t.bbox[1])):
         cells = t.cells + _open_columns(t.cells, rules, horizontal)
         ends = _open_ends(cells, rules, horizontal)
         cells += ends
-        table = _Table(cells + _open_bands(cells, vertical))
+        table = _Table(cells + _open_bands(cells, vertical), above if k == 0 else None)
         bottom = max(b[3] for b in cells)
         below = {b for b in ends if abs(b[3] - bottom) <= SNAP}
         table.open_below = [cell for cell in table.cells if cell["bbox"] in below]
@@ -575,15 +587,17 @@ def read_pdf(path: Path) -> list[Grid]:
             pages = pdf.pages
             if len(pages) > MAX_PAGES:
                 raise ReadError(f"PDF 共 {len(pages)} 页，超过上限 {MAX_PAGES} 页；请拆分后再读取", Loc(file=name))
+            above = None  # the column boundaries of the last table of the page before
             for page_no, page in enumerate(pages, 1):
-                read = _page_rows(page, name, page_no)
+                read = _page_rows(page, name, page_no, above)
                 page.close()  # drop the page's parsed objects: memory stays bounded by one page
                 if read is None:
                     no_text.append(page_no)
                     _read_scan(path, page_no, scans, grid, name)
-                    last = None
+                    last = above = None
                     continue
                 items, tables = read
+                above = tables[-1].xs if tables else None
                 joined = last is not None and _ends(items, tables, first=True) and _join_split_row(last, tables[0])
                 add_page(grid, items, name, page_no, continued=joined)
                 last = tables[-1] if _ends(items, tables, first=False) else None

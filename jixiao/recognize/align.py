@@ -57,6 +57,10 @@ def indicator_fit(g: Geometry, kinds: tuple[int, ...]) -> Fit:
     for s in SHIFTS:
         score = 0
         anchored = False
+        # as printed, text under both 年度指标值 and 实际完成值 (健全 | 基本健全) is a row of values
+        # whose points are elsewhere (one 分值/得分 merged down over its 二级 group)
+        texts = s == 0 and all(col is not None and col < n and kinds[col] and not kinds[col] & LABEL
+                               for col in (g.target, g.actual))
         for col in (g.weight, g.score):
             j = col + s if col is not None else -1
             k = kinds[j] if 0 <= j < n else 0
@@ -76,7 +80,7 @@ def indicator_fit(g: Geometry, kinds: tuple[int, ...]) -> Fit:
             elif k & QUANTITY:
                 score += 2
                 anchored = True
-            elif anchored or no_points:
+            elif anchored or no_points or texts:
                 score += 1
                 anchored = True
         if not anchored:

@@ -12,12 +12,22 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..model import QUAL, QUANT, Form, Funds, FundsRow, Goals, Indicator, Text, Total
+from ..model import QUAL, QUANT, Amount, Form, Funds, FundsRow, Goals, Indicator, Text, Total
 from ..values import amount, decimal_text, measure, rate, round2
 from . import pools
 
 HUNDRED = Decimal(100)
+OUTPUTS = ("产出指标", "项目产出")  # the 一级 whose first row is a completion rate
 LEVEL1_ORDER = ("产出指标", "效益指标", "满意度指标")
+# The frameworks a form is drawn in (Params.framework): cn-2020's three 一级 blocks; the same with
+# execution weighted 20 and no 分值 printed (rule set cn-2020-80); the 项目决策 / 项目管理 / 项目产出 /
+# 项目效益 framework (rule set project-dmoe), whose execution carries no points of its own.
+CN2020, TWENTY_EIGHTY, DMOE = "cn-2020", "twenty-eighty", "dmoe"
+FRAMEWORKS = {
+    CN2020: (LEVEL1_ORDER, pools.LEVEL2_CHOICES, pools.ROWS_PER_LEVEL1),
+    TWENTY_EIGHTY: (LEVEL1_ORDER, pools.LEVEL2_CHOICES, pools.ROWS_PER_LEVEL1),
+    DMOE: (tuple(pools.DMOE_LEVEL2_CHOICES), pools.DMOE_LEVEL2_CHOICES, pools.DMOE_ROWS_PER_LEVEL1),
+}
 
 
 @dataclass(slots=True)
@@ -28,6 +38,10 @@ class Params:
     block_weights: tuple[int, int, int] = (50, 30, 10)  # 产出 / 效益 / 满意度
     rate_range: tuple[int, int] = (9050, 10000)  # execution rate in basis points of 1 (90.50%–100%)
     shortfalls: int | None = None  # indicators below target; None = 0–2 at random
+    framework: str = CN2020  # FRAMEWORKS; block_weights has one weight per 一级 of the framework
+    # each block's points shared evenly over its rows: a form that prints no 分值 (the 20/80
+    # family) is checked against those implied shares
+    equal_weights: bool = False
 
 
 def money(value: Decimal, grouped: bool = False) -> str:
@@ -138,24 +152,29 @@ class FormMaker:
     # -- the indicators -------------------------------------------------------------------
     def indicators(self, form: Form, ctx: dict, p: Params) -> None:
         rng = self.rng
-        for level1, block_weight in zip(LEVEL1_ORDER, p.block_weights):
+        order, level2_choices, rows_per_level1 = FRAMEWORKS[p.framework]
+        for level1, block_weight in zip(order, p.block_weights):
             if block_weight <= 0:
                 continue
-            low, high = pools.ROWS_PER_LEVEL1[level1]
-            n = rng.randint(low, high)
-            n = min(n, block_weight // 2) or 1
-            weights = split_weight(rng, block_weight, n)
+            low, high = rows_per_level1[level1]
+            if p.equal_weights:  # a number of rows that shares the block's points evenly
+                n = rng.choice([k for k in range(low, high + 1) if block_weight % k == 0] or [1])
+                weights = [block_weight // n] * n
+            else:
+                n = rng.randint(low, high)
+                n = min(n, block_weight // 2) or 1
+                weights = split_weight(rng, block_weight, n)
             # choose 二级 groups: the first rows of 产出 are always 数量指标 (every real form starts there)
-            choices = pools.LEVEL2_CHOICES[level1]
+            choices = level2_choices[level1]
             level2s = sorted((rng.choice(choices) for _ in range(n)), key=choices.index)
-            if level1 == "产出指标":
-                level2s[0] = "数量指标"
+            if level1 in OUTPUTS:
+                level2s[0] = choices[0]
                 level2s.sort(key=choices.index)
             used: set[str] = set()
             for level2, w in zip(level2s, weights):
                 form.indicators.append(self.indicator(level1, level2, Decimal(w), ctx, used))
-        # the first row is a completion rate '=100%', so a shortfall can always be injected
-        first = form.indicators[0]
+        # the first output row is a completion rate '=100%', so a shortfall can always be injected
+        first = next(i for i in form.indicators if i.level1.text in OUTPUTS)
         if not (first.target.kind == QUANT and first.target.op == "=" and first.target.number == 100):
             names = {i.name.text for i in form.indicators}
             options = (f"{ctx['thing']}完成率", f"{ctx['thing']}任务完成率", "年度任务完成率", "年度工作完成率")
@@ -169,7 +188,7 @@ class FormMaker:
 
     def indicator(self, level1: str, level2: str, weight: Decimal, ctx: dict, used: set[str]) -> Indicator:
         rng = self.rng
-        templates = pools.INDICATORS[level2]
+        templates = pools.INDICATORS[pools.DMOE_TEMPLATES.get(level2, level2)]
         for _ in range(20):
             name_t, kind, spec = rng.choice(templates)
             name = name_t.format(t=rng.choice(ctx["things"]))
@@ -196,8 +215,24 @@ class FormMaker:
         ctx = self.header(form)
         self.funds(form, p)
         self.indicators(form, ctx, p)
+        if p.framework == DMOE:
+            self.execution_indicator(form)
         retotal(form, total_weight=Decimal(p.funds_weight + sum(p.block_weights)))
+        if p.framework == DMOE:  # execution carries no points in the funds rows
+            form.funds.total.weight = form.funds.total.score = Amount()
+            for row in form.funds.rows:
+                row.weight = Amount()
         return form
+
+    def execution_indicator(self, form: Form) -> None:
+        """The 决策/管理 framework scores budget execution as an indicator inside 项目管理: its
+        first row becomes 资金管理 / 预算执行率 (=100%, the rate printed), scored in proportion."""
+        ind = next(i for i in form.indicators if i.level1.text == "项目管理")
+        rate_pct = form.funds.total.rate.value
+        ind.level2, ind.name = Text("资金管理"), Text("预算执行率")
+        ind.target, ind.actual = measure("=100%"), measure(form.funds.total.rate.text)
+        ind.score = amount(decimal_text(round2(min(rate_pct, HUNDRED) / HUNDRED * ind.weight.value)))
+        ind.deviation = Text(deviation_text(self.rng, form, ind) if rate_pct < HUNDRED else "")
 
 
 def set_execution(form: Form, initial: Decimal, annual: Decimal, executed: Decimal, weight: int, grouped: bool = True) -> None:

@@ -9,6 +9,11 @@ truth of the form and not against a wish.
 
 P001 and P002 live in the file, not in the form: the corpus writer cuts the text off or
 damages its layout (see `text.py`), or corrupts the bytes of a binary file.
+
+Layout families (`families.py`): each family lists the rules its forms can carry
+(`Family.rules`); a rule the family has no place for passes its turn (no S001 where no 分值 is
+printed, S007 instead in the 20/80 family; W003 on the parent-child family's own parent row).
+docs/batch.md has the table of which rules pass in which family.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from ..rules.implied import imply_weights
 from ..values import amount, decimal_text, measure, round2
 from ..values import rate as read_rate
 from . import pools
-from .generate import HUNDRED, Params, can_fall_short, fall_short, money, retotal, set_execution
+from .generate import HUNDRED, OUTPUTS, Params, can_fall_short, fall_short, money, retotal, set_execution
 from .kinds import KIND_RULES
 
 # Every rule of the catalogue, in catalogue order, but P003: a number read by OCR that a person
@@ -79,7 +84,7 @@ def _ensure_qual(rng: random.Random, form: Form) -> Indicator:
     """A qualitative row scored at full points; turns a 效益 row into one when the form has none."""
     ind = _pick(rng, form, _qual_word)
     if ind is None:
-        ind = [i for i in form.indicators if i.level1.text == "效益指标"][-1]
+        ind = [i for i in form.indicators if i.level1.text in ("效益指标", "项目效益")][-1]
         names = {i.name.text for i in form.indicators}
         ind.name = Text(next((n for n in ("长效管理制度健全性", "档案管理制度健全性", "管理制度健全性") if n not in names), "制度健全性"))
         ind.target = measure("健全")
@@ -97,8 +102,8 @@ def _ensure_count(rng: random.Random, form: Form) -> Indicator:
 
     ind = _pick(rng, form, count)
     if ind is None:
-        counts = [i for i in form.indicators[1:] if i.level2.text == "数量指标"]
-        ind = counts[-1] if counts else [i for i in form.indicators if i.level1.text == "产出指标"][-1]
+        counts = [i for i in form.indicators[1:] if i.level2.text in ("数量指标", "产出数量")]
+        ind = counts[-1] if counts else [i for i in form.indicators if i.level1.text in OUTPUTS][-1]
         a = rng.randint(50, 500)
         names = {i.name.text for i in form.indicators}
         ind.name = Text(next((n for n in ("服务人次", "受益人次", "办理人次") if n not in names), "服务总人次"))
@@ -122,6 +127,14 @@ def _set_score(ind: Indicator, score: Decimal) -> None:
     ind.score = amount(decimal_text(score))
 
 
+def _execute(form: Form, initial: Decimal, annual: Decimal, executed: Decimal) -> None:
+    """The funds row with another execution, its points kept as they were (none in the 决策/管理 family)."""
+    weight = form.funds.total.weight.value
+    set_execution(form, initial, annual, executed, int(weight or 0))
+    if weight is None:
+        form.funds.total.weight = form.funds.total.score = Amount()
+
+
 # -- 项目资金 -----------------------------------------------------------------------------------
 def f001(rng, form, state):
     row = form.funds.rows[1 if rng.random() < 0.5 else 2]
@@ -136,7 +149,7 @@ def f001(rng, form, state):
 def f002(rng, form, state):
     t = form.funds.total
     executed = round2(t.annual_budget.value * Decimal(rng.randint(10_100, 10_800)) / Decimal(10_000))
-    set_execution(form, t.initial_budget.value, t.annual_budget.value, executed, int(t.weight.value))
+    _execute(form, t.initial_budget.value, t.annual_budget.value, executed)
     retotal(form)
     return Injected("F002", ("F002",), f"全年执行数 {money(executed)} 大于全年预算数 {t.annual_budget.text}")
 
@@ -146,7 +159,7 @@ def f003(rng, form, state):
     t = form.funds.total
     annual, executed = t.annual_budget.value, t.executed.value
     initial = round2(annual * Decimal(rng.randint(104, 115)) / HUNDRED)
-    set_execution(form, initial, annual, executed, int(t.weight.value))
+    _execute(form, initial, annual, executed)
     form.funds.rows[0].initial_budget = amount(money(initial - sum((r.initial_budget.value or 0) for r in form.funds.rows[1:])))
     wrong = round2(executed / initial * HUNDRED)
     form.funds.total.rate = read_rate(f"{wrong}%")
@@ -343,8 +356,9 @@ def p002(rng, form, state):
     return Injected("P002", ("P002",), "版面损坏（读取时修复）")
 
 
-def w003(rng, form, state):
-    # 一、 over the rows of one 二级 group renumbered 1、 2、…, its 分值 5 more than theirs
+def add_parent(form: Form, extra: Decimal) -> tuple[str, int]:
+    """一、 over the rows of the largest 二级 group, renumbered 1、 2、…, its 分值 `extra` more than
+    theirs (0: a clean parent row; the parent-child family). Returns its name and child count."""
     groups: dict[tuple[str, str], list[int]] = {}
     for k, i in enumerate(form.indicators):
         groups.setdefault((i.level1.text, i.level2.text), []).append(k)
@@ -354,12 +368,23 @@ def w003(rng, form, state):
     for n, kid in enumerate(kids, 1):
         kid.name = Text(f"{n}、{kid.name.text}")
         kid.parent = name
-    weight = sum((c.weight.value for c in kids), Decimal(0)) + 5
+    weight = sum((c.weight.value for c in kids), Decimal(0)) + extra
     score = sum((c.score.value for c in kids), Decimal(0))
     parent = Indicator(Text(kids[0].level1.text), Text(kids[0].level2.text), Text(name), kids[0].target, kids[0].actual,
                        amount(decimal_text(weight)), amount(decimal_text(score)), Text(""))
     form.indicators.insert(ks[0], parent)
-    return Injected("W003", ("W003", "P002"), f"上级行“{name}”分值 {decimal_text(weight)}，其下 {len(kids)} 行之和少 5 分")
+    return name, len(kids)
+
+
+def w003(rng, form, state):
+    parent = next((i for i in form.indicators if any(c.parent == i.name.text for c in form.indicators)), None)
+    if parent is not None:  # the form has a parent row already (the parent-child family)
+        parent.weight = amount(decimal_text(parent.weight.value + 5))
+        kids = sum(1 for c in form.indicators if c.parent == parent.name.text)
+        return Injected("W003", ("W003",), f"上级行“{parent.name.text}”分值 {parent.weight.text}，其下 {kids} 行之和少 5 分")
+    name, kids = add_parent(form, Decimal(5))
+    weight = next(i for i in form.indicators if i.name.text == name).weight.text
+    return Injected("W003", ("W003", "P002"), f"上级行“{name}”分值 {weight}，其下 {kids} 行之和少 5 分")
 
 
 def _above_share(form: Form) -> bool:
@@ -427,11 +452,12 @@ MUTATORS = {
 assert tuple(MUTATORS) + KIND_RULES == RULES
 
 
-def plan(rule: str | None, rng: random.Random) -> Plan:
-    """How to generate a form that carries `rule` (None: a clean form)."""
+def plan(rule: str | None, rng: random.Random, params: Params | None = None) -> Plan:
+    """How to generate a form that carries `rule` (None: a clean form); `params`: how a clean
+    form of its layout family is drawn (the 20/80 and 决策/管理 families' own)."""
+    p = params or Params()
     if rule is None:
-        return Plan()
-    p = Params()
+        return Plan(params=p)
     if rule == "F005":
         p.funds_weight, p.block_weights = 20, (40, 30, 10)
     elif rule == "F006":

@@ -153,6 +153,26 @@ LEVEL2_CHOICES: dict[str, tuple[str, ...]] = {
 }
 ROWS_PER_LEVEL1 = {"产出指标": (3, 7), "效益指标": (2, 5), "满意度指标": (1, 2)}
 
+# The 项目决策 / 项目管理 / 项目产出 / 项目效益 framework (rule set project-dmoe): its 二级 blocks, rows
+# per 一级, and the cn-2020 templates its output and outcome blocks draw from.
+DMOE_LEVEL2_CHOICES: dict[str, tuple[str, ...]] = {
+    "项目决策": ("项目立项", "绩效目标", "资金投入"),
+    "项目管理": ("资金管理", "组织实施"),
+    "项目产出": ("产出数量", "产出质量", "产出时效", "产出成本"),
+    "项目效益": ("社会效益", "经济效益", "可持续影响", "满意度"),
+}
+DMOE_ROWS_PER_LEVEL1 = {"项目决策": (1, 3), "项目管理": (2, 3), "项目产出": (3, 6), "项目效益": (2, 4)}
+DMOE_TEMPLATES = {"产出数量": "数量指标", "产出质量": "质量指标", "产出时效": "时效指标", "产出成本": "成本指标",
+                  "社会效益": "社会效益指标", "经济效益": "经济效益指标", "可持续影响": "可持续影响指标",
+                  "满意度": "服务对象满意度指标"}
+INDICATORS.update({
+    "项目立项": (("立项依据充分性", "qual", "充分"), ("立项程序规范性", "qual", "规范")),
+    "绩效目标": (("绩效目标合理性", "qual", "合理"), ("绩效指标明确性", "qual", "明确")),
+    "资金投入": (("预算编制科学性", "qual", "科学"), ("资金分配合理性", "qual", "合理")),
+    "资金管理": (("资金管理规范性", "qual", "规范"), ("财务监控有效性", "qual", "有效")),
+    "组织实施": (("管理制度健全性", "qual", "健全"), ("制度执行有效性", "qual", "有效")),
+})
+
 # Partial wording of a qualitative target word (rules.md §4: 基本X is partial).
 PARTIAL_PREFIX = "基本"
 # Words whose direction is the target: the same word is "achieved" (rules.md §4).

@@ -3,7 +3,7 @@
 `layout.plan_form` decides what goes in which cell once; `xlsx` and `docx` draw that plan.
 """
 
-from .docx import write_docx, write_template_docx
-from .xlsx import write_template_xlsx, write_xlsx
+from .docx import write_docx, write_plans_docx, write_template_docx
+from .xlsx import write_plans_xlsx, write_template_xlsx, write_xlsx
 
-__all__ = ["write_xlsx", "write_docx", "write_template_xlsx", "write_template_docx"]
+__all__ = ["write_xlsx", "write_docx", "write_plans_xlsx", "write_plans_docx", "write_template_xlsx", "write_template_docx"]

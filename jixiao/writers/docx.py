@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Form
-from .layout import N_COLS, WIDTHS, Plan, blank_form, plan_form
+from .layout import Plan, blank_form, plan_form
 from .review import Review, num
 
 FONT = "宋体"
@@ -57,23 +57,26 @@ def _table(doc, plan: Plan):
     from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    first = 2
+    first = plan.title_rows
     n_rows = plan.n_rows - first
-    table = doc.add_table(rows=n_rows, cols=N_COLS)
+    table = doc.add_table(rows=n_rows, cols=plan.n_cols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     usable = PAGE_W_CM - 2 * MARGIN_CM
-    widths = [Cm(usable * w / sum(WIDTHS)) for w in WIDTHS]
+    widths = [Cm(usable * w / sum(plan.widths)) for w in plan.widths]
     # Word and LibreOffice lay a table out by its grid columns; the cell widths alone are hints
     for grid_col, width in zip(table._tbl.tblGrid.iterchildren(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(width.twips)))
     # Every cell fetched once before merging: table.cell() recomputes the whole grid on each
     # call. Slots never overlap, so each fetched cell is used by one slot at most.
     grid = []
-    for row in table.rows:
+    for k, row in enumerate(table.rows):
         tr_pr = row._tr.get_or_add_trPr()
         tr_pr.append(tr_pr.makeelement(qn("w:cantSplit"), {}))  # a row never breaks across pages
+        if k + first in plan.row_breaks:  # the table goes on on the next page
+            ppr = row.cells[0].paragraphs[0]._p.get_or_add_pPr()
+            ppr.append(ppr.makeelement(qn("w:pageBreakBefore"), {}))
         cells = list(row.cells)
         for c, cell in enumerate(cells):
             cell.width = widths[c]
@@ -108,10 +111,9 @@ def _section(doc, first: bool):
 
 def _draw(doc, plan: Plan, first: bool) -> None:
     _section(doc, first)
-    title = next(s for s in plan.slots if s.style == "title")
-    year = next(s for s in plan.slots if s.style == "subtitle")
-    _paragraph(doc, title.text, size=18, bold=True, center=True)
-    _paragraph(doc, year.text, size=12, center=True)
+    for slot in sorted((s for s in plan.slots if s.row < plan.title_rows), key=lambda s: (s.row, s.col)):
+        title = slot.row == 0
+        _paragraph(doc, slot.text, size=18 if title else 12, bold=title, center=True)
     _table(doc, plan)
 
 
@@ -133,6 +135,14 @@ def write_docx(forms: list[Form], out: str | Path, reviews: list[Review] | None 
         _draw(doc, plan_form(form), first=k == 0)
         if reviews is not None:
             _review(doc, reviews[k])
+    doc.save(str(out))
+
+
+def write_plans_docx(plans: list[Plan], out: str | Path) -> None:
+    """Plans of any layout (layout.grid_plan), each in a section of its own."""
+    doc = _new_document()
+    for k, plan in enumerate(plans):
+        _draw(doc, plan, first=k == 0)
     doc.save(str(out))
 
 

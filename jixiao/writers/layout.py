@@ -24,6 +24,7 @@ it the same way; 执行率, the execution score and the total carry a spreadshee
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -66,6 +67,11 @@ class Plan:
     last_indicator: int = -1
     total: int = 0
     indicator_rows: list[int] = field(default_factory=list)  # per indicator, its row
+    # a grid of another layout (grid_plan): its width, column widths and the rows above the table
+    n_cols: int = N_COLS
+    widths: tuple[float, ...] = WIDTHS
+    title_rows: int = 2
+    row_breaks: list[int] = field(default_factory=list)  # 0-based rows a printed page starts at
 
     def add(self, row: int, col: int, text: str = "", **kw) -> Slot:
         slot = Slot(row=row, col=col, text=text, **kw)
@@ -258,15 +264,64 @@ def blank_form(kind: str = PROJECT) -> Form:
     return form
 
 
+# -- a grid of any layout --------------------------------------------------------------------------
+MERGE_LEFT, MERGE_UP = "<", "^"
+_NUMERIC = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def grid_plan(rows: list[list[str]], title_rows: int = 2, widths: tuple[float, ...] | None = None,
+              row_breaks: tuple[int, ...] = ()) -> Plan:
+    """A plan of a grid of cell texts, as a layout other than the standard one lays a form out:
+    `<` merges a cell with the one on its left, `^` with the one above; the first `title_rows`
+    rows (the title, the year) stand above the table. A cell that prints a plain number or
+    percentage is written as a number with the format that prints it the same way."""
+    from ..values import amount
+
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    owner: dict[tuple[int, int], Slot] = {}
+    p = Plan(n_cols=width, title_rows=title_rows, row_breaks=list(row_breaks))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            if text == MERGE_LEFT and (r, c - 1) in owner:
+                slot = owner[(r, c - 1)]
+                if slot.row == r:
+                    slot.cols = c - slot.col + 1
+                owner[(r, c)] = slot
+                continue
+            if text == MERGE_UP and (r - 1, c) in owner:
+                slot = owner[(r - 1, c)]
+                if slot.col == c:
+                    slot.rows = r - slot.row + 1
+                owner[(r, c)] = slot
+                continue
+            style = ("title" if r == 0 else "subtitle") if r < title_rows else "text"
+            value = None
+            if _NUMERIC.match(text):
+                value = amount(text.rstrip("%")).value
+                if value is not None and text.endswith("%"):
+                    value = value / 100
+            slot = _number(p, r, c, text, value, "", "number") if value is not None else p.add(r, c, text, style=style)
+            owner[(r, c)] = slot
+    p.n_rows = len(rows)
+    if widths is None:  # wide enough for the longest line of each column, within reason
+        widths = tuple(min(30.0, max(7.0, max((text_units(t) for t in col if t not in (MERGE_LEFT, MERGE_UP)),
+                                              default=7.0) * 0.8))
+                       for col in zip(*rows[title_rows:] or rows))
+    p.widths = widths
+    return p
+
+
 # -- row heights ---------------------------------------------------------------------------------
 def text_units(text: str) -> float:
     """Width of a text in spreadsheet character units: CJK and full-width characters count two."""
     return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
 
 
-def row_heights(plan: Plan, widths: tuple[float, ...] = WIDTHS, font_pt: float = 10.0) -> list[float]:
+def row_heights(plan: Plan, font_pt: float = 10.0) -> list[float]:
     """Row heights in points, tall enough for every wrapped text; spreadsheet programs do not
     grow rows for merged cells themselves, so the writer must."""
+    widths = plan.widths
     line = font_pt * 1.35
     need = [line + 4] * plan.n_rows
     for s in plan.slots:

@@ -28,7 +28,7 @@ from decimal import Decimal
 from ..model import Form
 from ..readers.formula import evaluate
 from ..readers.numfmt import format_number
-from .layout import COL_LETTERS, N_COLS, WIDTHS, Plan, Slot, blank_form, plan_form, ref, row_heights
+from .layout import COL_LETTERS, Plan, Slot, blank_form, plan_form, ref, row_heights
 from .review import Review
 
 FONT = "宋体"
@@ -148,8 +148,11 @@ def draw(ws, plan: Plan, formulas: str = "as-filed", styler: _Styler | None = No
 
     formulas: 'always' (a blank template), or 'as-filed' (a formula only where it prints what the
     form printed)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
     styler = styler or _Styler()
-    table_top = 2  # rows 0 and 1 (title, year) have no border
+    table_top = plan.title_rows  # the title and the year have no border
     drawn = set()
     for slot in plan.slots:
         border = slot.row >= table_top
@@ -160,11 +163,11 @@ def draw(ws, plan: Plan, formulas: str = "as-filed", styler: _Styler | None = No
             ws.merge_cells(start_row=slot.row + 1, start_column=slot.col + 1,
                            end_row=slot.row + slot.rows, end_column=slot.col + slot.cols)
     for r in range(table_top, plan.n_rows):  # every cell of the table, merged ones too, gets its border
-        for c in range(N_COLS):
+        for c in range(plan.n_cols):
             if (r, c) not in drawn:
                 styler.apply(ws.cell(row=r + 1, column=c + 1), "font", None, True)
-    for c, width in enumerate(WIDTHS):
-        ws.column_dimensions[COL_LETTERS[c]].width = width
+    for c, width in enumerate(plan.widths):
+        ws.column_dimensions[get_column_letter(c + 1)].width = width
     for r, height in enumerate(row_heights(plan), 1):
         ws.row_dimensions[r].height = height
     ps = ws.page_setup
@@ -176,7 +179,9 @@ def draw(ws, plan: Plan, formulas: str = "as-filed", styler: _Styler | None = No
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_area = f"A1:{COL_LETTERS[N_COLS - 1]}{plan.n_rows}"
+    ws.print_area = f"A1:{get_column_letter(plan.n_cols)}{plan.n_rows}"
+    for r in plan.row_breaks:
+        ws.row_breaks.append(Break(id=r))  # the break comes after 1-based row r
 
 
 def _review_beside(ws, plan: Plan, review: Review, styler: _Styler) -> None:
@@ -269,6 +274,18 @@ def write_xlsx(forms: list[Form], out: str | Path, reviews: list[Review] | None 
         _findings_sheet(wb, titles, forms, reviews)
     if not forms:
         wb.create_sheet("自评表")
+    wb.save(out)
+
+
+def write_plans_xlsx(sheets: list[tuple[str, Plan]], out: str | Path) -> None:
+    """Plans of any layout (layout.grid_plan), one sheet each: (sheet name, plan)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    styler = _Styler()
+    for name, plan in sheets:
+        draw(wb.create_sheet(name), plan, styler=styler)
     wb.save(out)
 
 

@@ -130,8 +130,9 @@ def test_a_table_continued_on_the_next_page(pdfs):
     assert {(i.level1.text, i.level2.text) for i in forms[0].indicators} == {("产出指标", "数量指标")}
     first = next(r for r in grid.rows if len(r.cells) > 3 and r.cells[3].text == "指标1")
     assert [(c.text, c.span[0]) for c in first.cells[1:3]] == [("产出指标", 31), ("数量指标", 31)]
-    assert "label-after-rows" not in {r.kind for r in forms[0].repairs}
-    assert "shift-row" in {r.kind for r in forms[0].repairs}
+    # page 2's table takes the columns of page 1's (its merged leading columns are not drawn
+    # there): its rows stand in their columns as printed, no shift to repair
+    assert not {"label-after-rows", "shift-row"} & {r.kind for r in forms[0].repairs}
     assert forms[0].total.score.text == "99.5"
 
 

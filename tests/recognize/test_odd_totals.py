@@ -71,3 +71,18 @@ def test_execution_points_in_the_funds_row_stay_there():
     assert (form.funds.total.weight.value, form.funds.total.score.value) == (Decimal(10), Decimal(9))
     assert form.total.inferred and form.total.score.value == Decimal(97)
     assert not [r for r in form.repairs if r.kind == "total-in-funds-row"]
+
+
+def test_a_total_from_the_funds_row_implies_the_execution_points():
+    """The funds row held the total, so its own 分值/得分 are not printed: W001 and S006 count
+    the rule set's 10 points and the re-scored execution score (90 % × 10 = 9), not 0."""
+    from jixiao.checks import check_forms
+    from jixiao.rules import load_ruleset
+
+    rs = load_ruleset("cn-2020")
+    right = _read(HEAD + """
+| 年度资金总额 | 120 | 100 | 90 | 100 | 90% | 97""" + TABLE)
+    wrong = _read(HEAD + """
+| 年度资金总额 | 120 | 100 | 90 | 100 | 90% | 96""" + TABLE)
+    rules = [[f.rule for f in r.findings if f.rule in ("W001", "S006")] for r in check_forms([right, wrong], rs)]
+    assert rules == [[], ["S006"]]
