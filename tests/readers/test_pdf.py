@@ -224,6 +224,6 @@ def test_parent_rows_printed_to_pdf(pdfs):
     (["100", "people"], "100 people"),
 ])
 def test_wrapped_lines_of_a_cell_join(lines, joined):
-    from jixiao.readers.pdf import _join_lines
+    from jixiao.readers.pdf_geometry import join_lines
 
-    assert _join_lines(lines) == joined
+    assert join_lines(lines) == joined

@@ -117,13 +117,13 @@ def read_page(gray, name: str, page_no: int) -> tuple[list[tuple[float, list[Cel
     by_owner: dict[int, list[tuple[str, float]]] = {}
     for ln, tc in zip(lines, texts):
         by_owner.setdefault(ln.owner, []).append(tc)
-    from ..pdf import _join_lines
+    from ..pdf_geometry import join_lines
 
     def text_of(owner: int) -> tuple[str, float]:
         parts = [(t, c) for t, c in by_owner.get(owner, []) if t]
         if not parts:
             return "", 1.0
-        return _join_lines([t for t, _ in parts]).strip(), min(c for _, c in parts)
+        return join_lines([t for t, _ in parts]).strip(), min(c for _, c in parts)
 
     items: list[tuple[float, list[Cell]]] = []
     k = 0
