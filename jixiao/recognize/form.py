@@ -27,7 +27,7 @@ from .kinds import PROJECT_SPEC, KindSpec, spec_of_title
 from .layout import TWENTY_EIGHTY, family_of
 from .repairs import record
 from .vocab import (FORM_DEVIATION_LABELS, HEADER_TOTAL_LABELS, NAMES_UNIT, TITLE_WORD, TOTAL_LABELS, WAN, WAN_YUAN,
-                    is_goals_header, is_indicator_header)
+                    is_goals_header)
 
 _CHILD_PREFIX = re.compile(r"^其中[:：]?\s*")
 

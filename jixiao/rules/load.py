@@ -215,7 +215,7 @@ def _check_checks(value: Any, path: tuple[str, ...], errs: _Errors) -> None:
     for rule_id, conf in value.items():
         p = path + (rule_id,)
         if rule_id not in RULES:
-            errs.add(p, f"没有这条检查规则（规则编号见 docs/rules.md，如 S002）")
+            errs.add(p, "没有这条检查规则（规则编号见 docs/rules.md，如 S002）")
             continue
         if not isinstance(conf, dict):
             errs.add(p, f"应为表（severity、enabled 等），实际为{_type_name(conf)}")

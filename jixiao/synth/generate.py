@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from ..model import QUAL, QUANT, Amount, Form, Funds, FundsRow, Goals, Indicator, Text, Total
+from ..model import QUAL, QUANT, Amount, Form, FundsRow, Goals, Indicator, Text, Total
 from ..values import amount, decimal_text, measure, rate, round2
 from . import pools
 
