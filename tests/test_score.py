@@ -197,3 +197,15 @@ def test_the_rate_is_taken_against_the_initial_budget_when_no_other_is_printed()
     assert (a.rate, a.execution_score) == (Decimal("95.00"), Decimal("9.50"))
     form.funds.total.annual_budget = amount("950,000.00")  # printed: the rate is taken against it
     assert score_form(form, rs).rate == Decimal("100.00")
+
+
+def test_the_funds_checks_name_the_budget_the_rate_is_taken_against():
+    """F002/F003 name 年初预算数 when it is the budget the rate is taken against."""
+    from jixiao.checks import check_form
+
+    form = Form()
+    form.funds.total = FundsRow(label="年度资金总额", initial_budget=amount("1,000,000.00"), executed=amount("1,100,000.00"),
+                                weight=amount("10"), rate=rate("90.00%"), score=amount("10"))
+    found = {f.rule: f.message for f in check_form(form, load_ruleset("cn-2020"))}
+    assert "大于年初预算数 1000000" in found["F002"]
+    assert "全年执行数÷年初预算数 = 1100000÷1000000" in found["F003"]

@@ -55,6 +55,11 @@ def subrows_add_up(ctx: Context) -> Iterator[Finding]:
                 )
 
 
+def _budget_name(t) -> str:
+    """The column the rate is taken against (score.rate_budget): 全年预算数, else 年初预算数."""
+    return "全年预算数" if t.annual_budget.value is not None else "年初预算数"
+
+
 @check("F002")
 def executed_within_budget(ctx: Context) -> Iterator[Finding]:
     t = ctx.form.funds.total
@@ -62,7 +67,7 @@ def executed_within_budget(ctx: Context) -> Iterator[Finding]:
     if budget is not None and executed is not None and executed > budget:
         yield ctx.finding(
             "F002",
-            f"全年执行数 {n(executed)} 大于全年预算数 {n(budget)}，超出 {n(executed - budget)}；"
+            f"全年执行数 {n(executed)} 大于{_budget_name(t)} {n(budget)}，超出 {n(executed - budget)}；"
             f"执行率按 100% 计分，请核对执行数",
             field="funds.executed", expected=budget, printed=executed, location=t.executed.loc,
         )
@@ -86,7 +91,7 @@ def printed_rate(ctx: Context) -> Iterator[Finding]:
         how = f"填报值既不是四舍五入（{n(a.rate)}%）也不是向上进位（{n(up)}%）的结果"
     yield ctx.finding(
         "F003",
-        f"执行率应为 全年执行数÷全年预算数 = {n(t.executed.value)}÷{n(rate_budget(t))} = "
+        f"执行率应为 全年执行数÷{_budget_name(t)} = {n(t.executed.value)}÷{n(rate_budget(t))} = "
         f"{_short(a.rate_exact)}%，保留{ctx.ruleset.decimals}位小数为 {n(a.rate)}%；填报 {t.rate.text}，"
         f"相差 {n(printed - a.rate)} 个百分点；{how}",
         field="funds.rate", expected=a.rate, printed=printed, location=t.rate.loc,
