@@ -225,6 +225,14 @@ def join_rules(vertical: list[dict]) -> list[dict]:
     return out
 
 
+def _cut(a: float, b: float, y0: float, y1: float, horizontal: list[dict]) -> list[tuple]:
+    """The stretch of column a–b from y0 to y1 as cells, cut where a horizontal rule crosses it."""
+    cuts = sorted({e["top"] for e in horizontal
+                   if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
+    ys = [y0, *cuts, y1]
+    return [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+
+
 def open_columns(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) -> list[tuple]:
     """Cells of a column beside a table that a page break left open at both ends.
 
@@ -252,10 +260,7 @@ def open_columns(bboxes: list[tuple], rules: list[dict], horizontal: list[dict])
                 continue
             a, b = sorted((rule["x0"], inner["x0"]))
             y0, y1 = max(rule["top"], inner["top"], top), min(rule["bottom"], inner["bottom"], bottom)
-            cuts = sorted({e["top"] for e in horizontal
-                           if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
-            ys = [y0, *cuts, y1]
-            cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+            cells += _cut(a, b, y0, y1, horizontal)
             inner = rule
     return cells
 
@@ -282,12 +287,8 @@ def open_ends(bboxes: list[tuple], rules: list[dict], horizontal: list[dict]) ->
             continue
         low, high = max(bb[3] for bb in covering), min(bb[1] for bb in covering)
         for y0, y1 in ((low, bottom), (top, high)):
-            if y1 - y0 <= 2 or not (ruled(a, y0, y1) and ruled(b, y0, y1)):
-                continue
-            cuts = sorted({e["top"] for e in horizontal
-                           if e["x0"] <= a + SNAP and e["x1"] >= b - SNAP and y0 + 2 < e["top"] < y1 - 2})
-            ys = [y0, *cuts, y1]
-            cells += [(a, ya, b, yb) for ya, yb in zip(ys, ys[1:])]
+            if y1 - y0 > 2 and ruled(a, y0, y1) and ruled(b, y0, y1):
+                cells += _cut(a, b, y0, y1, horizontal)
     return cells
 
 
