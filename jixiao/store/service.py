@@ -152,20 +152,23 @@ class Store:
     def get_form(self, form_id: int, user: User | None = None) -> FormRow:
         """The form with its findings; NotFound when it does not exist or the user may not see it."""
         with self.Session() as s:
-            row = editing.visible(s, form_id, user)
-            _ = row.findings, row.source_file  # load while the session is open
-            if row.source_file is not None:
-                _ = row.source_file.filename
-            return row
+            return self._visible_form(s, form_id, user)
+
+    @staticmethod
+    def _visible_form(s: Session, form_id: int, user: User | None) -> FormRow:
+        """The form with its findings and file loaded while the session is open; NotFound as
+        `editing.visible` says."""
+        row = editing.visible(s, form_id, user)
+        _ = row.findings, row.source_file
+        if row.source_file is not None:
+            _ = row.source_file.filename
+        return row
 
     def form_page(self, form_id: int, user: User | None = None) -> FormPage:
         """What a form's page shows, read in one short session: the form with its findings and
         file, its audit trail, its latest review and its evidence."""
         with self.Session() as s:
-            row = editing.visible(s, form_id, user)
-            _ = row.findings, row.source_file
-            if row.source_file is not None:
-                _ = row.source_file.filename
+            row = self._visible_form(s, form_id, user)
             return FormPage(row=row, audit=self._audit(s, form_id), review=editing.last_review(s, form_id),
                             attachments=evidence.attachments_of(s, form_id))
 
